@@ -1,0 +1,9 @@
+export { auditEvents } from './audit-events';
+export { dpaAcceptances } from './dpa-acceptances';
+export { outboxMessages } from './outbox-messages';
+export { passwordResets } from './password-resets';
+export { practices } from './practices';
+export { recoveryCodes } from './recovery-codes';
+export { sessions } from './sessions';
+export { users } from './users';
+export { workingHours } from './working-hours';

@@ -1,0 +1,139 @@
+import type { FieldErrors } from '../../workers/lib/errors';
+import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
+
+export type FormState = { message?: string | undefined; fields?: FieldErrors | undefined; values?: Record<string, string> };
+
+const COMMON_ZONES = ['Europe/Berlin', 'Europe/Copenhagen', 'Europe/Vienna', 'Europe/Zurich'];
+
+function Field(props: {
+  name: string;
+  label: string;
+  type?: string;
+  state: FormState;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  value?: string | undefined;
+}) {
+  const errorId = `${props.name}-error`;
+  const errors = props.state.fields?.[props.name];
+  return (
+    <label>
+      {props.label}
+      {props.hint ? <span class="hint">{props.hint}</span> : null}
+      <input
+        name={props.name}
+        type={props.type ?? 'text'}
+        required={props.required ?? true}
+        autocomplete={props.autocomplete}
+        value={props.value ?? props.state.values?.[props.name]}
+        aria-invalid={errors ? 'true' : undefined}
+        aria-describedby={errors ? errorId : undefined}
+      />
+      <FieldError id={errorId} messages={errors} />
+    </label>
+  );
+}
+
+export function SignUpPage(props: { page: PageContext; state: FormState; dpaText: string; dpaVersion: string }) {
+  const { t } = props.page;
+  const { state } = props;
+  const zone = state.values?.timeZone ?? 'Europe/Berlin';
+  return (
+    <Layout page={props.page} title={t.signUp}>
+      <FormAlert message={state.message} />
+      <form class="stack" method="post" action="/signup">
+        <CsrfField session={props.page.session} />
+        <Field name="practiceName" label={t.practiceName} state={state} autocomplete="organization" />
+        <Field name="slug" label={t.slug} hint={t.slugHint} state={state} />
+        <label>
+          {t.timeZone}
+          <input name="timeZone" list="zones" required value={zone} />
+          <datalist id="zones">
+            {COMMON_ZONES.map((z) => (
+              <option value={z} />
+            ))}
+          </datalist>
+          <FieldError id="timeZone-error" messages={state.fields?.timeZone} />
+        </label>
+        <Field name="displayName" label={t.displayName} state={state} autocomplete="name" />
+        <Field name="email" label={t.email} type="email" state={state} autocomplete="email" />
+        <Field name="password" label={t.password} type="password" hint={t.passwordHint} state={state} autocomplete="new-password" value="" />
+        <h2>{t.dpaTitle}</h2>
+        <pre class="legal" tabindex={0}>
+          {props.dpaText}
+        </pre>
+        <input type="hidden" name="dpaVersion" value={props.dpaVersion} />
+        <label class="check">
+          <input type="checkbox" name="acceptDpa" value="true" required />
+          <span>{t.dpaAccept}</span>
+        </label>
+        <FieldError id="acceptDpa-error" messages={state.fields?.acceptDpa} />
+        <button type="submit">{t.signUpSubmit}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function LoginPage(props: { page: PageContext; state: FormState; next?: string | undefined; notice?: string | undefined }) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.signIn}>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <FormAlert message={props.state.message} />
+      <form class="stack" method="post" action="/login">
+        <CsrfField session={props.page.session} />
+        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+        <Field name="email" label={t.email} type="email" state={props.state} autocomplete="username" />
+        <Field name="password" label={t.password} type="password" state={props.state} autocomplete="current-password" value="" />
+        <Field name="totp" label={t.totpCode} state={props.state} autocomplete="one-time-code" required={false} value="" />
+        <button type="submit">{t.signInSubmit}</button>
+        <a href="/forgot-password">{t.forgotPassword}</a>
+      </form>
+    </Layout>
+  );
+}
+
+export function ForgotPasswordPage(props: { page: PageContext; state: FormState; sent: boolean }) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.resetTitle}>
+      {props.sent ? (
+        <p class="notice" role="status">
+          {t.resetRequested}
+        </p>
+      ) : null}
+      <FormAlert message={props.state.message} />
+      <form class="stack" method="post" action="/forgot-password">
+        <CsrfField session={props.page.session} />
+        <Field name="email" label={t.email} type="email" state={props.state} autocomplete="email" />
+        <button type="submit">{t.resetRequestSubmit}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetPasswordPage(props: { page: PageContext; state: FormState; token: string; usable: boolean }) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.resetTitle}>
+      <FormAlert message={props.state.message} />
+      {props.usable ? (
+        <form class="stack" method="post" action="/reset-password">
+          <CsrfField session={props.page.session} />
+          <input type="hidden" name="token" value={props.token} />
+          <Field name="password" label={t.newPassword} type="password" hint={t.passwordHint} state={props.state} autocomplete="new-password" value="" />
+          <button type="submit">{t.resetSubmit}</button>
+        </form>
+      ) : (
+        <p class="alert" role="alert">
+          {t.resetInvalid} <a href="/forgot-password">{t.forgotPassword}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}

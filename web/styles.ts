@@ -1,0 +1,29 @@
+/** The whole stylesheet: small, no framework, readable on a phone. Served from /static/app.css (CSP: style-src 'self'). */
+export const STYLESHEET = `
+:root { --ink:#1d2430; --muted:#5a6472; --line:#d5dae1; --accent:#1f5f8b; --accent-ink:#fff; --bad:#a3261b; --ok:#1d6b3a; --bg:#f7f8fa; }
+* { box-sizing: border-box; }
+body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
+a { color:var(--accent); }
+.skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:#fff; padding:.5rem; }
+header.top { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justify-content:space-between; padding:.75rem 1rem; background:#fff; border-bottom:1px solid var(--line); }
+header.top .brand { font-weight:700; text-decoration:none; color:var(--ink); }
+nav ul { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; margin:0; padding:0; align-items:center; }
+main { max-width:46rem; margin:1.5rem auto; padding:0 1rem; }
+footer { max-width:46rem; margin:2rem auto; padding:0 1rem; color:var(--muted); font-size:.9rem; }
+form.stack { display:grid; gap:1rem; background:#fff; padding:1.25rem; border:1px solid var(--line); border-radius:.5rem; }
+label { display:grid; gap:.25rem; font-weight:600; }
+label.check { display:flex; gap:.5rem; align-items:flex-start; font-weight:400; }
+input, select, textarea { font:inherit; padding:.55rem .6rem; border:1px solid #8a94a3; border-radius:.35rem; width:100%; background:#fff; color:var(--ink); }
+input[type=checkbox] { width:auto; margin-top:.3rem; }
+.hint { font-weight:400; color:var(--muted); font-size:.9rem; }
+button, .button { font:inherit; padding:.6rem 1rem; border:0; border-radius:.35rem; background:var(--accent); color:var(--accent-ink); cursor:pointer; text-decoration:none; display:inline-block; }
+button.link { background:none; color:var(--accent); padding:0; text-decoration:underline; }
+.alert { border-left:4px solid var(--bad); background:#fff; padding:.75rem 1rem; }
+.notice { border-left:4px solid var(--ok); background:#fff; padding:.75rem 1rem; }
+.field-error { color:var(--bad); font-weight:400; font-size:.9rem; }
+pre.legal { white-space:pre-wrap; background:#fff; border:1px solid var(--line); padding:1rem; max-height:18rem; overflow:auto; font: .9rem/1.45 system-ui, sans-serif; }
+table { border-collapse:collapse; width:100%; background:#fff; } th, td { border:1px solid var(--line); padding:.4rem .6rem; text-align:left; vertical-align:top; }
+.qr svg { width:12rem; height:12rem; }
+code.secret { word-break:break-all; }
+.lang a[aria-current] { font-weight:700; text-decoration:none; color:var(--ink); }
+`;

@@ -1,0 +1,74 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { ErrorPage, HomePage } from '../web/pages/misc';
+import { STYLESHEET } from '../web/styles';
+import { csrfProtection } from './lib/csrf';
+import { depsMiddleware } from './lib/deps';
+import { AppError, errorResponse, toAppError } from './lib/errors';
+import type { HonoEnv } from './lib/hono-env';
+import { localeMiddleware } from './lib/locale';
+import { jsonResponse } from './lib/openapi';
+import { pageContext } from './lib/pages';
+import { securityHeaders } from './lib/security-headers';
+import { sessionMiddleware } from './lib/session';
+import { accountPages } from './routes/account-pages';
+import { authApi } from './routes/auth-api';
+import { authPages } from './routes/auth-pages';
+import { devRoutes } from './routes/dev';
+import { mountApiDocs } from './routes/docs';
+
+/** Bodies above this are refused before parsing; no form or JSON request of the app comes close. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp() {
+  const app = new OpenAPIHono<HonoEnv>();
+
+  app.use(securityHeaders);
+  app.get('/static/app.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  );
+  app.use(depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/health', summary: 'Liveness', responses: { 200: jsonResponse('Up', z.object({ ok: z.literal(true) })) } }),
+    (c) => c.json({ ok: true as const }, 200),
+  );
+  app.get('/', (c) => c.html(<HomePage page={pageContext(c)} />));
+
+  app.route('/', authApi);
+  app.route('/', authPages);
+  app.route('/', accountPages);
+  app.route('/', devRoutes);
+  mountApiDocs(app);
+
+  app.notFound((c) => {
+    const error = new AppError('NOT_FOUND', `No such page or endpoint: ${c.req.method} ${c.req.path}`);
+    return wantsJson(c.req.path, c.req.header('accept')) ? errorResponse(c, error) : renderError(c, error);
+  });
+
+  app.onError((err, c) => {
+    const error = toAppError(err);
+    // Logs carry the error class and route only, never bodies, addresses or names.
+    if (error.status >= 500) console.error(`${c.req.method} ${c.req.routePath}: ${err instanceof Error ? err.name : 'unknown'}`);
+    return wantsJson(c.req.path, c.req.header('accept')) ? errorResponse(c, error) : renderError(c, error);
+  });
+
+  return app;
+}
+
+function wantsJson(path: string, accept: string | undefined): boolean {
+  return path.startsWith('/api/') || !!accept?.includes('application/json');
+}
+
+function renderError(c: Parameters<Parameters<OpenAPIHono<HonoEnv>['onError']>[0]>[1], error: AppError) {
+  // The page may fail before the locale or session were read; fall back to English, anonymous.
+  if (!c.var.locale) c.set('locale', 'en');
+  if (c.var.session === undefined) c.set('session', null);
+  return c.html(<ErrorPage page={pageContext(c)} message={error.message} />, error.status);
+}

@@ -1,0 +1,27 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { errorBodySchema, validationError } from './errors';
+import type { HonoEnv } from './hono-env';
+
+/** Every JSON sub-app validates through zod and turns a failed parse into the one 422 error shape. */
+export function jsonApi() {
+  return new OpenAPIHono<HonoEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+export const errorResponses = {
+  400: { description: 'Malformed request', content: { 'application/json': { schema: errorBodySchema } } },
+  401: { description: 'Not signed in or wrong credentials', content: { 'application/json': { schema: errorBodySchema } } },
+  403: { description: 'CSRF check failed or not allowed', content: { 'application/json': { schema: errorBodySchema } } },
+  422: { description: 'Invalid input, with field messages', content: { 'application/json': { schema: errorBodySchema } } },
+} as const;
+
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { 'application/json': { schema } } };
+}

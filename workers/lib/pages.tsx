@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import type { PageContext } from '../../web/components/layout';
+import { messages } from '../../web/i18n';
+import type { FormState } from '../../web/pages/auth';
+import { AppError, validationError } from './errors';
+import type { HonoEnv } from './hono-env';
+
+export function pageContext(c: Context<HonoEnv>): PageContext {
+  return { t: messages(c.var.locale), locale: c.var.locale, path: c.req.path, session: c.var.session };
+}
+
+/** A form's failure as page state; only AppErrors carry user-facing words, anything else is rethrown. */
+export function formFailure(error: unknown, values: Record<string, unknown>): { state: FormState; status: ContentfulStatusCode } {
+  if (!(error instanceof AppError) || error.status >= 500) throw error;
+  const safeValues: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string' && !/password|token|_csrf|totp|code/i.test(key)) safeValues[key] = value;
+  }
+  return { state: { message: error.message, fields: error.fields, values: safeValues }, status: error.status };
+}
+
+/** Parses form values with a JSON schema, throwing the same 422 the API gives. */
+export function parseForm<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** Only same-site paths may be followed after sign-in (no open redirects). */
+export function safeNext(next: unknown, fallback: string): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : fallback;
+}

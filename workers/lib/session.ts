@@ -1,0 +1,64 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { SESSION_ABSOLUTE_MS } from '../domain/sessions';
+import { resolveSession } from '../services/sessions';
+import { AppError } from './errors';
+import type { HonoEnv } from './hono-env';
+
+export const SESSION_COOKIE = 'session';
+
+/** `__Host-session`: HttpOnly, Secure, SameSite=Strict, path=/, no Domain — strictly necessary, so no consent banner. */
+export function setSessionCookie(c: Context<HonoEnv>, token: string) {
+  setCookie(c, SESSION_COOKIE, token, {
+    prefix: 'host',
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(c: Context<HonoEnv>) {
+  deleteCookie(c, SESSION_COOKIE, { prefix: 'host', secure: true, path: '/' });
+}
+
+export function sessionToken(c: Context<HonoEnv>): string | undefined {
+  return getCookie(c, SESSION_COOKIE, 'host');
+}
+
+/** Loads the session if the cookie names a live one; an expired or forged cookie is dropped. */
+export const sessionMiddleware: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  const token = sessionToken(c);
+  const session = token && token.length <= 128 ? await resolveSession(c.var.deps, token) : null;
+  if (token && !session) clearSessionCookie(c);
+  c.set('session', session);
+  await next();
+};
+
+function wantsHtml(c: Context<HonoEnv>): boolean {
+  return !c.req.path.startsWith('/api/');
+}
+
+/** Guards a route for signed-in users of the given roles: pages redirect to sign-in, the API answers 401/403. */
+export function requireRole(...roles: ('therapist' | 'dpo')[]): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const session = c.var.session;
+    if (!session) {
+      if (wantsHtml(c) && c.req.method === 'GET') {
+        return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      }
+      throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    }
+    if (roles.length > 0 && !roles.includes(session.user.role)) {
+      throw new AppError('FORBIDDEN', 'Your account may not use this page');
+    }
+    await next();
+  };
+}
+
+export function currentSession(c: Context<HonoEnv>) {
+  const session = c.var.session;
+  if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return session;
+}

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { DashboardPage, DpoPage, SecurityPage } from '../../web/pages/account';
+import { findPracticeById } from '../services/accounts';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
+import { AppError } from '../lib/errors';
+import type { HonoEnv } from '../lib/hono-env';
+import { formValues, totpConfirmBody, totpDisableBody } from '../lib/input';
+import { formFailure, pageContext, parseForm } from '../lib/pages';
+import { currentSession, requireRole } from '../lib/session';
+
+export const accountPages = new Hono<HonoEnv>();
+
+accountPages.use('/dashboard', requireRole('therapist'));
+accountPages.get('/dashboard', async (c) => {
+  const { user } = currentSession(c);
+  const practice = user.practiceId ? await findPracticeById(c.var.deps, user.practiceId) : undefined;
+  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  return c.html(<DashboardPage page={pageContext(c)} practice={practice} now={c.var.deps.now()} />);
+});
+
+accountPages.use('/dpo', requireRole('dpo'));
+accountPages.get('/dpo', (c) => c.html(<DpoPage page={pageContext(c)} />));
+
+accountPages.use('/account/*', requireRole());
+accountPages.get('/account/security', (c) => c.html(<SecurityPage page={pageContext(c)} state={{}} />));
+
+accountPages.post('/account/totp/start', async (c) => {
+  const enrolment = await beginTotpEnrolment(c.var.deps, currentSession(c).user.id);
+  return c.html(<SecurityPage page={pageContext(c)} state={{}} enrolment={enrolment} />);
+});
+
+accountPages.post('/account/totp/confirm', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const { code } = parseForm(totpConfirmBody, values);
+    const { recoveryCodes } = await confirmTotpEnrolment(c.var.deps, currentSession(c).user.id, code);
+    const page = pageContext(c);
+    const session = page.session ? { ...page.session, user: { ...page.session.user, totpEnabled: true } } : null;
+    return c.html(<SecurityPage page={{ ...page, session }} state={{}} recoveryCodes={recoveryCodes} />);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    // Restart enrolment so the form shows a fresh QR code next to the message.
+    const enrolment = status === 422 ? await beginTotpEnrolment(c.var.deps, currentSession(c).user.id) : undefined;
+    return c.html(<SecurityPage page={pageContext(c)} state={state} enrolment={enrolment} />, status);
+  }
+});
+
+accountPages.post('/account/totp/disable', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    await disableTotp(c.var.deps, currentSession(c).user.id, parseForm(totpDisableBody, values).password);
+    return c.redirect('/account/security', 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    return c.html(<SecurityPage page={pageContext(c)} state={state} />, status);
+  }
+});

@@ -1,0 +1,168 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { signUp } from '../services/accounts';
+import { logIn } from '../services/auth';
+import { completePasswordReset, requestPasswordReset } from '../services/password-reset';
+import { csrfTokenFor, endAllSessionsQuery, endSession, startSession } from '../services/sessions';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
+import {
+  loginBody,
+  passwordResetCompleteBody,
+  passwordResetRequestBody,
+  signUpBody,
+  totpConfirmBody,
+  totpDisableBody,
+} from '../lib/input';
+import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
+import { clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
+
+const sessionUser = z
+  .object({
+    id: z.string(),
+    role: z.enum(['therapist', 'dpo']),
+    displayName: z.string(),
+    practiceId: z.string().nullable(),
+    totpEnabled: z.boolean(),
+  })
+  .openapi('SessionUser');
+const sessionResponse = z.object({ user: sessionUser, csrfToken: z.string() }).openapi('Session');
+const noContent = { description: 'Done' };
+
+export const authApi = jsonApi();
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/signup',
+    summary: 'Create a practice and its owner account; requires accepting the data-processing agreement',
+    request: { body: jsonBody(signUpBody) },
+    responses: {
+      201: jsonResponse('Practice created and signed in', z.object({ practice: z.object({ id: z.string(), slug: z.string() }), csrfToken: z.string() })),
+      409: errorResponses[422],
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const deps = c.var.deps;
+    const { practiceId, userId } = await signUp(deps, { ...input, locale: input.locale ?? c.var.locale });
+    const session = await startSession(deps, userId);
+    await session.insert;
+    setSessionCookie(c, session.token);
+    return c.json({ practice: { id: practiceId, slug: input.slug }, csrfToken: await csrfTokenFor(session.token) }, 201);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in; sets the same __Host-session cookie the pages use',
+    request: { body: jsonBody(loginBody) },
+    responses: { 200: jsonResponse('Signed in', z.object({ csrfToken: z.string() })), 429: errorResponses[401], ...errorResponses },
+  }),
+  async (c) => {
+    const { token } = await logIn(c.var.deps, c.req.valid('json'));
+    setSessionCookie(c, token);
+    return c.json({ csrfToken: await csrfTokenFor(token) }, 200);
+  },
+);
+
+authApi.openapi(
+  createRoute({ method: 'post', path: '/api/auth/logout', summary: 'End this session', responses: { 204: noContent, ...errorResponses } }),
+  async (c) => {
+    const session = c.var.session;
+    if (session) await endSession(c.var.deps, session.sessionId);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  },
+);
+
+authApi.use('/api/auth/logout-all', requireRole());
+authApi.openapi(
+  createRoute({ method: 'post', path: '/api/auth/logout-all', summary: 'End every session of this account', responses: { 204: noContent, ...errorResponses } }),
+  async (c) => {
+    await endAllSessionsQuery(c.var.deps, currentSession(c).user.id);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  },
+);
+
+authApi.use('/api/auth/session', requireRole());
+authApi.openapi(
+  createRoute({ method: 'get', path: '/api/auth/session', summary: 'The signed-in account and its CSRF token', responses: { 200: jsonResponse('Session', sessionResponse), ...errorResponses } }),
+  (c) => {
+    const { user, csrfToken } = currentSession(c);
+    return c.json({ user: { id: user.id, role: user.role, displayName: user.displayName, practiceId: user.practiceId, totpEnabled: user.totpEnabled }, csrfToken }, 200);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/password-reset',
+    summary: 'Email a single-use reset link; the answer is the same whether or not the address is known',
+    request: { body: jsonBody(passwordResetRequestBody) },
+    responses: { 202: jsonResponse('Accepted', z.object({ ok: z.literal(true) })), ...errorResponses },
+  }),
+  async (c) => {
+    await requestPasswordReset(c.var.deps, c.req.valid('json').email, c.var.locale);
+    return c.json({ ok: true as const }, 202);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/password-reset/complete',
+    summary: 'Set a new password with the emailed token; ends every session',
+    request: { body: jsonBody(passwordResetCompleteBody) },
+    responses: { 200: jsonResponse('Password changed', z.object({ ok: z.literal(true) })), ...errorResponses },
+  }),
+  async (c) => {
+    const { token, password } = c.req.valid('json');
+    await completePasswordReset(c.var.deps, token, password);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+authApi.use('/api/auth/totp/*', requireRole());
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/totp/enrol',
+    summary: 'Start enrolling a TOTP second factor',
+    responses: { 200: jsonResponse('Secret to add to an authenticator app', z.object({ secret: z.string(), uri: z.string() })), ...errorResponses },
+  }),
+  async (c) => {
+    const { secret, uri } = await beginTotpEnrolment(c.var.deps, currentSession(c).user.id);
+    return c.json({ secret, uri }, 200);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/totp/confirm',
+    summary: 'Confirm enrolment with a current code; returns single-use recovery codes once',
+    request: { body: jsonBody(totpConfirmBody) },
+    responses: { 200: jsonResponse('Enrolled', z.object({ recoveryCodes: z.array(z.string()) })), ...errorResponses },
+  }),
+  async (c) => {
+    const result = await confirmTotpEnrolment(c.var.deps, currentSession(c).user.id, c.req.valid('json').code);
+    return c.json(result, 200);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/totp/disable',
+    summary: 'Remove the second factor (needs the password)',
+    request: { body: jsonBody(totpDisableBody) },
+    responses: { 204: noContent, ...errorResponses },
+  }),
+  async (c) => {
+    await disableTotp(c.var.deps, currentSession(c).user.id, c.req.valid('json').password);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,102 @@
+import { Hono } from 'hono';
+import { ForgotPasswordPage, LoginPage, ResetPasswordPage, SignUpPage } from '../../web/pages/auth';
+import { DPA_VERSION, dpaText } from '../domain/dpa';
+import { signUp } from '../services/accounts';
+import { logIn } from '../services/auth';
+import { completePasswordReset, isResetTokenUsable, requestPasswordReset } from '../services/password-reset';
+import { endAllSessionsQuery, endSession, startSession } from '../services/sessions';
+import type { HonoEnv } from '../lib/hono-env';
+import { formValues, loginBody, passwordResetCompleteBody, passwordResetRequestBody, signUpBody } from '../lib/input';
+import { formFailure, pageContext, parseForm, safeNext } from '../lib/pages';
+import { clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
+
+export const authPages = new Hono<HonoEnv>();
+
+function homeFor(role: 'therapist' | 'dpo') {
+  return role === 'dpo' ? '/dpo' : '/dashboard';
+}
+
+authPages.get('/signup', (c) =>
+  c.html(<SignUpPage page={pageContext(c)} state={{}} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />),
+);
+
+authPages.post('/signup', async (c) => {
+  const values = formValues(await c.req.parseBody(), ['acceptDpa']);
+  try {
+    const input = parseForm(signUpBody, values);
+    const { userId } = await signUp(c.var.deps, { ...input, locale: c.var.locale });
+    const session = await startSession(c.var.deps, userId);
+    await session.insert;
+    setSessionCookie(c, session.token);
+    return c.redirect('/dashboard', 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    return c.html(<SignUpPage page={pageContext(c)} state={state} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />, status);
+  }
+});
+
+authPages.get('/login', (c) => {
+  const notice = c.req.query('reset') === 'done' ? pageContext(c).t.resetDone : undefined;
+  return c.html(<LoginPage page={pageContext(c)} state={{}} next={c.req.query('next')} notice={notice} />);
+});
+
+authPages.post('/login', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const { token, role } = await logIn(c.var.deps, parseForm(loginBody, values));
+    // A new token at every sign-in; any session this browser had before is ended.
+    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    setSessionCookie(c, token);
+    return c.redirect(safeNext(values.next, homeFor(role)), 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    const next = typeof values.next === 'string' ? values.next : undefined;
+    return c.html(<LoginPage page={pageContext(c)} state={state} next={next} />, status);
+  }
+});
+
+authPages.post('/logout', async (c) => {
+  if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+  clearSessionCookie(c);
+  return c.redirect('/login', 303);
+});
+
+authPages.post('/logout-everywhere', requireRole(), async (c) => {
+  await endAllSessionsQuery(c.var.deps, currentSession(c).user.id);
+  clearSessionCookie(c);
+  return c.redirect('/login', 303);
+});
+
+authPages.get('/forgot-password', (c) => c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={false} />));
+
+authPages.post('/forgot-password', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const { email } = parseForm(passwordResetRequestBody, values);
+    await requestPasswordReset(c.var.deps, email, c.var.locale);
+    return c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={true} />, 202);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    return c.html(<ForgotPasswordPage page={pageContext(c)} state={state} sent={false} />, status);
+  }
+});
+
+authPages.get('/reset-password', async (c) => {
+  const token = c.req.query('token') ?? '';
+  const usable = token.length >= 20 && token.length <= 128 && (await isResetTokenUsable(c.var.deps, token));
+  return c.html(<ResetPasswordPage page={pageContext(c)} state={{}} token={token} usable={usable} />, usable ? 200 : 400);
+});
+
+authPages.post('/reset-password', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const { token, password } = parseForm(passwordResetCompleteBody, values);
+    await completePasswordReset(c.var.deps, token, password);
+    clearSessionCookie(c);
+    return c.redirect('/login?reset=done', 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    const token = typeof values.token === 'string' ? values.token : '';
+    return c.html(<ResetPasswordPage page={pageContext(c)} state={state} token={token} usable={status === 422} />, status);
+  }
+});

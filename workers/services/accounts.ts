@@ -1,0 +1,107 @@
+import { eq } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { dpaAcceptances, practices, users } from '../../db/schema';
+import { DPA_VERSION, dpaText } from '../domain/dpa';
+import type { Locale } from '../domain/locale';
+import { newId, sha256Hex } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import type { Deps } from './deps';
+
+export type SignUpInput = {
+  practiceName: string;
+  slug: string;
+  timeZone: string;
+  displayName: string;
+  email: string;
+  password: string;
+  acceptDpa: boolean;
+  dpaVersion: string;
+  locale: Locale;
+};
+
+/** Creates practice, owner account and the Art. 28 acceptance in one atomic batch. */
+export async function signUp(deps: Deps, input: SignUpInput) {
+  if (!input.acceptDpa) {
+    throw new AppError('VALIDATION_FAILED', 'The data-processing agreement must be accepted', {
+      acceptDpa: ['Accept the data-processing agreement to create a practice'],
+    });
+  }
+  if (input.dpaVersion !== DPA_VERSION) {
+    throw new AppError('VALIDATION_FAILED', 'The agreement has changed; please read the current version', {
+      dpaVersion: [`The current version is ${DPA_VERSION}`],
+    });
+  }
+  const now = deps.now();
+  const practiceId = newId();
+  const userId = newId();
+  const passwordHash = await deps.passwords.hash(input.password);
+  const textSha256 = await sha256Hex(dpaText(input.locale));
+  try {
+    await deps.db.batch([
+      deps.db.insert(practices).values({
+        id: practiceId,
+        name: input.practiceName,
+        slug: input.slug,
+        timeZone: input.timeZone,
+        locale: input.locale,
+        createdAt: now,
+      }),
+      deps.db.insert(users).values({
+        id: userId,
+        practiceId,
+        role: 'therapist',
+        email: input.email,
+        displayName: input.displayName,
+        passwordHash,
+        createdAt: now,
+      }),
+      deps.db.insert(dpaAcceptances).values({
+        id: newId(),
+        practiceId,
+        userId,
+        version: DPA_VERSION,
+        textSha256,
+        acceptedAt: now,
+      }),
+      auditInsert(deps.db, { action: 'practice.signup', actorUserId: userId, practiceId, targetId: practiceId }, now),
+      auditInsert(deps.db, { action: 'dpa.accept', actorUserId: userId, practiceId, targetId: practiceId }, now),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, 'practices.slug')) {
+      throw new AppError('CONFLICT', 'This booking address is taken', { slug: ['Choose another address'] });
+    }
+    if (isUniqueViolation(error, 'users.email')) {
+      // Telling a sign-up form that an address exists is unavoidable; we say no more than that.
+      throw new AppError('CONFLICT', 'An account with this email already exists', { email: ['Sign in instead'] });
+    }
+    throw error;
+  }
+  return { practiceId, userId };
+}
+
+export async function findUserById(deps: Deps, userId: string) {
+  return deps.db.query.users.findFirst({ where: eq(users.id, userId) });
+}
+
+export async function findPracticeById(deps: Deps, practiceId: string) {
+  return deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+}
+
+/** The DPO is a platform role created from configuration (DPO_EMAIL), never through sign-up. */
+export async function ensureDpoAccount(deps: Deps, passwordHash: string | null = null) {
+  const now = deps.now();
+  await deps.db
+    .insert(users)
+    .values({
+      id: newId(),
+      practiceId: null,
+      role: 'dpo',
+      email: deps.config.DPO_EMAIL,
+      displayName: 'Data-protection officer',
+      passwordHash,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: users.email });
+  return deps.db.query.users.findFirst({ where: eq(users.email, deps.config.DPO_EMAIL) });
+}

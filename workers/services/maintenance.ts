@@ -1,0 +1,9 @@
+import type { Deps } from './deps';
+import { purgeUsedResets } from './password-reset';
+import { purgeExpiredSessions } from './sessions';
+
+/** The cron's work: enforce the retention periods declared in the schema annotations. */
+export async function runMaintenance(deps: Deps) {
+  await purgeExpiredSessions(deps);
+  await purgeUsedResets(deps);
+}
