@@ -1,6 +1,38 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+
 export default defineConfig({
-  plugins: [cloudflareTest(async () => ({ wrangler: { configPath: './wrangler.toml' } }))],
-  test: { include: ['tests/integration/**/*.test.ts'] },
+  test: {
+    projects: [
+      {
+        // Real workerd, real D1 and Durable Objects, configured from wrangler.toml.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { ENVIRONMENT: 'test', TEST_MIGRATIONS: await readD1Migrations('./db/migrations') },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['tests/integration/**/*.test.{ts,tsx}'],
+          setupFiles: ['./tests/integration/apply-migrations.ts'],
+        },
+      },
+      {
+        test: { name: 'node', environment: 'node', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
 });

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { LOCALES, type Locale } from '../../workers/domain/locale';
 import type { ActiveSession } from '../../workers/services/sessions';
@@ -15,6 +16,8 @@ const LANGUAGE_NAMES: Record<Locale, string> = { de: 'Deutsch', da: 'Dansk', en:
 export function Layout(props: { page: PageContext; title: string; children: Child }) {
   const { t, locale, path, session } = props.page;
   return (
+    <>
+      {raw('<!doctype html>')}
     <html lang={locale}>
       <head>
         <meta charset="utf-8" />
@@ -87,6 +90,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         </footer>
       </body>
     </html>
+    </>
   );
 }
 
