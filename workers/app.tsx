@@ -6,6 +6,7 @@ import { csrfProtection } from './lib/csrf';
 import { depsMiddleware } from './lib/deps';
 import { AppError, errorResponse, toAppError } from './lib/errors';
 import type { HonoEnv } from './lib/hono-env';
+import { jsonOnly } from './lib/json-only';
 import { localeMiddleware } from './lib/locale';
 import { jsonResponse } from './lib/openapi';
 import { pageContext } from './lib/pages';
@@ -34,6 +35,7 @@ export function createApp() {
     }),
   );
   app.use(depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
+  app.use('/api/*', jsonOnly);
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/health', summary: 'Liveness', responses: { 200: jsonResponse('Up', z.object({ ok: z.literal(true) })) } }),

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../workers/app';
+import { ROUTE_ACCESS, type Access } from '../../workers/routes/access';
+import { seedDemo, DEMO } from '../../workers/services/seed';
+import { Client, logIn, signUpTherapist, testDeps } from './harness';
+
+const routes = createApp()
+  .routes.filter((route) => route.method !== 'ALL')
+  .map((route) => ({ method: route.method, path: route.path, key: `${route.method} ${route.path}` }));
+const unique = [...new Map(routes.map((r) => [r.key, r])).values()];
+
+function call(client: Client, method: string, path: string) {
+  return method === 'GET' ? client.fetch(path) : path.startsWith('/api/') ? client.json(path, {}, method) : client.form(path, {});
+}
+
+async function asDpo(): Promise<Client> {
+  await seedDemo(await testDeps());
+  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
+  expect(response.status).toBe(200);
+  return client;
+}
+
+function expectRefusedAnonymous(status: number, path: string) {
+  // Pages send the visitor to sign-in; the API answers 401.
+  if (path.startsWith('/api/')) expect(status).toBe(401);
+  else expect([303, 401]).toContain(status);
+}
+
+describe('authorization matrix (generated from the route table)', () => {
+  it('classifies every route of the app', () => {
+    const missing = unique.filter((r) => !(r.key in ROUTE_ACCESS)).map((r) => r.key);
+    expect(missing).toEqual([]);
+    expect(unique.length).toBeGreaterThan(20);
+  });
+
+  const protectedRoutes = unique.filter((r) => ['signed-in', 'therapist', 'dpo'].includes(ROUTE_ACCESS[r.key] ?? ''));
+
+  it.each(protectedRoutes.map((r) => [r.key, r] as const))('%s refuses anonymous callers', async (_key, route) => {
+    const response = await call(new Client(), route.method, route.path);
+    expectRefusedAnonymous(response.status, route.path);
+  });
+
+  it.each(protectedRoutes.map((r) => [r.key, r] as const))('%s admits only the roles it names', async (key, route) => {
+    const access: Access | undefined = ROUTE_ACCESS[key];
+    const therapist = (await signUpTherapist()).client;
+    const dpo = await asDpo();
+    const asTherapist = await call(therapist, route.method, route.path);
+    const asDpoOfficer = await call(dpo, route.method, route.path);
+    if (access === 'dpo') expect(asTherapist.status).toBe(403);
+    else expect([401, 403]).not.toContain(asTherapist.status);
+    if (access === 'therapist') expect(asDpoOfficer.status).toBe(403);
+    else expect([401, 403]).not.toContain(asDpoOfficer.status);
+    expect(asTherapist.status).toBeLessThan(500);
+    expect(asDpoOfficer.status).toBeLessThan(500);
+  });
+
+  it.each(unique.filter((r) => ROUTE_ACCESS[r.key] === 'public').map((r) => [r.key, r] as const))(
+    '%s answers anonymous callers without a server error',
+    async (_key, route) => {
+      const response = await call(new Client(), route.method, route.path);
+      expect(response.status).toBeLessThan(500);
+      expect([401, 403]).not.toContain(response.status);
+    },
+  );
+});

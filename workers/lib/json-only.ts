@@ -1,0 +1,13 @@
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from './errors';
+import type { HonoEnv } from './hono-env';
+
+/** The JSON API reads JSON only: a write with any other body type is refused with 415 instead of being half-parsed. */
+export const jsonOnly: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+  const type = c.req.header('content-type');
+  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+  }
+  await next();
+};

@@ -1,0 +1,46 @@
+/**
+ * Who may call each route, by "METHOD /path". The authorization test walks the app's route table and fails for any
+ * route missing here, so a new route cannot ship without a decision and a test.
+ *  - public:    anyone, signed in or not
+ *  - signed-in: any account (therapist or DPO)
+ *  - therapist: a therapist, for their own practice only
+ *  - dpo:       the platform's data-protection officer
+ *  - local:     development helpers, refused with 404 in production configuration
+ */
+export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'local';
+
+export const ROUTE_ACCESS: Record<string, Access> = {
+  'GET /static/app.css': 'public',
+  'GET /api/health': 'public',
+  'GET /': 'public',
+  'POST /api/auth/signup': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'public',
+  'POST /api/auth/logout-all': 'signed-in',
+  'GET /api/auth/session': 'signed-in',
+  'POST /api/auth/password-reset': 'public',
+  'POST /api/auth/password-reset/complete': 'public',
+  'POST /api/auth/totp/enrol': 'signed-in',
+  'POST /api/auth/totp/confirm': 'signed-in',
+  'POST /api/auth/totp/disable': 'signed-in',
+  'GET /signup': 'public',
+  'POST /signup': 'public',
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'POST /logout': 'public',
+  'POST /logout-everywhere': 'signed-in',
+  'GET /forgot-password': 'public',
+  'POST /forgot-password': 'public',
+  'GET /reset-password': 'public',
+  'POST /reset-password': 'public',
+  'GET /dashboard': 'therapist',
+  'GET /dpo': 'dpo',
+  'GET /account/security': 'signed-in',
+  'POST /account/totp/start': 'signed-in',
+  'POST /account/totp/confirm': 'signed-in',
+  'POST /account/totp/disable': 'signed-in',
+  'GET /dev/outbox': 'local',
+  'POST /dev/seed': 'local',
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
+};
