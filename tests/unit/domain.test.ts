@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime, negotiateLocale } from '../../workers/domain/locale';
+import { isReservedSlug, isValidTimeZone, SLUG_PATTERN } from '../../workers/domain/practice-rules';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionState, shouldTouchSession } from '../../workers/domain/sessions';
+import { afterFailedLogin, FIRST_PAUSE_MS, FREE_FAILURES, isLocked, MAX_PAUSE_MS } from '../../workers/domain/throttle';
+
+const T0 = Date.UTC(2026, 10, 23, 9, 0);
+
+describe('sessionState', () => {
+  it.each([
+    ['just created', { createdAt: T0, lastSeenAt: T0 }, T0, 'active'],
+    ['idle for 29 minutes', { createdAt: T0, lastSeenAt: T0 }, T0 + SESSION_IDLE_MS - 60_000, 'active'],
+    ['idle for exactly 30 minutes', { createdAt: T0, lastSeenAt: T0 }, T0 + SESSION_IDLE_MS, 'idle-expired'],
+    ['active but 12 hours old', { createdAt: T0, lastSeenAt: T0 + SESSION_ABSOLUTE_MS - 1 }, T0 + SESSION_ABSOLUTE_MS, 'absolute-expired'],
+    ['active, 11 hours old', { createdAt: T0, lastSeenAt: T0 + 11 * 3600_000 }, T0 + 11 * 3600_000 + 1000, 'active'],
+  ] as const)('%s', (_name, session, now, expected) => {
+    expect(sessionState(session, now)).toBe(expected);
+  });
+
+  it('writes activity back at most once a minute', () => {
+    expect(shouldTouchSession({ createdAt: T0, lastSeenAt: T0 }, T0 + 59_000)).toBe(false);
+    expect(shouldTouchSession({ createdAt: T0, lastSeenAt: T0 }, T0 + 60_000)).toBe(true);
+  });
+});
+
+describe('sign-in throttling', () => {
+  it('lets the first failures through, then doubles the pause up to an hour', () => {
+    let state = { failedLogins: 0, lockedUntil: null as number | null };
+    for (let i = 1; i < FREE_FAILURES; i++) {
+      state = afterFailedLogin(state, T0);
+      expect(isLocked(state, T0)).toBe(false);
+    }
+    state = afterFailedLogin(state, T0);
+    expect(state.lockedUntil).toBe(T0 + FIRST_PAUSE_MS);
+    state = afterFailedLogin(state, T0);
+    expect(state.lockedUntil).toBe(T0 + 2 * FIRST_PAUSE_MS);
+    for (let i = 0; i < 20; i++) state = afterFailedLogin(state, T0);
+    expect(state.lockedUntil).toBe(T0 + MAX_PAUSE_MS);
+    expect(isLocked(state, T0 + MAX_PAUSE_MS)).toBe(false);
+  });
+});
+
+describe('negotiateLocale', () => {
+  it.each([
+    ['de-DE,de;q=0.9,en;q=0.8', 'de'],
+    ['da-DK', 'da'],
+    ['fr-FR,en;q=0.5,de;q=0.7', 'de'],
+    ['nb-NO', 'da'],
+    ['fr', 'en'],
+    ['', 'en'],
+    ['en;q=0,da;q=0.1', 'da'],
+    ['garbage;;;q=abc', 'en'],
+  ])('%s -> %s', (header, expected) => {
+    expect(negotiateLocale(header)).toBe(expected);
+  });
+});
+
+describe('formatDateTime in the practice time zone', () => {
+  it('shows the same instant as local time in Berlin and Copenhagen, across the October change', () => {
+    // 25 October 2026, 01:30 UTC: summer time has just ended (clocks went back at 01:00 UTC).
+    const instant = Date.UTC(2026, 9, 25, 1, 30);
+    expect(formatDateTime(instant, 'de', 'Europe/Berlin')).toContain('02:30');
+    expect(formatDateTime(instant, 'da', 'Europe/Copenhagen')).toMatch(/02[.:]30/);
+    // 29 March 2026, 01:30 UTC: summer time has begun (clocks jumped from 02:00 to 03:00 local).
+    expect(formatDateTime(Date.UTC(2026, 2, 29, 1, 30), 'en', 'Europe/Berlin')).toContain('03:30');
+  });
+});
+
+describe('practice rules', () => {
+  it.each([
+    ['Europe/Berlin', true],
+    ['Europe/Copenhagen', true],
+    ['America/New_York', true],
+    ['UTC', true],
+    ['Mars/Olympus', false],
+    ['CET', false],
+    ['', false],
+  ])('time zone %s valid: %s', (zone, valid) => {
+    expect(isValidTimeZone(zone)).toBe(valid);
+  });
+
+  it('accepts readable slugs and refuses reserved or malformed ones', () => {
+    expect(SLUG_PATTERN.test('praxis-nord')).toBe(true);
+    expect(SLUG_PATTERN.test('-nord')).toBe(false);
+    expect(SLUG_PATTERN.test('ab')).toBe(false);
+    expect(SLUG_PATTERN.test('Praxis')).toBe(false);
+    expect(isReservedSlug('dashboard')).toBe(true);
+    expect(isReservedSlug('praxis-nord')).toBe(false);
+  });
+});

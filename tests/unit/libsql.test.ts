@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createClient } from '@libsql/client';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import { drizzle } from 'drizzle-orm/libsql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseFromLibsql } from '../../db/client';
+import { DPA_VERSION } from '../../workers/domain/dpa';
+import { signUp } from '../../workers/services/accounts';
+import { logIn } from '../../workers/services/auth';
+import type { Deps } from '../../workers/services/deps';
+import { outboxMailer } from '../../workers/services/mailer';
+import { argon2Hasher } from '../../workers/services/passwords';
+import { completePasswordReset, requestPasswordReset } from '../../workers/services/password-reset';
+import { resolveSession } from '../../workers/services/sessions';
+
+/**
+ * The same services the Worker runs on D1, run against libSQL (the LIBSQL_URL path), so that path cannot rot.
+ * An in-memory libSQL database stands in for a Turso/sqld server: the client and the SQL dialect are the same.
+ */
+let deps: Deps;
+
+beforeAll(async () => {
+  const client = createClient({ url: ':memory:' });
+  await migrate(drizzle(client), { migrationsFolder: 'db/migrations' });
+  const wasmPath = createRequire(import.meta.url).resolve('@phi-ag/argon2/argon2.wasm');
+  const { instance } = await WebAssembly.instantiate(await readFile(wasmPath));
+  const db = databaseFromLibsql(client);
+  deps = {
+    db,
+    mailer: outboxMailer(db, () => Date.now()),
+    passwords: argon2Hasher(instance),
+    config: {
+      ENVIRONMENT: 'test',
+      APP_ORIGIN: 'http://127.0.0.1:8787',
+      MAIL_FROM: 'Praxisraum <no-reply@example.com>',
+      DPO_EMAIL: 'dpo@example.com',
+      DO_JURISDICTION: '',
+      isLocal: true,
+    },
+    now: () => Date.now(),
+  };
+});
+
+describe('libSQL data path', () => {
+  it('signs up, refuses a duplicate slug atomically, signs in and resolves the session', async () => {
+    const input = {
+      practiceName: 'Praxis Süd',
+      slug: 'praxis-sued',
+      timeZone: 'Europe/Copenhagen',
+      displayName: 'Jens Eksempel',
+      email: 'jens@example.com',
+      password: 'a long libsql passphrase',
+      acceptDpa: true,
+      dpaVersion: DPA_VERSION,
+      locale: 'da' as const,
+    };
+    const { practiceId } = await signUp(deps, input);
+    await expect(signUp(deps, { ...input, email: 'other@example.com' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await deps.db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, 'other@example.com') })).toBeUndefined();
+
+    const { token } = await logIn(deps, { email: input.email, password: input.password });
+    const session = await resolveSession(deps, token);
+    expect(session?.user.practiceId).toBe(practiceId);
+    await expect(logIn(deps, { email: input.email, password: 'wrong wrong wrong' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('runs the batched, single-use password reset', async () => {
+    await requestPasswordReset(deps, 'jens@example.com', 'en');
+    const mail = await deps.db.query.outboxMessages.findFirst({ where: (m, { eq }) => eq(m.recipient, 'jens@example.com') });
+    const token = /token=([\w-]+)/.exec(mail?.textBody ?? '')?.[1] ?? '';
+    await completePasswordReset(deps, token, 'the brand new passphrase');
+    await expect(completePasswordReset(deps, token, 'another new passphrase')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const { token: session } = await logIn(deps, { email: 'jens@example.com', password: 'the brand new passphrase' });
+    expect(session.length).toBeGreaterThan(40);
+  });
+});
