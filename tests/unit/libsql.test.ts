@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import initializeArgon2 from '@phi-ag/argon2/node';
 import { createClient } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { drizzle } from 'drizzle-orm/libsql';
@@ -23,13 +22,11 @@ let deps: Deps;
 beforeAll(async () => {
   const client = createClient({ url: ':memory:' });
   await migrate(drizzle(client), { migrationsFolder: 'db/migrations' });
-  const wasmPath = createRequire(import.meta.url).resolve('@phi-ag/argon2/argon2.wasm');
-  const { instance } = await WebAssembly.instantiate(await readFile(wasmPath));
   const db = databaseFromLibsql(client);
   deps = {
     db,
     mailer: outboxMailer(db, () => Date.now()),
-    passwords: argon2Hasher(instance),
+    passwords: argon2Hasher(await initializeArgon2()),
     config: {
       ENVIRONMENT: 'test',
       APP_ORIGIN: 'http://127.0.0.1:8787',

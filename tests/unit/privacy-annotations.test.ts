@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
 import { columnPrivacySchema, privacy, privacyOf, privateTable, ROW_ID } from '../../db/privacy';
 
-const tables = Object.values(schema).filter((value): value is SQLiteTable => is(value, SQLiteTable));
+const tables: SQLiteTable[] = Object.values(schema).filter((value: unknown) => is(value, SQLiteTable));
 
 function tableName(table: SQLiteTable): string {
   return getTableName(table);

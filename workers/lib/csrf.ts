@@ -21,8 +21,9 @@ export const csrfProtection: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (site && site !== 'same-origin' && site !== 'none') {
     throw new AppError('CSRF_REJECTED', 'Cross-site requests are not allowed');
   }
+  // With Referrer-Policy: no-referrer, browsers send "Origin: null" on form posts; Fetch Metadata decides those.
   const origin = c.req.header('origin');
-  if (origin && origin !== new URL(c.req.url).origin) {
+  if (origin && origin !== 'null' && origin !== new URL(c.req.url).origin) {
     throw new AppError('CSRF_REJECTED', 'The request came from another site');
   }
   const session = c.var.session;

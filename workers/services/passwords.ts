@@ -1,4 +1,5 @@
-import Argon2, { Argon2Type, Argon2Version } from '@phi-ag/argon2';
+import type Argon2 from '@phi-ag/argon2';
+import { Argon2Type, Argon2Version } from '@phi-ag/argon2';
 
 /**
  * Argon2id with OWASP's minimum parameters (19 MiB memory, 2 iterations, 1 lane). The WebAssembly build is imported
@@ -19,8 +20,7 @@ export interface PasswordHasher {
   verify(encoded: string, password: string): Promise<boolean>;
 }
 
-export function argon2Hasher(instance: WebAssembly.Instance): PasswordHasher {
-  const argon2 = new Argon2(instance);
+export function argon2Hasher(argon2: Argon2): PasswordHasher {
   return {
     async hash(password) {
       return argon2.hash(password, ARGON2_PARAMS).encoded;

@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser';
+import { startLocalServer, type LocalServer } from './server';
+
+let server: LocalServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('a therapist in a real browser', () => {
+  it('signs up, signs out, signs in again and sees the dashboard shell', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+
+    await page.goto(`${server.origin}/signup`);
+    expect(await page.locator('h1').textContent()).toBe('Praxis anlegen');
+    await page.getByLabel('Name der Praxis').fill('Praxis am See');
+    await page.getByLabel('Buchungsadresse').fill('praxis-am-see');
+    await page.getByLabel('Zeitzone').fill('Europe/Berlin');
+    await page.getByLabel('Ihr Name, wie Klientinnen ihn sehen').fill('Dr. Lena Muster');
+    await page.getByLabel('E-Mail').fill('lena@example.com');
+    await page.getByLabel('Passwort').fill('ein sehr langes passwort');
+    // The form cannot be sent without the agreement: the browser keeps us on the page.
+    await page.getByRole('button', { name: 'Praxis anlegen' }).click();
+    expect(new URL(page.url()).pathname).toBe('/signup');
+    await page.getByLabel('Ich akzeptiere den Auftragsverarbeitungsvertrag im Namen der Praxis').check();
+    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Praxis anlegen' }).click()]);
+    expect(await page.getByTestId('practice-name').textContent()).toBe('Praxis am See');
+
+    const cookies = await context.cookies();
+    const session = cookies.find((cookie) => cookie.name === '__Host-session');
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+    expect(cookies.every((cookie) => cookie.name.startsWith('__Host-'))).toBe(true);
+
+    await Promise.all([page.waitForURL('**/login'), page.getByRole('button', { name: 'Abmelden' }).click()]);
+    await page.goto(`${server.origin}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.getByLabel('E-Mail').fill('lena@example.com');
+    await page.getByLabel('Passwort', { exact: true }).fill('ein sehr langes passwort');
+    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Anmelden' }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('Übersicht');
+    expect(await page.getByTestId('practice-name').textContent()).toBe('Praxis am See');
+
+    await page.getByRole('link', { name: 'Dansk' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Oversigt');
+    expect(cspViolations).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a wrong password in place on the sign-in form', async () => {
+    const page = await browser.newPage({ locale: 'en-GB' });
+    await page.goto(`${server.origin}/login`);
+    await page.getByLabel('Email').fill('nobody@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Email or password is wrong');
+    await page.close();
+  });
+});
