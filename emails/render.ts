@@ -20,3 +20,10 @@ export function htmlDocument(lang: string, title: string, paragraphs: (string | 
     .join('\n');
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${body}\n</body></html>`;
 }
+
+/** Standard base64 of the UTF-8 bytes of `text`, as email attachments carry their content. */
+export function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -15,6 +15,9 @@ import { sessionMiddleware } from './lib/session';
 import { accountPages } from './routes/account-pages';
 import { authApi } from './routes/auth-api';
 import { authPages } from './routes/auth-pages';
+import { bookingApi } from './routes/booking-api';
+import { bookingPages } from './routes/booking-pages';
+import { managePages } from './routes/manage-pages';
 import { devRoutes } from './routes/dev';
 import { mountApiDocs } from './routes/docs';
 
@@ -46,6 +49,9 @@ export function createApp() {
   app.route('/', authApi);
   app.route('/', authPages);
   app.route('/', accountPages);
+  app.route('/', bookingApi);
+  app.route('/', bookingPages);
+  app.route('/', managePages);
   app.route('/', devRoutes);
   mountApiDocs(app);
 

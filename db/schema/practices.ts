@@ -27,5 +27,29 @@ export const practices = privateTable('practices', {
     retention: 'Until the practice account is deleted',
     erasure: 'delete',
   }),
+  contactEmail: privacy(text('contact_email').notNull().default(''), {
+    category: 'contact',
+    purpose: 'Whom clients contact about their data and appointments, named in the terms (Art. 13(1)(a) GDPR)',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  cancellationNoticeHours: privacy(integer('cancellation_notice_hours').notNull().default(24), {
+    category: 'organisational',
+    purpose: 'Until when before an appointment clients may cancel or reschedule online',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  consentHeadSeq: privacy(integer('consent_head_seq').notNull().default(0), {
+    category: 'technical',
+    purpose: 'Last position of the consent chain, so a removed last record is detected',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  consentHeadHash: privacy(text('consent_head_hash'), {
+    category: 'technical',
+    purpose: 'Hash of the last consent record, so a removed last record is detected',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
   createdAt: privacy(integer('created_at').notNull(), CREATED_AT),
 });

@@ -106,3 +106,76 @@ export async function outbox(): Promise<OutboxMessage[]> {
   expect(response.status).toBe(200);
   return response.json<OutboxMessage[]>();
 }
+
+/** Weekday opening hours for a test practice (Mon–Fri 09:00–17:00 local). */
+export async function openWeekdays(practiceId: string, startMinute = 9 * 60, endMinute = 17 * 60) {
+  const statements = [1, 2, 3, 4, 5].map((weekday) =>
+    env.DB.prepare('INSERT INTO working_hours (id, practice_id, weekday, start_minute, end_minute) VALUES (?, ?, ?, ?, ?)').bind(
+      crypto.randomUUID(),
+      practiceId,
+      weekday,
+      startMinute,
+      endMinute,
+    ),
+  );
+  await env.DB.batch(statements);
+}
+
+export type PublicType = { id: string; mode: 'video' | 'in_person'; duration_min: number };
+
+export async function typesOf(practiceId: string): Promise<PublicType[]> {
+  const rows = await env.DB.prepare('SELECT id, mode, duration_min FROM appointment_types WHERE practice_id = ? ORDER BY created_at, mode DESC').bind(practiceId).all<PublicType>();
+  return rows.results;
+}
+
+/** A practice open on weekdays, with its two default types, ready to be booked. */
+export async function bookablePractice() {
+  const therapist = await signUpTherapist();
+  await openWeekdays(therapist.practiceId);
+  const types = await typesOf(therapist.practiceId);
+  const video = types.find((t) => t.mode === 'video');
+  const inPerson = types.find((t) => t.mode === 'in_person');
+  if (!video || !inPerson) throw new Error('default appointment types missing');
+  return { ...therapist, video, inPerson };
+}
+
+export function isoDate(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+export async function freeSlots(slug: string, typeId?: string, days = 14) {
+  const from = isoDate(Date.now());
+  const to = isoDate(Date.now() + (days - 1) * 86_400_000);
+  const response = await request(`/api/p/${slug}/slots?from=${from}&to=${to}${typeId ? `&typeId=${typeId}` : ''}`);
+  expect(response.status).toBe(200);
+  return (await response.json<{ slots: { start: string; end: string; typeId: string }[] }>()).slots;
+}
+
+export async function termsOf(slug: string) {
+  return (await request(`/api/p/${slug}/terms`)).json<{ version: number; text: string; sha256: string }>();
+}
+
+export function bookingRequest(slug: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return request(`/api/p/${slug}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+export async function book(slug: string, input: { typeId: string; start: string; email?: string; name?: string; reminders?: boolean }) {
+  const terms = await termsOf(slug);
+  return bookingRequest(slug, {
+    typeId: input.typeId,
+    start: input.start,
+    name: input.name ?? 'K. M.',
+    email: input.email ?? `${unique('client')}@example.com`,
+    termsVersion: terms.version,
+    acceptTerms: true,
+    consents: { reminders: input.reminders ?? false },
+  });
+}
+
+/** The manage-link token from the newest confirmation sent to `to`. */
+export async function manageTokenFor(to: string): Promise<string> {
+  const mail = (await outbox()).find((m) => m.to === to && /\/b\/[\w-]{43}/.test(m.text));
+  const token = /\/b\/([\w-]{43})/.exec(mail?.text ?? '')?.[1];
+  if (!token) throw new Error(`no confirmation with a manage link for ${to}`);
+  return token;
+}

@@ -13,7 +13,24 @@ function tableName(table: SQLiteTable): string {
 describe('privacy annotations', () => {
   it('finds every table of the schema', () => {
     expect(tables.map(tableName).sort()).toEqual(
-      ['audit_events', 'dpa_acceptances', 'outbox_messages', 'password_resets', 'practices', 'recovery_codes', 'sessions', 'users', 'working_hours'].sort(),
+      [
+        'appointment_slots',
+        'appointment_types',
+        'appointments',
+        'audit_events',
+        'availability_exceptions',
+        'clients',
+        'consent_records',
+        'dpa_acceptances',
+        'outbox_messages',
+        'password_resets',
+        'practices',
+        'recovery_codes',
+        'sessions',
+        'terms_versions',
+        'users',
+        'working_hours',
+      ].sort(),
     );
   });
 

@@ -5,9 +5,10 @@
  *  - signed-in: any account (therapist or DPO)
  *  - therapist: a therapist, for their own practice only
  *  - dpo:       the platform's data-protection officer
+ *  - client-link: whoever holds the emailed link token of one appointment (the token is the credential)
  *  - local:     development helpers, refused with 404 in production configuration
  */
-export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'local';
+export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'local';
 
 export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /static/app.css': 'public',
@@ -41,6 +42,19 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /account/totp/disable': 'signed-in',
   'GET /dev/outbox': 'local',
   'POST /dev/seed': 'local',
+  'GET /api/p/:slug/slots': 'public',
+  'GET /api/p/:slug/terms': 'public',
+  'POST /api/p/:slug/bookings': 'public',
+  'GET /book/:slug': 'public',
+  'GET /book/:slug/terms': 'public',
+  'POST /book/:slug': 'public',
+  'GET /b/:token': 'client-link',
+  'POST /b/:token/cancel': 'client-link',
+  'GET /b/:token/reschedule': 'client-link',
+  'POST /b/:token/reschedule': 'client-link',
+  'GET /b/:token/withdraw': 'client-link',
+  'POST /b/:token/withdraw': 'client-link',
+  'GET /b/:token/receipt.json': 'client-link',
   'GET /api/openapi.json': 'public',
   'GET /api/docs': 'public',
 };

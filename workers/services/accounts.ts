@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { dpaAcceptances, practices, users } from '../../db/schema';
+import { appointmentTypes, dpaAcceptances, practices, termsVersions, users } from '../../db/schema';
 import { DPA_VERSION, dpaText } from '../domain/dpa';
 import type { Locale } from '../domain/locale';
+import { defaultTermsText } from '../domain/terms-template';
 import { newId, sha256Hex } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
@@ -37,6 +38,12 @@ export async function signUp(deps: Deps, input: SignUpInput) {
   const userId = newId();
   const passwordHash = await deps.passwords.hash(input.password);
   const textSha256 = await sha256Hex(dpaText(input.locale));
+  const terms = defaultTermsText(input.locale, {
+    practiceName: input.practiceName,
+    therapistName: input.displayName,
+    contactEmail: input.email,
+    dpoEmail: deps.config.DPO_EMAIL,
+  });
   try {
     await deps.db.batch([
       deps.db.insert(practices).values({
@@ -45,6 +52,7 @@ export async function signUp(deps: Deps, input: SignUpInput) {
         slug: input.slug,
         timeZone: input.timeZone,
         locale: input.locale,
+        contactEmail: input.email,
         createdAt: now,
       }),
       deps.db.insert(users).values({
@@ -64,6 +72,8 @@ export async function signUp(deps: Deps, input: SignUpInput) {
         textSha256,
         acceptedAt: now,
       }),
+      deps.db.insert(termsVersions).values({ id: newId(), practiceId, version: 1, text: terms, sha256: await sha256Hex(terms), createdAt: now }),
+      deps.db.insert(appointmentTypes).values(defaultAppointmentTypes(input.locale).map((type) => ({ id: newId(), practiceId, createdAt: now, ...type }))),
       auditInsert(deps.db, { action: 'practice.signup', actorUserId: userId, practiceId, targetId: practiceId }, now),
       auditInsert(deps.db, { action: 'dpa.accept', actorUserId: userId, practiceId, targetId: practiceId }, now),
     ]);
@@ -78,6 +88,20 @@ export async function signUp(deps: Deps, input: SignUpInput) {
     throw error;
   }
   return { practiceId, userId };
+}
+
+/** Two types every new practice starts with; the therapist adjusts them in the dashboard. */
+function defaultAppointmentTypes(locale: Locale) {
+  const names = {
+    de: ['Erstgespräch (Video)', 'Therapiesitzung (Praxis)'],
+    da: ['Første samtale (video)', 'Terapisession (klinik)'],
+    en: ['First consultation (video)', 'Therapy session (practice)'],
+  }[locale];
+  const common = { durationMin: 50, bufferBeforeMin: 0, bufferAfterMin: 10, minNoticeMin: 12 * 60, horizonDays: 60 };
+  return [
+    { ...common, name: names[0] ?? 'Video', mode: 'video' as const },
+    { ...common, name: names[1] ?? 'Session', mode: 'in_person' as const },
+  ];
 }
 
 export async function findUserById(deps: Deps, userId: string) {

@@ -14,7 +14,12 @@ export type AuditAction =
   | 'auth.password_reset'
   | 'auth.totp_enrolled'
   | 'auth.totp_disabled'
-  | 'auth.recovery_code_used';
+  | 'auth.recovery_code_used'
+  | 'appointment.booked'
+  | 'appointment.cancelled'
+  | 'appointment.rescheduled'
+  | 'consent.withdrawn'
+  | 'reminder.sent';
 
 export type AuditInput = { action: AuditAction; actorUserId?: string | null; practiceId?: string | null; targetId?: string | null };
 

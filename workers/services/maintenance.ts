@@ -1,9 +1,11 @@
 import type { Deps } from './deps';
 import { purgeUsedResets } from './password-reset';
+import { sendDueReminders } from './reminders';
 import { purgeExpiredSessions } from './sessions';
 
 /** The cron's work: enforce the retention periods declared in the schema annotations. */
 export async function runMaintenance(deps: Deps) {
   await purgeExpiredSessions(deps);
   await purgeUsedResets(deps);
+  await sendDueReminders(deps);
 }

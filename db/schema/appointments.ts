@@ -1,0 +1,59 @@
+import { index, integer, text } from 'drizzle-orm/sqlite-core';
+import { CREATED_AT, type ColumnPrivacy, privacy, privateTable, ROW_ID } from '../privacy';
+import { appointmentTypes } from './appointment-types';
+import { clients } from './clients';
+import { practices } from './practices';
+
+// That someone sees a therapist is health data (Art. 9 GDPR), so every appointment column is treated as such.
+const APPOINTMENT: ColumnPrivacy = {
+  category: 'health',
+  purpose: 'Holding and managing the booked appointment',
+  retention: 'Until the client or the practice account is deleted; treatment documentation duties are the practice’s',
+  erasure: 'delete',
+};
+const SECRET: ColumnPrivacy = { ...APPOINTMENT, category: 'credential', exported: false };
+
+export const appointments = privateTable(
+  'appointments',
+  {
+    id: privacy(text('id').primaryKey(), ROW_ID),
+    practiceId: privacy(text('practice_id').notNull().references(() => practices.id, { onDelete: 'cascade' }), {
+      ...APPOINTMENT,
+      category: 'identifier',
+    }),
+    clientId: privacy(text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }), {
+      ...APPOINTMENT,
+      category: 'identifier',
+    }),
+    typeId: privacy(text('type_id').notNull().references(() => appointmentTypes.id), { ...APPOINTMENT, category: 'identifier' }),
+    startAt: privacy(integer('start_at').notNull(), APPOINTMENT),
+    endAt: privacy(integer('end_at').notNull(), APPOINTMENT),
+    status: privacy(text('status', { enum: ['booked', 'cancelled', 'completed', 'no_show'] }).notNull(), APPOINTMENT),
+    sequence: privacy(integer('sequence').notNull().default(0), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Calendar revision number (RFC 5545 SEQUENCE) for updates and cancellations',
+    }),
+    manageTokenHash: privacy(text('manage_token_hash').notNull().unique(), {
+      ...SECRET,
+      purpose: 'SHA-256 of the emailed link token that lets the client cancel, reschedule or withdraw consent',
+    }),
+    accessCodeHash: privacy(text('access_code_hash'), {
+      ...SECRET,
+      purpose: 'SHA-256 of the access code for a video appointment',
+    }),
+    consentRecordId: privacy(text('consent_record_id').notNull(), {
+      ...APPOINTMENT,
+      category: 'identifier',
+      purpose: 'The consent record written with this booking, for the client’s receipt',
+    }),
+    reminderSentAt: privacy(integer('reminder_sent_at'), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Makes the reminder go out exactly once',
+    }),
+    cancelledAt: privacy(integer('cancelled_at'), APPOINTMENT),
+    createdAt: privacy(integer('created_at').notNull(), CREATED_AT),
+  },
+  (t) => [index('appointments_practice_start_idx').on(t.practiceId, t.startAt), index('appointments_client_idx').on(t.clientId)],
+);

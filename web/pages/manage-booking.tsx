@@ -1,0 +1,128 @@
+import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
+import type { BookingMessages } from '../i18n/booking';
+import type { FormState } from './auth';
+import { type DaySlots, SlotPicker } from './booking';
+
+export type ManageView = {
+  token: string;
+  practiceName: string;
+  contactEmail: string;
+  when: string;
+  typeName: string;
+  mode: 'video' | 'in_person';
+  status: 'booked' | 'cancelled' | 'completed' | 'no_show';
+  canChange: boolean;
+  callPath: string | null;
+  activePurposes: ('booking' | 'reminders')[];
+};
+
+function statusLabel(b: BookingMessages, status: ManageView['status']) {
+  return { booked: b.statusBooked, cancelled: b.statusCancelled, completed: b.statusCompleted, no_show: b.statusNoShow }[status];
+}
+
+function purposeLabel(b: BookingMessages, purpose: 'booking' | 'reminders') {
+  return purpose === 'booking' ? b.purposeBooking : b.purposeReminders;
+}
+
+export function ManagePage(props: { page: PageContext; b: BookingMessages; view: ManageView; notice?: string | undefined; state: FormState }) {
+  const { b, view } = props;
+  const base = `/b/${view.token}`;
+  return (
+    <Layout page={props.page} title={b.yourAppointment}>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <FormAlert message={props.state.message} />
+      <dl>
+        <dt>{view.practiceName}</dt>
+        <dd data-testid="appointment-when">{view.when}</dd>
+        <dt>{b.appointmentType}</dt>
+        <dd>
+          {view.typeName} · {view.mode === 'video' ? b.video : b.inPerson}
+        </dd>
+        <dt>{b.status}</dt>
+        <dd data-testid="appointment-status">{statusLabel(b, view.status)}</dd>
+        <dt>{b.activeConsents}</dt>
+        <dd>{view.activePurposes.length ? view.activePurposes.map((p) => purposeLabel(b, p)).join(', ') : b.none}</dd>
+      </dl>
+      {view.callPath && view.status === 'booked' ? (
+        <p>
+          <a href={view.callPath}>{b.callLink}</a> – {b.callHint}
+        </p>
+      ) : null}
+      <p>
+        <a href={`${base}/receipt.json`} download="consent-receipt.json">
+          {b.receipt}
+        </a>
+      </p>
+      {view.status === 'booked' && view.canChange ? (
+        <>
+          <p>
+            <a href={`${base}/reschedule`}>{b.reschedule}</a>
+          </p>
+          <form method="post" action={`${base}/cancel`}>
+            <CsrfField session={props.page.session} />
+            <button type="submit">{b.cancel}</button>
+          </form>
+        </>
+      ) : view.status === 'booked' ? (
+        <p>
+          {b.changeClosed} {view.contactEmail}
+        </p>
+      ) : null}
+      <p>
+        <a href={`${base}/withdraw`}>{b.withdrawLink}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function WithdrawPage(props: { page: PageContext; b: BookingMessages; token: string; active: ('booking' | 'reminders')[]; result?: { cancelled: number } | undefined }) {
+  const { b } = props;
+  const action = `/b/${props.token}/withdraw`;
+  return (
+    <Layout page={props.page} title={b.withdrawTitle}>
+      {props.result ? (
+        <p class="notice" role="status">
+          {b.withdrawn} {props.result.cancelled ? `${b.cancelledCount} ${props.result.cancelled}` : ''}
+        </p>
+      ) : null}
+      <p>{b.withdrawIntro}</p>
+      {props.active.length === 0 ? <p>{b.nothingToWithdraw}</p> : null}
+      {props.active.includes('booking') ? (
+        <form method="post" action={action}>
+          <CsrfField session={props.page.session} />
+          <input type="hidden" name="scope" value="all" />
+          <button type="submit">{b.withdrawAll}</button>
+        </form>
+      ) : null}
+      {props.active.includes('reminders') ? (
+        <form method="post" action={action}>
+          <CsrfField session={props.page.session} />
+          <input type="hidden" name="scope" value="reminders" />
+          <button type="submit">{b.withdrawReminders}</button>
+        </form>
+      ) : null}
+      <p>
+        <a href={`/b/${props.token}`}>{b.yourAppointment}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function ReschedulePage(props: { page: PageContext; b: BookingMessages; token: string; days: DaySlots[]; state: FormState }) {
+  const { b } = props;
+  return (
+    <Layout page={props.page} title={b.reschedule}>
+      <FormAlert message={props.state.message} />
+      <form class="stack" method="post" action={`/b/${props.token}/reschedule`}>
+        <CsrfField session={props.page.session} />
+        <SlotPicker days={props.days} b={b} state={props.state} />
+        <FieldError id="start-error" messages={props.state.fields?.start} />
+        <button type="submit">{b.rescheduleSubmit}</button>
+      </form>
+    </Layout>
+  );
+}

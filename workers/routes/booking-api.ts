@@ -1,0 +1,73 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sha256Hex } from '../lib/crypto';
+import { bookingBody, slotsQuery } from '../lib/booking-input';
+import { errorBodySchema } from '../lib/errors';
+import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
+import { currentTerms, listFreeSlots, practiceBySlug } from '../services/availability';
+import { createBooking } from '../services/booking';
+
+const slugParam = z.object({ slug: z.string().min(1).max(64).openapi({ param: { name: 'slug', in: 'path' }, example: 'demo' }) });
+const slotSchema = z.object({ start: z.string(), end: z.string(), typeId: z.string() }).openapi('Slot');
+const bookingSchema = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.literal('booked') }).openapi('Booking');
+const notFound = { description: 'Unknown practice', content: { 'application/json': { schema: errorBodySchema } } };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const bookingApi = jsonApi();
+
+bookingApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/p/{slug}/slots',
+    summary: 'Free slots of a practice between two local dates (inclusive, at most 62 days), in UTC',
+    request: { params: slugParam, query: slotsQuery },
+    responses: { 200: jsonResponse('Free slots', z.object({ slots: z.array(slotSchema) })), 404: notFound, ...errorResponses },
+  }),
+  async (c) => {
+    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const slots = await listFreeSlots(c.var.deps, practice, c.req.valid('query'));
+    return c.json({ slots: slots.map((s) => ({ start: iso(s.start), end: iso(s.end), typeId: s.typeId })) }, 200);
+  },
+);
+
+bookingApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/p/{slug}/terms',
+    summary: 'The practice’s current booking terms; sha256 is the hex SHA-256 of the UTF-8 text',
+    request: { params: slugParam },
+    responses: { 200: jsonResponse('Current terms', z.object({ version: z.number().int(), text: z.string(), sha256: z.string() })), 404: notFound },
+  }),
+  async (c) => {
+    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const terms = await currentTerms(c.var.deps, practice.id);
+    // Hashed afresh so the answer proves itself: the client can recompute it from the text.
+    return c.json({ version: terms.version, text: terms.text, sha256: await sha256Hex(terms.text) }, 200);
+  },
+);
+
+bookingApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/p/{slug}/bookings',
+    summary: 'Book a free slot; requires accepting the current terms version',
+    request: { params: slugParam, body: jsonBody(bookingBody) },
+    responses: {
+      201: jsonResponse('Booked', z.object({ booking: bookingSchema })),
+      404: notFound,
+      409: { description: 'The slot is no longer free', content: { 'application/json': { schema: errorBodySchema } } },
+      429: { description: 'Too many bookings in a short time', content: { 'application/json': { schema: errorBodySchema } } },
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const { booking } = await createBooking(
+      c.var.deps,
+      practice,
+      { ...input, start: Date.parse(input.start) },
+      { method: 'api', locale: c.var.locale },
+    );
+    return c.json({ booking: { ...booking, start: iso(booking.start), end: iso(booking.end) } }, 201);
+  },
+);

@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { bookingMessages } from '../../web/i18n/booking';
+import { BookingPage, TermsPage } from '../../web/pages/booking';
+import type { FormState } from '../../web/pages/auth';
+import { addDays, isIsoDate, utcToLocal } from '../domain/zoned-time';
+import { sha256Hex } from '../lib/crypto';
+import type { HonoEnv } from '../lib/hono-env';
+import { bookingBody } from '../lib/booking-input';
+import { formValues } from '../lib/input';
+import { formFailure, pageContext, parseForm } from '../lib/pages';
+import { slotsByDay } from '../lib/slot-view';
+import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
+import { createBooking } from '../services/booking';
+
+export const bookingPages = new Hono<HonoEnv>();
+
+const DAYS_SHOWN = 14;
+
+async function renderBookingPage(c: Context<HonoEnv>, practice: Practice, options: { typeId?: string | undefined; from?: string | undefined; state: FormState }, status: ContentfulStatusCode = 200) {
+  const deps = c.var.deps;
+  const today = utcToLocal(deps.now(), practice.timeZone).date;
+  const from = options.from && isIsoDate(options.from) && options.from >= today ? options.from : today;
+  const [types, terms, name] = await Promise.all([activeTypes(deps, practice.id), currentTerms(deps, practice.id), therapistName(deps, practice.id)]);
+  const selected = types.find((t) => t.id === options.typeId) ?? types[0];
+  const slots = selected ? await listFreeSlots(deps, practice, { from, to: addDays(from, DAYS_SHOWN - 1), typeId: selected.id }) : [];
+  const prev = addDays(from, -DAYS_SHOWN);
+  return c.html(
+    <BookingPage
+      page={pageContext(c)}
+      b={bookingMessages(c.var.locale)}
+      practice={practice}
+      therapistName={name}
+      types={types}
+      selectedTypeId={selected?.id ?? ''}
+      days={slotsByDay(slots, c.var.locale, practice.timeZone)}
+      from={from}
+      prevFrom={from > today ? (prev < today ? today : prev) : null}
+      nextFrom={addDays(from, DAYS_SHOWN)}
+      terms={terms}
+      state={options.state}
+    />,
+    status,
+  );
+}
+
+bookingPages.get('/book/:slug', async (c) => {
+  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  return renderBookingPage(c, practice, { typeId: c.req.query('type'), from: c.req.query('from'), state: {} });
+});
+
+bookingPages.get('/book/:slug/terms', async (c) => {
+  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const terms = await currentTerms(c.var.deps, practice.id);
+  return c.html(<TermsPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} terms={{ ...terms, sha256: await sha256Hex(terms.text) }} />);
+});
+
+/** The same domain logic as POST /api/p/:slug/bookings, from a form that works without JavaScript. */
+bookingPages.post('/book/:slug', async (c) => {
+  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const values = formValues(await c.req.parseBody(), ['acceptTerms', 'reminders']);
+  try {
+    const input = parseForm(bookingBody, { ...values, consents: { reminders: values.reminders === true } });
+    const { manageToken } = await createBooking(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'booking-form', locale: c.var.locale });
+    return c.redirect(`/b/${manageToken}?booked=1`, 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    const typeId = typeof values.typeId === 'string' ? values.typeId : undefined;
+    return renderBookingPage(c, practice, { typeId, state }, status);
+  }
+});

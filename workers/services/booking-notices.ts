@@ -1,0 +1,133 @@
+import { and, eq } from 'drizzle-orm';
+import { users } from '../../db/schema';
+import { bookingCancelledEmail } from '../../emails/booking-cancelled';
+import { bookingConfirmationEmail } from '../../emails/booking-confirmation';
+import { therapistBookingNoticeEmail } from '../../emails/therapist-notice';
+import { appointmentIcs } from '../domain/ics';
+import { isLocale, type Locale } from '../domain/locale';
+import type { AppointmentType, Practice } from './availability';
+import type { Deps } from './deps';
+
+export type NoticeAppointment = { id: string; start: number; end: number; sequence: number };
+
+export function icsUid(appointmentId: string): string {
+  return `${appointmentId}@praxisraum`;
+}
+
+export function manageUrl(deps: Deps, token: string): string {
+  return `${deps.config.APP_ORIGIN}/b/${token}`;
+}
+
+export function callUrl(deps: Deps, appointmentId: string): string {
+  return `${deps.config.APP_ORIGIN}/call/${appointmentId}`;
+}
+
+function practiceLocale(practice: Practice): Locale {
+  return isLocale(practice.locale) ? practice.locale : 'de';
+}
+
+/** Calendar entries carry the practice's name only: no type name, since that could reveal the kind of treatment. */
+function calendarEvent(deps: Deps, practice: Practice, appointment: NoticeAppointment, method: 'REQUEST' | 'CANCEL', attendee?: { name: string; email: string }) {
+  return appointmentIcs({
+    uid: icsUid(appointment.id),
+    sequence: appointment.sequence,
+    method,
+    start: appointment.start,
+    end: appointment.end,
+    stamp: deps.now(),
+    title: `Termin – ${practice.name}`,
+    description: practice.name,
+    organizer: { name: practice.name, email: practice.contactEmail || deps.config.MAIL_FROM.replace(/^.*<|>$/g, '') },
+    ...(attendee ? { attendee } : {}),
+  });
+}
+
+/** Emails are sent after the booking committed; a failed delivery must not undo or fail the booking itself. */
+async function deliver(deps: Deps, send: () => Promise<void>) {
+  try {
+    await send();
+  } catch (error) {
+    console.error(`email delivery failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+  }
+}
+
+async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked' | 'cancelled' | 'rescheduled', start: number, type: AppointmentType) {
+  const owner = await deps.db.query.users.findFirst({ where: and(eq(users.practiceId, practice.id), eq(users.role, 'therapist')) });
+  if (!owner) return;
+  const email = therapistBookingNoticeEmail(
+    { event, start, timeZone: practice.timeZone, typeName: type.name, dashboardUrl: `${deps.config.APP_ORIGIN}/dashboard` },
+    practiceLocale(practice),
+  );
+  await deliver(deps, () => deps.mailer.send({ to: owner.email, ...email }));
+}
+
+export async function notifyBooked(
+  deps: Deps,
+  input: {
+    practice: Practice;
+    type: AppointmentType;
+    appointment: NoticeAppointment;
+    client: { name: string; email: string | null };
+    manageToken: string;
+    accessCode: string | undefined;
+    locale: Locale;
+    event?: 'booked' | 'rescheduled';
+  },
+) {
+  const { practice, type, appointment, client } = input;
+  if (client.email) {
+    const clientEmail = client.email;
+    const manage = manageUrl(deps, input.manageToken);
+    const email = bookingConfirmationEmail(
+      {
+        practiceName: practice.name,
+        therapistName: (await deps.db.query.users.findFirst({ where: and(eq(users.practiceId, practice.id), eq(users.role, 'therapist')) }))?.displayName ?? '',
+        clientName: client.name,
+        start: appointment.start,
+        end: appointment.end,
+        timeZone: practice.timeZone,
+        typeName: type.name,
+        mode: type.mode,
+        manageUrl: manage,
+        withdrawUrl: `${manage}/withdraw`,
+        receiptUrl: `${manage}/receipt.json`,
+        ...(type.mode === 'video' ? { callUrl: callUrl(deps, appointment.id) } : {}),
+        ...(input.accessCode ? { accessCode: input.accessCode } : {}),
+        ics: calendarEvent(deps, practice, appointment, 'REQUEST', { name: client.name, email: clientEmail }),
+      },
+      input.locale,
+    );
+    await deliver(deps, () => deps.mailer.send({ to: clientEmail, ...email }));
+  }
+  await noticeToTherapist(deps, practice, input.event ?? 'booked', appointment.start, type);
+}
+
+export async function notifyCancelled(
+  deps: Deps,
+  input: {
+    practice: Practice;
+    type: AppointmentType;
+    appointment: NoticeAppointment;
+    client: { name: string; email: string | null };
+    reason: 'client' | 'practice' | 'withdrawal';
+    locale: Locale;
+  },
+) {
+  const { practice, appointment, client } = input;
+  if (client.email) {
+    const clientEmail = client.email;
+    const email = bookingCancelledEmail(
+      {
+        practiceName: practice.name,
+        clientName: client.name,
+        start: appointment.start,
+        timeZone: practice.timeZone,
+        reason: input.reason,
+        ics: calendarEvent(deps, practice, appointment, 'CANCEL', { name: client.name, email: clientEmail }),
+      },
+      input.locale,
+    );
+    await deliver(deps, () => deps.mailer.send({ to: clientEmail, ...email }));
+  }
+  await noticeToTherapist(deps, practice, 'cancelled', appointment.start, input.type);
+}

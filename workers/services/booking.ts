@@ -1,0 +1,143 @@
+import { and, count, eq, gte } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { appointments, appointmentSlots, clients } from '../../db/schema';
+import type { ConsentPurpose } from '../domain/consent-chain';
+import type { Locale } from '../domain/locale';
+import { blockedInterval, isFreeSlot } from '../domain/slots';
+import { utcToLocal } from '../domain/zoned-time';
+import { hashToken, newId, randomToken } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
+import { notifyBooked } from './booking-notices';
+import { chainAppend, retryOnChainRace } from './consent';
+import type { Deps } from './deps';
+
+export type BookingInput = {
+  typeId: string;
+  start: number;
+  name: string;
+  email: string;
+  termsVersion: number;
+  acceptTerms: boolean;
+  consents?: { reminders?: boolean | undefined } | undefined;
+};
+
+/** Abuse limits that need no network addresses: per address and per practice, counted from existing bookings. */
+export const MAX_BOOKINGS_PER_ADDRESS_PER_DAY = 5;
+export const MAX_BOOKINGS_PER_PRACTICE_PER_HOUR = 60;
+
+const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A code a person can read out and type: 9 characters from an alphabet without look-alikes, grouped by three. */
+export function newAccessCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  const chars = Array.from(bytes, (b) => ACCESS_CODE_ALPHABET[b % ACCESS_CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 3)}-${chars.slice(3, 6)}-${chars.slice(6)}`;
+}
+
+export function normaliseAccessCode(code: string): string {
+  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+async function enforceBookingLimits(deps: Deps, practiceId: string, email: string) {
+  const now = deps.now();
+  const [perAddress] = await deps.db
+    .select({ n: count() })
+    .from(appointments)
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .where(and(eq(clients.practiceId, practiceId), eq(clients.email, email), gte(appointments.createdAt, now - 86_400_000)));
+  const [perPractice] = await deps.db
+    .select({ n: count() })
+    .from(appointments)
+    .where(and(eq(appointments.practiceId, practiceId), gte(appointments.createdAt, now - 3_600_000)));
+  if ((perAddress?.n ?? 0) >= MAX_BOOKINGS_PER_ADDRESS_PER_DAY || (perPractice?.n ?? 0) >= MAX_BOOKINGS_PER_PRACTICE_PER_HOUR) {
+    throw new AppError('TOO_MANY_ATTEMPTS', 'Too many bookings in a short time. Please contact the practice directly.');
+  }
+}
+
+async function validateBooking(deps: Deps, practice: Practice, input: BookingInput) {
+  if (!input.acceptTerms) {
+    throw new AppError('VALIDATION_FAILED', 'Booking needs your acceptance of the practice’s terms', {
+      acceptTerms: ['Read and accept the terms to book'],
+    });
+  }
+  const terms = await currentTerms(deps, practice.id);
+  if (input.termsVersion !== terms.version) {
+    throw new AppError('VALIDATION_FAILED', `The terms have changed; please read and accept version ${terms.version}`, {
+      termsVersion: [`The current version is ${terms.version}`],
+    });
+  }
+  const type = (await activeTypes(deps, practice.id)).find((t) => t.id === input.typeId);
+  if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of the practice’s appointment types'] });
+  return { terms, type };
+}
+
+/**
+ * Books an appointment: client (matched by email within the practice), appointment, slot claims, consent record and
+ * audit entry commit in one batch or not at all. The slot claims' primary key settles races: of any number of
+ * concurrent requests for overlapping times exactly one commits, the others get 409.
+ */
+export async function createBooking(deps: Deps, practice: Practice, input: BookingInput, context: { method: string; locale: Locale }) {
+  const { terms, type } = await validateBooking(deps, practice, input);
+  await enforceBookingLimits(deps, practice.id, input.email);
+  const date = utcToLocal(input.start, practice.timeZone).date;
+  if (!isFreeSlot(await slotQuery(deps, practice, [type], date, date), input.start, type.id)) {
+    throw new AppError('CONFLICT', 'This time is no longer free. Please choose another one.', { start: ['No longer available'] });
+  }
+  const end = input.start + type.durationMin * 60_000;
+  const manageToken = randomToken(32);
+  const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
+  const purposes: ConsentPurpose[] = input.consents?.reminders ? ['booking', 'reminders'] : ['booking'];
+  const buckets = bucketsOf(blockedInterval(input.start, type));
+  const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashToken(normaliseAccessCode(accessCode)) : null]);
+
+  const booked = await retryOnChainRace(async () => {
+    const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
+    const clientId = existing?.id ?? newId();
+    const chain = await chainAppend(deps, practice.id, [
+      { clientId, kind: 'given', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: context.method },
+    ]);
+    const record = chain.records[0];
+    if (!record) throw new Error('consent chain produced no record');
+    const id = newId();
+    const now = deps.now();
+    await deps.db.batch([
+      deps.db.insert(clients).values({ id: clientId, practiceId: practice.id, displayName: input.name, email: input.email, createdAt: now }).onConflictDoNothing({ target: clients.id }),
+      deps.db.insert(appointments).values({
+        id,
+        practiceId: practice.id,
+        clientId,
+        typeId: type.id,
+        startAt: input.start,
+        endAt: end,
+        status: 'booked',
+        manageTokenHash,
+        accessCodeHash,
+        consentRecordId: record.id,
+        createdAt: now,
+      }),
+      deps.db.insert(appointmentSlots).values(buckets.map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
+      ...chain.writes,
+      auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: id }, now),
+    ]);
+    return { id, clientId, clientName: existing?.displayName ?? input.name };
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error, 'appointment_slots.')) {
+      throw new AppError('CONFLICT', 'This time was just booked by someone else. Please choose another one.', { start: ['No longer available'] });
+    }
+    throw error;
+  });
+
+  const booking = { id: booked.id, start: input.start, end, status: 'booked' as const };
+  await notifyBooked(deps, {
+    practice,
+    type,
+    appointment: { ...booking, sequence: 0 },
+    client: { name: booked.clientName, email: input.email },
+    manageToken,
+    accessCode,
+    locale: context.locale,
+  });
+  return { booking, manageToken, accessCode };
+}

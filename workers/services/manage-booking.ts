@@ -1,0 +1,169 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { appointments, appointmentSlots, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
+import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
+import { consentReceipt } from '../domain/consent-receipt';
+import type { Locale } from '../domain/locale';
+import { blockedInterval, isFreeSlot } from '../domain/slots';
+import { utcToLocal } from '../domain/zoned-time';
+import { hashToken } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import { bucketsOf, currentTerms, slotQuery } from './availability';
+import { notifyBooked, notifyCancelled } from './booking-notices';
+import { chainAppend, clientConsentRecords, retryOnChainRace } from './consent';
+import type { Deps } from './deps';
+
+/** The appointment behind an emailed link token; the link is the client's only credential, so unknown is 404. */
+export async function bookingByToken(deps: Deps, token: string) {
+  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
+  const rows = await deps.db
+    .select({ appointment: appointments, practice: practices, client: clients, type: appointmentTypes })
+    .from(appointments)
+    .innerJoin(practices, eq(practices.id, appointments.practiceId))
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+    .where(eq(appointments.manageTokenHash, await hashToken(token)))
+    .limit(1);
+  const row = rows[0];
+  if (!row) throw new AppError('NOT_FOUND', 'This link is not valid or the appointment no longer exists');
+  return row;
+}
+
+export type ManagedBooking = Awaited<ReturnType<typeof bookingByToken>>;
+
+/** Clients may change an appointment online until the practice's cancellation notice begins. */
+export function changeDeadline(booking: ManagedBooking): number {
+  return booking.appointment.startAt - booking.practice.cancellationNoticeHours * 3_600_000;
+}
+
+export function canChangeOnline(booking: ManagedBooking, now: number): boolean {
+  return booking.appointment.status === 'booked' && now < changeDeadline(booking);
+}
+
+function assertChangeable(deps: Deps, booking: ManagedBooking) {
+  if (booking.appointment.status !== 'booked') throw new AppError('CONFLICT', 'This appointment is no longer booked');
+  if (!canChangeOnline(booking, deps.now())) {
+    const contact = booking.practice.contactEmail ? ` at ${booking.practice.contactEmail}` : '';
+    throw new AppError(
+      'CONFLICT',
+      `Online changes close ${booking.practice.cancellationNoticeHours} hours before the appointment. Please contact ${booking.practice.name}${contact}.`,
+    );
+  }
+}
+
+function cancelWrites(deps: Deps, appointmentId: string, sequence: number, now: number) {
+  return [
+    deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: sequence + 1 }).where(eq(appointments.id, appointmentId)),
+    deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointmentId)),
+  ];
+}
+
+export async function cancelByClient(deps: Deps, token: string, locale: Locale) {
+  const booking = await bookingByToken(deps, token);
+  assertChangeable(deps, booking);
+  const now = deps.now();
+  const { appointment } = booking;
+  await deps.db.batch([
+    auditInsert(deps.db, { action: 'appointment.cancelled', practiceId: appointment.practiceId, targetId: appointment.id }, now),
+    ...cancelWrites(deps, appointment.id, appointment.sequence, now),
+  ]);
+  await notifyCancelled(deps, {
+    practice: booking.practice,
+    type: booking.type,
+    appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
+    client: { name: booking.client.displayName, email: booking.client.email },
+    reason: 'client',
+    locale,
+  });
+}
+
+/** Moves the appointment atomically: old claims go and new ones come in one batch, so a taken time changes nothing. */
+export async function rescheduleByClient(deps: Deps, token: string, newStart: number, locale: Locale) {
+  const booking = await bookingByToken(deps, token);
+  assertChangeable(deps, booking);
+  const { appointment, practice, type } = booking;
+  const date = utcToLocal(newStart, practice.timeZone).date;
+  const query = await slotQuery(deps, practice, [type], date, date, appointment.id);
+  if (!isFreeSlot(query, newStart, type.id)) throw new AppError('CONFLICT', 'This time is not free. Please choose another one.', { start: ['Not available'] });
+  const now = deps.now();
+  const end = newStart + type.durationMin * 60_000;
+  const buckets = bucketsOf(blockedInterval(newStart, type));
+  try {
+    await deps.db.batch([
+      deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointment.id)),
+      deps.db.insert(appointmentSlots).values(buckets.map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: appointment.id }))),
+      deps.db.update(appointments).set({ startAt: newStart, endAt: end, sequence: appointment.sequence + 1, reminderSentAt: null }).where(eq(appointments.id, appointment.id)),
+      auditInsert(deps.db, { action: 'appointment.rescheduled', practiceId: practice.id, targetId: appointment.id }, now),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time was just booked by someone else.', { start: ['No longer available'] });
+    throw error;
+  }
+  await notifyBooked(deps, {
+    practice,
+    type,
+    appointment: { id: appointment.id, start: newStart, end, sequence: appointment.sequence + 1 },
+    client: { name: booking.client.displayName, email: booking.client.email },
+    manageToken: token,
+    accessCode: undefined,
+    locale,
+    event: 'rescheduled',
+  });
+  return { start: newStart, end };
+}
+
+/**
+ * Art. 7(3) GDPR: withdrawal is as easy as consent and possible at any time, so it ignores the cancellation notice.
+ * It is a new record in the chain; withdrawing the booking purpose cancels the client's future appointments with it.
+ */
+export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 'reminders', locale: Locale) {
+  const booking = await bookingByToken(deps, token);
+  const { practice, client } = booking;
+  const active = activePurposes(await clientConsentRecords(deps, client.id));
+  const purposes: ConsentPurpose[] = scope === 'reminders' ? ['reminders'] : [...active];
+  if (purposes.every((p) => !active.has(p))) return { withdrawn: [] as ConsentPurpose[], cancelled: 0 };
+  const terms = await currentTerms(deps, practice.id);
+  const now = deps.now();
+  const future = purposes.includes('booking')
+    ? await deps.db.query.appointments.findMany({ where: and(eq(appointments.clientId, client.id), eq(appointments.status, 'booked'), gt(appointments.startAt, now)) })
+    : [];
+  await retryOnChainRace(async () => {
+    const chain = await chainAppend(deps, practice.id, [
+      { clientId: client.id, kind: 'withdrawn', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: 'withdrawal-link' },
+    ]);
+    await deps.db.batch([
+      auditInsert(deps.db, { action: 'consent.withdrawn', practiceId: practice.id, targetId: client.id }, now),
+      ...chain.writes,
+      ...future.flatMap((a) => cancelWrites(deps, a.id, a.sequence, now)),
+    ]);
+  });
+  for (const a of future) {
+    await notifyCancelled(deps, {
+      practice,
+      type: booking.type,
+      appointment: { id: a.id, start: a.startAt, end: a.endAt, sequence: a.sequence + 1 },
+      client: { name: client.displayName, email: client.email },
+      reason: 'withdrawal',
+      locale,
+    });
+  }
+  return { withdrawn: purposes, cancelled: future.length };
+}
+
+export async function receiptFor(deps: Deps, token: string) {
+  const booking = await bookingByToken(deps, token);
+  const record = await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, booking.appointment.consentRecordId) });
+  if (!record) throw new AppError('NOT_FOUND', 'The consent record of this booking no longer exists');
+  return consentReceipt({
+    record,
+    practice: { name: booking.practice.name, contactEmail: booking.practice.contactEmail, slug: booking.practice.slug },
+    appOrigin: deps.config.APP_ORIGIN,
+    jurisdiction: booking.practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+    issuedAt: deps.now(),
+  });
+}
+
+export async function activeConsentsOf(deps: Deps, clientId: string) {
+  return activePurposes(await clientConsentRecords(deps, clientId));
+}
