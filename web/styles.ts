@@ -26,4 +26,13 @@ table { border-collapse:collapse; width:100%; background:#fff; } th, td { border
 .qr svg { width:12rem; height:12rem; }
 code.secret { word-break:break-all; }
 .lang a[aria-current] { font-weight:700; text-decoration:none; color:var(--ink); }
+fieldset { border:1px solid var(--line); border-radius:.4rem; padding:.75rem; margin:0; }
+fieldset.day { border:0; padding:.25rem 0; } legend { font-weight:600; }
+.slots { display:flex; flex-wrap:wrap; gap:.4rem; }
+label.slot { display:inline-flex; align-items:center; gap:.3rem; border:1px solid #8a94a3; border-radius:.35rem; padding:.35rem .55rem; font-weight:400; cursor:pointer; }
+label.slot:has(input:checked) { background:var(--accent); color:var(--accent-ink); border-color:var(--accent); }
+label.slot input { width:auto; margin:0; }
+ul.types { list-style:none; padding:0; display:grid; gap:.4rem; } ul.types a[aria-current] { font-weight:700; }
+.pager { display:flex; gap:1rem; }
+dl { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; background:#fff; padding:1rem; border:1px solid var(--line); border-radius:.5rem; } dd { margin:0; }
 `;

@@ -18,7 +18,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the Worker as `npm start` does (wrangler dev, local D1 with migrations), on a throwaway database. */
+/** Starts the Worker as `npm start` does (wrangler dev, local D1 with migrations, demo seed), on a throwaway database. */
 export async function startLocalServer(): Promise<LocalServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -41,7 +41,11 @@ export async function startLocalServer(): Promise<LocalServer> {
   for (let attempt = 0; attempt < 240; attempt++) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${origin}/api/health`)).ok) return { origin, stop };
+      if ((await fetch(`${origin}/api/health`)).ok) {
+        const seeded = await fetch(`${origin}/dev/seed`, { method: 'POST' });
+        if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status}`);
+        return { origin, stop };
+      }
     } catch {
       // still starting
     }

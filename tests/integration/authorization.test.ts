@@ -54,10 +54,20 @@ describe('authorization matrix (generated from the route table)', () => {
     expect(asDpoOfficer.status).toBeLessThan(500);
   });
 
+  it.each(unique.filter((r) => ROUTE_ACCESS[r.key] === 'client-link').map((r) => [r.key, r] as const))(
+    '%s refuses a forged link token with 404',
+    async (_key, route) => {
+      const forged = route.path.replace(':token', 'x'.repeat(43));
+      const response = await call(new Client(), route.method, forged);
+      expect(response.status).toBe(404);
+    },
+  );
+
   it.each(unique.filter((r) => ROUTE_ACCESS[r.key] === 'public').map((r) => [r.key, r] as const))(
     '%s answers anonymous callers without a server error',
     async (_key, route) => {
-      const response = await call(new Client(), route.method, route.path);
+      const practice = await signUpTherapist();
+      const response = await call(new Client(), route.method, route.path.replace(':slug', practice.slug));
       expect(response.status).toBeLessThan(500);
       expect([401, 403]).not.toContain(response.status);
     },

@@ -38,12 +38,7 @@ export async function signUp(deps: Deps, input: SignUpInput) {
   const userId = newId();
   const passwordHash = await deps.passwords.hash(input.password);
   const textSha256 = await sha256Hex(dpaText(input.locale));
-  const terms = defaultTermsText(input.locale, {
-    practiceName: input.practiceName,
-    therapistName: input.displayName,
-    contactEmail: input.email,
-    dpoEmail: deps.config.DPO_EMAIL,
-  });
+  const starter = await starterContent(deps, { practiceId, locale: input.locale, practiceName: input.practiceName, therapistName: input.displayName, contactEmail: input.email });
   try {
     await deps.db.batch([
       deps.db.insert(practices).values({
@@ -72,8 +67,8 @@ export async function signUp(deps: Deps, input: SignUpInput) {
         textSha256,
         acceptedAt: now,
       }),
-      deps.db.insert(termsVersions).values({ id: newId(), practiceId, version: 1, text: terms, sha256: await sha256Hex(terms), createdAt: now }),
-      deps.db.insert(appointmentTypes).values(defaultAppointmentTypes(input.locale).map((type) => ({ id: newId(), practiceId, createdAt: now, ...type }))),
+      starter.terms,
+      starter.types,
       auditInsert(deps.db, { action: 'practice.signup', actorUserId: userId, practiceId, targetId: practiceId }, now),
       auditInsert(deps.db, { action: 'dpa.accept', actorUserId: userId, practiceId, targetId: practiceId }, now),
     ]);
@@ -88,6 +83,20 @@ export async function signUp(deps: Deps, input: SignUpInput) {
     throw error;
   }
   return { practiceId, userId };
+}
+
+type StarterInput = { practiceId: string; locale: Locale; practiceName: string; therapistName: string; contactEmail: string };
+
+/** What a new practice starts with: the default terms (version 1) and two appointment types, as inserts to batch. */
+export async function starterContent(deps: Deps, input: StarterInput) {
+  const now = deps.now();
+  const text = defaultTermsText(input.locale, { ...input, dpoEmail: deps.config.DPO_EMAIL });
+  return {
+    terms: deps.db.insert(termsVersions).values({ id: newId(), practiceId: input.practiceId, version: 1, text, sha256: await sha256Hex(text), createdAt: now }),
+    types: deps.db
+      .insert(appointmentTypes)
+      .values(defaultAppointmentTypes(input.locale).map((type) => ({ id: newId(), practiceId: input.practiceId, createdAt: now, ...type }))),
+  };
 }
 
 /** Two types every new practice starts with; the therapist adjusts them in the dashboard. */

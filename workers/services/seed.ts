@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { practices, users, workingHours } from '../../db/schema';
+import { appointmentTypes, practices, termsVersions, users, workingHours } from '../../db/schema';
 import { DPA_VERSION } from '../domain/dpa';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { ensureDpoAccount, signUp } from './accounts';
+import { ensureDpoAccount, signUp, starterContent } from './accounts';
 import type { Deps } from './deps';
 
 export const DEMO = {
@@ -14,11 +14,31 @@ export const DEMO = {
   dpoPassword: 'demo-dpo-pass',
 } as const;
 
+const DEMO_PRACTICE_NAME = 'Praxis Demo (Psychotherapie)';
+const DEMO_THERAPIST_NAME = 'Dr. Demo Therapeutin';
+
 /** Monday to Friday, 09:00–12:00 and 13:00–17:00 local time. */
 const DEMO_HOURS = [1, 2, 3, 4, 5].flatMap((weekday) => [
   { weekday, startMinute: 9 * 60, endMinute: 12 * 60 },
   { weekday, startMinute: 13 * 60, endMinute: 17 * 60 },
 ]);
+
+/** A demo database from an older version may lack terms or appointment types; add what is missing. */
+async function completeDemoPractice(deps: Deps, practiceId: string) {
+  const [terms, types] = await Promise.all([
+    deps.db.query.termsVersions.findFirst({ where: eq(termsVersions.practiceId, practiceId) }),
+    deps.db.query.appointmentTypes.findFirst({ where: eq(appointmentTypes.practiceId, practiceId) }),
+  ]);
+  const starter = await starterContent(deps, {
+    practiceId,
+    locale: 'de',
+    practiceName: DEMO_PRACTICE_NAME,
+    therapistName: DEMO_THERAPIST_NAME,
+    contactEmail: DEMO.therapistEmail,
+  });
+  if (!terms) await starter.terms;
+  if (!types) await starter.types;
+}
 
 /** Creates the demo practice and accounts once; running it again changes nothing. Local configuration only. */
 export async function seedDemo(deps: Deps) {
@@ -26,10 +46,10 @@ export async function seedDemo(deps: Deps) {
   let practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, DEMO.slug) });
   if (!practice) {
     const { practiceId } = await signUp(deps, {
-      practiceName: 'Praxis Demo (Psychotherapie)',
+      practiceName: DEMO_PRACTICE_NAME,
       slug: DEMO.slug,
       timeZone: 'Europe/Berlin',
-      displayName: 'Dr. Demo Therapeutin',
+      displayName: DEMO_THERAPIST_NAME,
       email: DEMO.therapistEmail,
       password: DEMO.therapistPassword,
       acceptDpa: true,
@@ -38,6 +58,8 @@ export async function seedDemo(deps: Deps) {
     });
     await deps.db.insert(workingHours).values(DEMO_HOURS.map((h) => ({ id: newId(), practiceId, ...h })));
     practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  } else {
+    await completeDemoPractice(deps, practice.id);
   }
   if (deps.config.DPO_EMAIL === DEMO.dpoEmail) {
     const dpo = await ensureDpoAccount(deps);
