@@ -80,7 +80,7 @@ CREATE TABLE `consent_records` (
 	`method` text NOT NULL,
 	`at` integer NOT NULL,
 	`prev_hash` text,
-	`record_hash` text NOT NULL,
+	`record_hash` text,
 	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`client_id`) REFERENCES `clients`(`id`) ON UPDATE no action ON DELETE cascade
 );

@@ -1,5 +1,11 @@
--- Consent records are append-only (Art. 7(1) GDPR): a withdrawal is a new record, never an edit.
+-- Consent records are append-only (Art. 7(1) GDPR): a withdrawal is a new record, never an edit. The only change
+-- allowed is sealing: filling prev_hash and record_hash once, while they are still empty.
 CREATE TRIGGER consent_records_no_update BEFORE UPDATE ON consent_records
+WHEN OLD.record_hash IS NOT NULL
+  OR NEW.id IS NOT OLD.id OR NEW.practice_id IS NOT OLD.practice_id OR NEW.client_id IS NOT OLD.client_id
+  OR NEW.seq IS NOT OLD.seq OR NEW.kind IS NOT OLD.kind OR NEW.purposes IS NOT OLD.purposes
+  OR NEW.terms_version IS NOT OLD.terms_version OR NEW.terms_sha256 IS NOT OLD.terms_sha256
+  OR NEW.method IS NOT OLD.method OR NEW.at IS NOT OLD.at
 BEGIN
   SELECT RAISE(ABORT, 'consent_records is append-only');
 END;

@@ -4,6 +4,8 @@ import { clients } from './clients';
 import { practices } from './practices';
 
 // Art. 7(1) GDPR: the practice must be able to demonstrate consent. Append-only (trigger) and hash-chained per practice.
+// The position (seq) is assigned inside the writing batch; the hashes are sealed right after, in seq order, so that
+// concurrent bookings never contend on the chain.
 const EVIDENCE: ColumnPrivacy = {
   category: 'consent',
   purpose: 'Evidence of a consent given or withdrawn',
@@ -24,8 +26,8 @@ export const consentRecords = privateTable(
     termsSha256: privacy(text('terms_sha256').notNull(), EVIDENCE),
     method: privacy(text('method').notNull(), { ...EVIDENCE, purpose: 'How consent was given or withdrawn (form, API, link)' }),
     at: privacy(integer('at').notNull(), EVIDENCE),
-    prevHash: privacy(text('prev_hash'), { ...EVIDENCE, purpose: 'Hash of the practice’s previous record (tamper evidence)' }),
-    recordHash: privacy(text('record_hash').notNull(), { ...EVIDENCE, purpose: 'Hash of this record including the previous hash' }),
+    prevHash: privacy(text('prev_hash'), { ...EVIDENCE, purpose: 'Hash of the practice’s previous record (tamper evidence), set when sealed' }),
+    recordHash: privacy(text('record_hash'), { ...EVIDENCE, purpose: 'Hash of this record including the previous hash; empty until sealed' }),
   },
   (t) => [uniqueIndex('consent_records_practice_seq_uq').on(t.practiceId, t.seq), index('consent_records_client_idx').on(t.clientId)],
 );

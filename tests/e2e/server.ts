@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type LocalServer = { origin: string; stop(): Promise<void> };
+export type LocalServer = { origin: string; stateDir: string; stop(): Promise<void> };
 
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' };
 
@@ -44,7 +44,7 @@ export async function startLocalServer(): Promise<LocalServer> {
       if ((await fetch(`${origin}/api/health`)).ok) {
         const seeded = await fetch(`${origin}/dev/seed`, { method: 'POST' });
         if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status}`);
-        return { origin, stop };
+        return { origin, stateDir: state, stop };
       }
     } catch {
       // still starting

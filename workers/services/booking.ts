@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
 import { notifyBooked } from './booking-notices';
-import { chainAppend, retryOnChainRace } from './consent';
+import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
 import type { Deps } from './deps';
 
 export type BookingInput = {
@@ -92,14 +92,17 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
   const buckets = bucketsOf(blockedInterval(input.start, type));
   const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashToken(normaliseAccessCode(accessCode)) : null]);
 
-  const booked = await retryOnChainRace(async () => {
+  const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
     const clientId = existing?.id ?? newId();
-    const chain = await chainAppend(deps, practice.id, [
-      { clientId, kind: 'given', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: context.method },
-    ]);
-    const record = chain.records[0];
-    if (!record) throw new Error('consent chain produced no record');
+    const consent = consentInsert(deps, practice.id, {
+      clientId,
+      kind: 'given',
+      purposes,
+      termsVersion: terms.version,
+      termsSha256: terms.sha256,
+      method: context.method,
+    });
     const id = newId();
     const now = deps.now();
     await deps.db.batch([
@@ -114,11 +117,11 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
         status: 'booked',
         manageTokenHash,
         accessCodeHash,
-        consentRecordId: record.id,
+        consentRecordId: consent.id,
         createdAt: now,
       }),
       deps.db.insert(appointmentSlots).values(buckets.map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
-      ...chain.writes,
+      consent.insert,
       auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: id }, now),
     ]);
     return { id, clientId, clientName: existing?.displayName ?? input.name };
@@ -129,6 +132,7 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
     throw error;
   });
 
+  await sealChainSoon(deps, practice.id);
   const booking = { id: booked.id, start: input.start, end, status: 'booked' as const };
   await notifyBooked(deps, {
     practice,

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { consentRecords, practices } from '../../db/schema';
 import { type ConsentKind, type ConsentPurpose, hashConsentRecord, type StoredConsentRecord, verifyConsentChain } from '../domain/consent-chain';
@@ -14,61 +14,109 @@ export type ConsentEntry = {
   method: string;
 };
 
-type Head = { seq: number; hash: string | null };
-
-async function readHead(deps: Deps, practiceId: string): Promise<Head> {
-  const row = await deps.db
-    .select({ seq: practices.consentHeadSeq, hash: practices.consentHeadHash })
-    .from(practices)
-    .where(eq(practices.id, practiceId));
-  return row[0] ?? { seq: 0, hash: null };
+/**
+ * The insert of one consent record, to put into the caller's batch so a consent and the state change it allows commit
+ * together. Its position is computed inside that batch (a D1 batch is one serialised transaction), so concurrent
+ * bookings never contend for it; the UNIQUE (practice, seq) index guards the invariant anyway.
+ */
+export function consentInsert(deps: Deps, practiceId: string, entry: ConsentEntry) {
+  const id = newId();
+  const nextSeq = sql`(SELECT coalesce(max(${consentRecords.seq}), 0) + 1 FROM ${consentRecords} WHERE ${consentRecords.practiceId} = ${practiceId})`;
+  return { id, insert: deps.db.insert(consentRecords).values({ id, practiceId, seq: nextSeq, at: deps.now(), ...entry }) };
 }
 
 /**
- * Appends entries to the practice's hash chain. Returns the writes to put into the caller's batch (so a consent and
- * the state change it allows commit together) and the records as they will be stored. The UNIQUE (practice, seq)
- * index makes a concurrent append fail the whole batch; `retryOnChainRace` then starts over from the new head.
+ * Seals the practice's new records into the hash chain, in seq order, starting from the head the practice row
+ * remembers. Hashes are deterministic, so two concurrent sealers write the same values; each record is sealed once
+ * (the trigger allows filling empty hashes only) and the head moves only from the value this sealer started from.
  */
-export async function chainAppend(deps: Deps, practiceId: string, entries: ConsentEntry[]) {
-  const head = await readHead(deps, practiceId);
-  const at = deps.now();
-  const records: StoredConsentRecord[] = [];
+export async function sealChain(deps: Deps, practiceId: string) {
+  const [head] = await deps.db
+    .select({ seq: practices.consentHeadSeq, hash: practices.consentHeadHash })
+    .from(practices)
+    .where(eq(practices.id, practiceId));
+  if (!head) return;
+  const unsealed = await deps.db.query.consentRecords.findMany({
+    where: and(eq(consentRecords.practiceId, practiceId), gt(consentRecords.seq, head.seq)),
+    orderBy: asc(consentRecords.seq),
+  });
   let prevHash = head.hash;
-  for (const [index, entry] of entries.entries()) {
-    const content = { id: newId(), practiceId, seq: head.seq + index + 1, at, prevHash, ...entry };
-    const recordHash = await hashConsentRecord(content);
-    records.push({ ...content, recordHash });
+  let seq = head.seq;
+  const writes = [];
+  for (const record of unsealed) {
+    if (record.seq !== seq + 1) break; // a gap: leave it for verification to report
+    const recordHash = await hashConsentRecord({ ...record, prevHash });
+    if (record.recordHash === null) {
+      writes.push(deps.db.update(consentRecords).set({ prevHash, recordHash }).where(and(eq(consentRecords.id, record.id), isNull(consentRecords.recordHash))));
+    } else if (record.recordHash !== recordHash || record.prevHash !== prevHash) {
+      break; // sealed differently: evidence of tampering, which verification reports
+    }
     prevHash = recordHash;
+    seq = record.seq;
   }
-  const last = records.at(-1);
-  const writes = [
-    ...records.map((record) => deps.db.insert(consentRecords).values(record)),
-    ...(last ? [deps.db.update(practices).set({ consentHeadSeq: last.seq, consentHeadHash: last.recordHash }).where(eq(practices.id, practiceId))] : []),
-  ];
-  return { records, writes };
+  if (seq === head.seq) return;
+  await deps.db.batch([
+    deps.db
+      .update(practices)
+      .set({ consentHeadSeq: seq, consentHeadHash: prevHash })
+      .where(and(eq(practices.id, practiceId), eq(practices.consentHeadSeq, head.seq))),
+    ...writes,
+  ]);
 }
 
-/** Reruns an attempt that lost a race on the consent chain or on creating the same client; anything else propagates. */
-export async function retryOnChainRace<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
+/** Sealing right after a write is best effort: if it fails, the next write or the cron seals the record. */
+export async function sealChainSoon(deps: Deps, practiceId: string) {
+  try {
+    await sealChain(deps, practiceId);
+  } catch (error) {
+    console.error(`consent chain sealing deferred: ${error instanceof Error ? error.name : 'unknown'}`);
+  }
+}
+
+/** Cron: seals any record a failed request left unsealed. */
+export async function sealAllChains(deps: Deps) {
+  const pending = await deps.db.selectDistinct({ practiceId: consentRecords.practiceId }).from(consentRecords).where(isNull(consentRecords.recordHash));
+  for (const { practiceId } of pending) await sealChain(deps, practiceId);
+}
+
+/** Reruns an attempt that lost the race to create the same client (matched by email); anything else propagates. */
+export async function retryOnClientRace<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
   for (let round = 1; ; round++) {
     try {
       return await attempt();
     } catch (error) {
-      const lostRace = isUniqueViolation(error, 'consent_records.') || isUniqueViolation(error, 'clients.');
-      if (!lostRace || round >= tries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * round));
+      if (!isUniqueViolation(error, 'clients.') || round >= tries) throw error;
     }
   }
 }
 
-export async function clientConsentRecords(deps: Deps, clientId: string): Promise<StoredConsentRecord[]> {
+function sealed(record: typeof consentRecords.$inferSelect): record is StoredConsentRecord {
+  return record.recordHash !== null;
+}
+
+export async function clientConsentRecords(deps: Deps, clientId: string) {
   return deps.db.query.consentRecords.findMany({ where: eq(consentRecords.clientId, clientId), orderBy: asc(consentRecords.seq) });
 }
 
+/** Seals what is pending, then checks every record against its hash, its predecessor and the practice's head. */
 export async function verifyPracticeChain(deps: Deps, practiceId: string) {
-  const [records, head] = await Promise.all([
-    deps.db.query.consentRecords.findMany({ where: and(eq(consentRecords.practiceId, practiceId)) }),
-    readHead(deps, practiceId),
+  await sealChain(deps, practiceId);
+  const [records, practice] = await Promise.all([
+    deps.db.query.consentRecords.findMany({ where: eq(consentRecords.practiceId, practiceId) }),
+    deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) }),
   ]);
-  return verifyConsentChain(records, head.hash ? { seq: head.seq, hash: head.hash } : null);
+  const head = practice?.consentHeadHash ? { seq: practice.consentHeadSeq, hash: practice.consentHeadHash } : null;
+  const verdict = await verifyConsentChain(records.filter(sealed), head);
+  const unsealed = records.filter((r) => !sealed(r)).map((r) => ({ seq: r.seq, problem: 'broken-link' as const }));
+  if (unsealed.length === 0) return verdict;
+  return { ok: false as const, length: records.length, problems: [...(verdict.ok ? [] : verdict.problems), ...unsealed] };
+}
+
+/** The sealed record behind a receipt; sealing first so a receipt always carries its hash. */
+export async function sealedRecord(deps: Deps, recordId: string): Promise<StoredConsentRecord | undefined> {
+  const record = await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, recordId) });
+  if (!record) return undefined;
+  if (!sealed(record)) await sealChain(deps, record.practiceId);
+  const after = await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, recordId) });
+  return after && sealed(after) ? after : undefined;
 }

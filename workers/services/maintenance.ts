@@ -1,5 +1,6 @@
 import type { Deps } from './deps';
 import { purgeUsedResets } from './password-reset';
+import { sealAllChains } from './consent';
 import { sendDueReminders } from './reminders';
 import { purgeExpiredSessions } from './sessions';
 
@@ -7,5 +8,6 @@ import { purgeExpiredSessions } from './sessions';
 export async function runMaintenance(deps: Deps) {
   await purgeExpiredSessions(deps);
   await purgeUsedResets(deps);
+  await sealAllChains(deps);
   await sendDueReminders(deps);
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
+import { appointments, appointmentSlots, appointmentTypes, clients, practices } from '../../db/schema';
 import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
 import { consentReceipt } from '../domain/consent-receipt';
 import type { Locale } from '../domain/locale';
@@ -11,7 +11,7 @@ import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import { bucketsOf, currentTerms, slotQuery } from './availability';
 import { notifyBooked, notifyCancelled } from './booking-notices';
-import { chainAppend, clientConsentRecords, retryOnChainRace } from './consent';
+import { clientConsentRecords, consentInsert, sealChainSoon, sealedRecord } from './consent';
 import type { Deps } from './deps';
 
 /** The appointment behind an emailed link token; the link is the client's only credential, so unknown is 404. */
@@ -128,16 +128,20 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
   const future = purposes.includes('booking')
     ? await deps.db.query.appointments.findMany({ where: and(eq(appointments.clientId, client.id), eq(appointments.status, 'booked'), gt(appointments.startAt, now)) })
     : [];
-  await retryOnChainRace(async () => {
-    const chain = await chainAppend(deps, practice.id, [
-      { clientId: client.id, kind: 'withdrawn', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: 'withdrawal-link' },
-    ]);
-    await deps.db.batch([
-      auditInsert(deps.db, { action: 'consent.withdrawn', practiceId: practice.id, targetId: client.id }, now),
-      ...chain.writes,
-      ...future.flatMap((a) => cancelWrites(deps, a.id, a.sequence, now)),
-    ]);
+  const consent = consentInsert(deps, practice.id, {
+    clientId: client.id,
+    kind: 'withdrawn',
+    purposes,
+    termsVersion: terms.version,
+    termsSha256: terms.sha256,
+    method: 'withdrawal-link',
   });
+  await deps.db.batch([
+    consent.insert,
+    ...future.flatMap((a) => cancelWrites(deps, a.id, a.sequence, now)),
+    auditInsert(deps.db, { action: 'consent.withdrawn', practiceId: practice.id, targetId: client.id }, now),
+  ]);
+  await sealChainSoon(deps, practice.id);
   for (const a of future) {
     await notifyCancelled(deps, {
       practice,
@@ -153,7 +157,7 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
 
 export async function receiptFor(deps: Deps, token: string) {
   const booking = await bookingByToken(deps, token);
-  const record = await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, booking.appointment.consentRecordId) });
+  const record = await sealedRecord(deps, booking.appointment.consentRecordId);
   if (!record) throw new AppError('NOT_FOUND', 'The consent record of this booking no longer exists');
   return consentReceipt({
     record,
