@@ -24,10 +24,16 @@ async function measure(scenario: string, concurrency: number, total: number, sen
       while (next < total) {
         const i = next++;
         const t0 = performance.now();
-        const response = await send(i);
-        await response.arrayBuffer();
+        let status = 'network-error';
+        try {
+          const response = await send(i);
+          await response.arrayBuffer();
+          status = String(response.status);
+        } catch {
+          // wrangler dev occasionally drops a kept-alive connection under load; counted, not fatal.
+        }
         latencies.push(performance.now() - t0);
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),
   );

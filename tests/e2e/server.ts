@@ -33,6 +33,10 @@ export async function startLocalServer(): Promise<LocalServer> {
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
+  if (process.env.BENCH_DEBUG) {
+    child.stdout?.on('data', (c) => process.stderr.write(c));
+    child.stderr?.on('data', (c) => process.stderr.write(c));
+  }
   const stop = async () => {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
