@@ -1,31 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
-import { startLocalServer, type LocalServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './suite';
 
-let server: LocalServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startLocalServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('a therapist in a real browser', () => {
   it('signs up, signs out, signs in again and sees the dashboard shell', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
+    const context = await suite.browser.newContext({ locale: 'de-DE' });
     const page = await context.newPage();
     const cspViolations: string[] = [];
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
 
-    await page.goto(`${server.origin}/signup`);
+    await page.goto(`${suite.server.origin}/signup`);
     expect(await page.locator('h1').textContent()).toBe('Praxis anlegen');
     await page.getByLabel('Name der Praxis').fill('Praxis am See');
     await page.getByLabel('Buchungsadresse').fill('praxis-am-see');
@@ -46,7 +33,7 @@ describe('a therapist in a real browser', () => {
     expect(cookies.every((cookie) => cookie.name.startsWith('__Host-'))).toBe(true);
 
     await Promise.all([page.waitForURL('**/login'), page.getByRole('button', { name: 'Abmelden' }).click()]);
-    await page.goto(`${server.origin}/dashboard`);
+    await page.goto(`${suite.server.origin}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/login');
 
     await page.getByLabel('E-Mail').fill('lena@example.com');
@@ -62,8 +49,8 @@ describe('a therapist in a real browser', () => {
   });
 
   it('shows a wrong password in place on the sign-in form', async () => {
-    const page = await browser.newPage({ locale: 'en-GB' });
-    await page.goto(`${server.origin}/login`);
+    const page = await suite.browser.newPage({ locale: 'en-GB' });
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('Email').fill('nobody@example.com');
     await page.getByLabel('Password', { exact: true }).fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();

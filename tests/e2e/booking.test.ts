@@ -1,26 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
-import { startLocalServer, type LocalServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './suite';
 
-let server: LocalServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startLocalServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe('a client in a real browser', () => {
   it('books the demo practice through the HTML form with JavaScript disabled and sees the confirmation', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'de-DE', viewport: { width: 390, height: 844 } });
+    const context = await suite.browser.newContext({ javaScriptEnabled: false, locale: 'de-DE', viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(`${server.origin}/book/demo`);
+    await page.goto(`${suite.server.origin}/book/demo`);
     expect(await page.locator('h1').textContent()).toContain('Termin buchen');
     await page.locator('input[name="start"]').first().check();
     await page.getByLabel('Ihr Name').fill('K. M.');
@@ -30,7 +17,7 @@ describe('a client in a real browser', () => {
     expect(await page.getByRole('status').textContent()).toContain('Ihr Termin ist gebucht');
     expect(await page.getByTestId('appointment-status').textContent()).toBe('Gebucht');
 
-    const response = await fetch(`${server.origin}/dev/outbox`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${suite.server.origin}/dev/outbox`, { headers: { accept: 'application/json' } });
     const outbox = (await response.json()) as { to: string; attachments: unknown[] }[];
     const confirmation = outbox.find((m) => m.to === 'klientin@example.com');
     expect(confirmation?.attachments).toEqual([{ filename: 'appointment.ics', contentType: 'text/calendar; method=REQUEST' }]);

@@ -94,6 +94,15 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
   );
 }
 
+/** A confirmation in place, announced politely to screen readers. */
+export function Notice(props: { message?: string | undefined }) {
+  return props.message ? (
+    <p class="notice" role="status">
+      {props.message}
+    </p>
+  ) : null;
+}
+
 /** Shows a form's failure in place: the message, and per-field messages next to their inputs. */
 export function FormAlert(props: { message?: string | undefined }) {
   return props.message ? (

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../workers/lib/errors';
-import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
+import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 
 export type FormState = { message?: string | undefined; fields?: FieldErrors | undefined; values?: Record<string, string> };
 
@@ -79,11 +79,7 @@ export function LoginPage(props: { page: PageContext; state: FormState; next?: s
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t.signIn}>
-      {props.notice ? (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <Notice message={props.notice} />
       <FormAlert message={props.state.message} />
       <form class="stack" method="post" action="/login">
         <CsrfField session={props.page.session} />
@@ -102,11 +98,7 @@ export function ForgotPasswordPage(props: { page: PageContext; state: FormState;
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t.resetTitle}>
-      {props.sent ? (
-        <p class="notice" role="status">
-          {t.resetRequested}
-        </p>
-      ) : null}
+      <Notice message={props.sent ? t.resetRequested : undefined} />
       <FormAlert message={props.state.message} />
       <form class="stack" method="post" action="/forgot-password">
         <CsrfField session={props.page.session} />

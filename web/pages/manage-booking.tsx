@@ -1,4 +1,4 @@
-import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
+import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import type { BookingMessages } from '../i18n/booking';
 import type { FormState } from './auth';
 import { type DaySlots, SlotPicker } from './booking';
@@ -29,11 +29,7 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
   const base = `/b/${view.token}`;
   return (
     <Layout page={props.page} title={b.yourAppointment}>
-      {props.notice ? (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <Notice message={props.notice} />
       <FormAlert message={props.state.message} />
       <dl>
         <dt>{view.practiceName}</dt>
