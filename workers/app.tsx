@@ -18,6 +18,9 @@ import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
 import { bookingPages } from './routes/booking-pages';
 import { managePages } from './routes/manage-pages';
+import { exportRoutes } from './routes/export-routes';
+import { notesRoutes } from './routes/notes-routes';
+import { settingsRoutes } from './routes/settings-routes';
 import { devRoutes } from './routes/dev';
 import { mountApiDocs } from './routes/docs';
 
@@ -52,6 +55,9 @@ export function createApp() {
   app.route('/', bookingApi);
   app.route('/', bookingPages);
   app.route('/', managePages);
+  app.route('/', settingsRoutes);
+  app.route('/', notesRoutes);
+  app.route('/', exportRoutes);
   app.route('/', devRoutes);
   mountApiDocs(app);
 

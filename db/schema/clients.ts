@@ -27,6 +27,18 @@ export const clients = privateTable(
       retention: CLIENT,
       erasure: 'delete',
     }),
+    active: privacy(integer('active', { mode: 'boolean' }).notNull().default(true), {
+      category: 'technical',
+      purpose: 'Inactive clients are kept but hidden from daily lists',
+      retention: CLIENT,
+      erasure: 'delete',
+    }),
+    restrictedAt: privacy(integer('restricted_at'), {
+      category: 'technical',
+      purpose: 'Restriction of processing (Art. 18 GDPR): no booking, no emails while set',
+      retention: CLIENT,
+      erasure: 'delete',
+    }),
     createdAt: privacy(integer('created_at').notNull(), CREATED_AT),
   },
   // One client per address within a practice: a returning client is matched, never duplicated.

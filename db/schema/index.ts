@@ -14,3 +14,6 @@ export { availabilityExceptions } from './availability-exceptions';
 export { clients } from './clients';
 export { consentRecords } from './consent-records';
 export { termsVersions } from './terms-versions';
+export { calendarFeeds } from './calendar-feeds';
+export { noteKeys } from './note-keys';
+export { sessionNotes } from './session-notes';

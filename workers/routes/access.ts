@@ -10,7 +10,14 @@
  */
 export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'local';
 
+import { EXPORT_ACCESS } from './export-routes';
+import { NOTES_ACCESS } from './notes-routes';
+import { SETTINGS_ACCESS } from './settings-routes';
+
 export const ROUTE_ACCESS: Record<string, Access> = {
+  ...SETTINGS_ACCESS,
+  ...NOTES_ACCESS,
+  ...EXPORT_ACCESS,
   'GET /static/app.css': 'public',
   'GET /api/health': 'public',
   'GET /': 'public',
