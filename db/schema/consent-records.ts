@@ -9,8 +9,8 @@ import { practices } from './practices';
 const EVIDENCE: ColumnPrivacy = {
   category: 'consent',
   purpose: 'Evidence of a consent given or withdrawn',
-  retention: 'As long as the client’s data is processed, then erased with the client',
-  erasure: 'delete',
+  retention: 'For the life of the practice account; after a client’s erasure without any link to the person',
+  erasure: 'keep-legal-duty',
 };
 
 export const consentRecords = privateTable(
@@ -18,7 +18,13 @@ export const consentRecords = privateTable(
   {
     id: privacy(text('id').primaryKey(), ROW_ID),
     practiceId: privacy(text('practice_id').notNull().references(() => practices.id, { onDelete: 'cascade' }), { ...EVIDENCE, category: 'identifier' }),
-    clientId: privacy(text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }), { ...EVIDENCE, category: 'identifier' }),
+    // Erasing a client redacts this reference (set null); the record's hashes keep the chain verifiable.
+    clientId: privacy(text('client_id').references(() => clients.id, { onDelete: 'set null' }), {
+      ...EVIDENCE,
+      category: 'identifier',
+      erasure: 'anonymise',
+      purpose: 'The client who gave or withdrew consent; removed when the client is erased',
+    }),
     seq: privacy(integer('seq').notNull(), { ...EVIDENCE, purpose: 'Position in the practice’s chain; gaps reveal removed records' }),
     kind: privacy(text('kind', { enum: ['given', 'withdrawn'] }).notNull(), EVIDENCE),
     purposes: privacy(text('purposes', { mode: 'json' }).$type<('booking' | 'reminders')[]>().notNull(), EVIDENCE),
@@ -26,8 +32,9 @@ export const consentRecords = privateTable(
     termsSha256: privacy(text('terms_sha256').notNull(), EVIDENCE),
     method: privacy(text('method').notNull(), { ...EVIDENCE, purpose: 'How consent was given or withdrawn (form, API, link)' }),
     at: privacy(integer('at').notNull(), EVIDENCE),
+    contentHash: privacy(text('content_hash').notNull(), { ...EVIDENCE, purpose: 'Hash of what was agreed, fixed when written' }),
     prevHash: privacy(text('prev_hash'), { ...EVIDENCE, purpose: 'Hash of the practice’s previous record (tamper evidence), set when sealed' }),
-    recordHash: privacy(text('record_hash'), { ...EVIDENCE, purpose: 'Hash of this record including the previous hash; empty until sealed' }),
+    recordHash: privacy(text('record_hash'), { ...EVIDENCE, purpose: 'Hash of position, previous hash and content hash; empty until sealed' }),
   },
   (t) => [uniqueIndex('consent_records_practice_seq_uq').on(t.practiceId, t.seq), index('consent_records_client_idx').on(t.clientId)],
 );

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sealAllChains, verifyPracticeChain } from '../../workers/services/consent';
+import { consentInsert, sealAllChains, verifyPracticeChain } from '../../workers/services/consent';
 import { bookablePractice, bookingRequest, freeSlots, termsOf, testDeps, unique } from './harness';
 
 describe('booking under load', () => {
@@ -33,12 +33,16 @@ describe('consent chain sealing', () => {
     expect(booked.status).toBe(201);
     const clientId = await env.DB.prepare('SELECT client_id FROM consent_records WHERE practice_id = ?').bind(practice.practiceId).first('client_id');
     // A record written by a request that died before sealing it.
-    await env.DB.prepare(
-      "INSERT INTO consent_records (id, practice_id, client_id, seq, kind, purposes, terms_version, terms_sha256, method, at) VALUES (?, ?, ?, 2, 'withdrawn', '[\"booking\"]', ?, ?, 'withdrawal-link', ?)",
-    )
-      .bind(crypto.randomUUID(), practice.practiceId, clientId, terms.version, terms.sha256, Date.now())
-      .run();
     const deps = await testDeps();
+    const orphan = await consentInsert(deps, practice.practiceId, {
+      clientId: String(clientId),
+      kind: 'withdrawn',
+      purposes: ['booking'],
+      termsVersion: terms.version,
+      termsSha256: terms.sha256,
+      method: 'withdrawal-link',
+    });
+    await orphan.insert;
     await sealAllChains(deps);
     const sealedRow = await env.DB.prepare('SELECT record_hash, prev_hash FROM consent_records WHERE practice_id = ? AND seq = 2').bind(practice.practiceId).first<{ record_hash: string; prev_hash: string }>();
     expect(sealedRow?.record_hash).toMatch(/^[0-9a-f]{64}$/);

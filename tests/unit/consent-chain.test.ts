@@ -3,7 +3,8 @@ import {
   activePurposes,
   type ConsentKind,
   type ConsentPurpose,
-  hashConsentRecord,
+  hashChainLink,
+  hashConsentContent,
   type StoredConsentRecord,
   verifyConsentChain,
 } from '../../workers/domain/consent-chain';
@@ -27,14 +28,13 @@ async function buildChain(): Promise<StoredConsentRecord[]> {
       id: `record-${index + 1}`,
       practiceId: 'practice-1',
       ...step,
-      seq: index + 1,
       termsVersion: 1,
       termsSha256: 'a'.repeat(64),
       method: 'web-form',
       at: T0 + index * 60_000,
-      prevHash: chain.at(-1)?.recordHash ?? null,
     };
-    chain.push({ ...content, recordHash: await hashConsentRecord(content) });
+    const link = { seq: index + 1, prevHash: chain.at(-1)?.recordHash ?? null, contentHash: await hashConsentContent(content) };
+    chain.push({ ...content, ...link, recordHash: await hashChainLink(link) });
   }
   return chain;
 }
@@ -44,32 +44,20 @@ const headOf = (chain: StoredConsentRecord[]) => {
   return last ? { seq: last.seq, hash: last.recordHash } : null;
 };
 
-describe('hashConsentRecord', () => {
-  it('gives the same hash however the record object was put together', async () => {
+describe('consent hashes', () => {
+  it('gives the same content hash however the record object was put together', async () => {
     const [first] = await buildChain();
-    if (!first) throw new Error('empty chain');
-    const { id, practiceId, clientId, seq, kind, purposes, termsVersion, termsSha256, method, at, prevHash } = first;
-    const rebuilt = {
-      prevHash,
-      at,
-      method,
-      termsSha256,
-      termsVersion,
-      purposes: [...purposes].reverse(),
-      kind,
-      seq,
-      clientId,
-      practiceId,
-      id,
-    };
-    expect(Object.keys(rebuilt)[0]).toBe('prevHash');
-    expect(await hashConsentRecord(rebuilt)).toBe(first.recordHash);
+    if (!first?.clientId) throw new Error('empty chain');
+    const { id, practiceId, clientId, kind, purposes, termsVersion, termsSha256, method, at } = first;
+    const rebuilt = { at, method, termsSha256, termsVersion, purposes: [...purposes].reverse(), kind, clientId, practiceId, id };
+    expect(Object.keys(rebuilt)[0]).toBe('at');
+    expect(await hashConsentContent(rebuilt)).toBe(first.contentHash);
   });
 
-  it('changes when the previous hash changes, so a record commits to its history', async () => {
+  it('changes the record hash when the previous hash changes, so a record commits to its history', async () => {
     const [, second] = await buildChain();
     if (!second) throw new Error('short chain');
-    expect(await hashConsentRecord({ ...second, prevHash: 'f'.repeat(64) })).not.toBe(second.recordHash);
+    expect(await hashChainLink({ ...second, prevHash: 'f'.repeat(64) })).not.toBe(second.recordHash);
   });
 });
 
@@ -105,8 +93,9 @@ describe('verifyConsentChain', () => {
     const rehashed = await Promise.all(
       chain.map(async (r) => {
         if (r.seq !== 3) return r;
-        const { recordHash: _old, ...content } = { ...r, at: r.at + 1 };
-        return { ...content, recordHash: await hashConsentRecord(content) };
+        const edited = { ...r, at: r.at + 1, clientId: r.clientId ?? '' };
+        const contentHash = await hashConsentContent(edited);
+        return { ...edited, contentHash, recordHash: await hashChainLink({ ...edited, contentHash }) };
       }),
     );
     expect(await verifyConsentChain(rehashed, headOf(chain))).toEqual({
@@ -114,6 +103,12 @@ describe('verifyConsentChain', () => {
       length: 5,
       problems: [{ seq: 4, problem: 'broken-link' }],
     });
+  });
+
+  it('still verifies when an erased client’s records were redacted', async () => {
+    const chain = await buildChain();
+    const redacted = chain.map((r) => (r.clientId === 'client-a' ? { ...r, clientId: null } : r));
+    expect(await verifyConsentChain(redacted, headOf(chain))).toEqual({ ok: true, length: 5 });
   });
 
   it('reports a removed middle record as missing', async () => {

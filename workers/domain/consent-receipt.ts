@@ -82,7 +82,8 @@ export function consentReceipt(input: {
     // One receipt per record: issuing it again yields the same id rather than a second, competing receipt.
     consentReceiptID: record.id,
     language: input.language ?? LANGUAGE_BY_JURISDICTION[input.jurisdiction] ?? 'en',
-    piiPrincipalId: record.clientId,
+    // A redacted record (client erased) names nobody.
+    piiPrincipalId: record.clientId ?? 'erased',
     piiControllers: [
       {
         piiController: practice.name,

@@ -95,7 +95,7 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
   const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
     const clientId = existing?.id ?? newId();
-    const consent = consentInsert(deps, practice.id, {
+    const consent = await consentInsert(deps, practice.id, {
       clientId,
       kind: 'given',
       purposes,

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { consentRecords, practices } from '../../db/schema';
-import { type ConsentKind, type ConsentPurpose, hashConsentRecord, type StoredConsentRecord, verifyConsentChain } from '../domain/consent-chain';
+import { type ConsentKind, type ConsentPurpose, hashChainLink, hashConsentContent, type StoredConsentRecord, verifyConsentChain } from '../domain/consent-chain';
 import { newId } from '../lib/crypto';
 import type { Deps } from './deps';
 
@@ -19,10 +19,11 @@ export type ConsentEntry = {
  * together. Its position is computed inside that batch (a D1 batch is one serialised transaction), so concurrent
  * bookings never contend for it; the UNIQUE (practice, seq) index guards the invariant anyway.
  */
-export function consentInsert(deps: Deps, practiceId: string, entry: ConsentEntry) {
-  const id = newId();
+export async function consentInsert(deps: Deps, practiceId: string, entry: ConsentEntry) {
+  const content = { id: newId(), practiceId, at: deps.now(), ...entry };
+  const contentHash = await hashConsentContent(content);
   const nextSeq = sql`(SELECT coalesce(max(${consentRecords.seq}), 0) + 1 FROM ${consentRecords} WHERE ${consentRecords.practiceId} = ${practiceId})`;
-  return { id, insert: deps.db.insert(consentRecords).values({ id, practiceId, seq: nextSeq, at: deps.now(), ...entry }) };
+  return { id: content.id, insert: deps.db.insert(consentRecords).values({ ...content, contentHash, seq: nextSeq }) };
 }
 
 /**
@@ -45,7 +46,7 @@ export async function sealChain(deps: Deps, practiceId: string) {
   const writes = [];
   for (const record of unsealed) {
     if (record.seq !== seq + 1) break; // a gap: leave it for verification to report
-    const recordHash = await hashConsentRecord({ ...record, prevHash });
+    const recordHash = await hashChainLink({ seq: record.seq, prevHash, contentHash: record.contentHash });
     if (record.recordHash === null) {
       writes.push(deps.db.update(consentRecords).set({ prevHash, recordHash }).where(and(eq(consentRecords.id, record.id), isNull(consentRecords.recordHash))));
     } else if (record.recordHash !== recordHash || record.prevHash !== prevHash) {

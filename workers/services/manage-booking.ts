@@ -128,7 +128,7 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
   const future = purposes.includes('booking')
     ? await deps.db.query.appointments.findMany({ where: and(eq(appointments.clientId, client.id), eq(appointments.status, 'booked'), gt(appointments.startAt, now)) })
     : [];
-  const consent = consentInsert(deps, practice.id, {
+  const consent = await consentInsert(deps, practice.id, {
     clientId: client.id,
     kind: 'withdrawn',
     purposes,

@@ -58,11 +58,24 @@ CREATE TABLE `availability_exceptions` (
 );
 --> statement-breakpoint
 CREATE INDEX `availability_exceptions_practice_idx` ON `availability_exceptions` (`practice_id`,`date`);--> statement-breakpoint
+CREATE TABLE `calendar_feeds` (
+	`id` text PRIMARY KEY NOT NULL,
+	`practice_id` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`include_names` integer DEFAULT false NOT NULL,
+	`revoked_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `calendar_feeds_token_hash_unique` ON `calendar_feeds` (`token_hash`);--> statement-breakpoint
 CREATE TABLE `clients` (
 	`id` text PRIMARY KEY NOT NULL,
 	`practice_id` text NOT NULL,
 	`display_name` text NOT NULL,
 	`email` text,
+	`active` integer DEFAULT true NOT NULL,
+	`restricted_at` integer,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade
 );
@@ -71,7 +84,7 @@ CREATE UNIQUE INDEX `clients_practice_email_uq` ON `clients` (`practice_id`,`ema
 CREATE TABLE `consent_records` (
 	`id` text PRIMARY KEY NOT NULL,
 	`practice_id` text NOT NULL,
-	`client_id` text NOT NULL,
+	`client_id` text,
 	`seq` integer NOT NULL,
 	`kind` text NOT NULL,
 	`purposes` text NOT NULL,
@@ -79,14 +92,40 @@ CREATE TABLE `consent_records` (
 	`terms_sha256` text NOT NULL,
 	`method` text NOT NULL,
 	`at` integer NOT NULL,
+	`content_hash` text NOT NULL,
 	`prev_hash` text,
 	`record_hash` text,
 	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`client_id`) REFERENCES `clients`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`client_id`) REFERENCES `clients`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `consent_records_practice_seq_uq` ON `consent_records` (`practice_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `consent_records_client_idx` ON `consent_records` (`client_id`);--> statement-breakpoint
+CREATE TABLE `note_keys` (
+	`id` text PRIMARY KEY NOT NULL,
+	`practice_id` text NOT NULL,
+	`kdf` text NOT NULL,
+	`wrapped_by_passphrase` text NOT NULL,
+	`wrapped_by_recovery` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `session_notes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`practice_id` text NOT NULL,
+	`client_id` text NOT NULL,
+	`appointment_id` text,
+	`key_id` text NOT NULL,
+	`iv` text NOT NULL,
+	`ciphertext` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`practice_id`) REFERENCES `practices`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`client_id`) REFERENCES `clients`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`appointment_id`) REFERENCES `appointments`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `session_notes_client_idx` ON `session_notes` (`practice_id`,`client_id`);--> statement-breakpoint
 CREATE TABLE `terms_versions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`practice_id` text NOT NULL,
