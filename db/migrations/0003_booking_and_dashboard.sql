@@ -35,7 +35,7 @@ CREATE TABLE `appointments` (
 	`sequence` integer DEFAULT 0 NOT NULL,
 	`manage_token_hash` text NOT NULL,
 	`access_code_hash` text,
-	`consent_record_id` text NOT NULL,
+	`consent_record_id` text,
 	`reminder_sent_at` integer,
 	`cancelled_at` integer,
 	`created_at` integer NOT NULL,

@@ -42,10 +42,10 @@ export const appointments = privateTable(
       ...SECRET,
       purpose: 'SHA-256 of the access code for a video appointment',
     }),
-    consentRecordId: privacy(text('consent_record_id').notNull(), {
+    consentRecordId: privacy(text('consent_record_id'), {
       ...APPOINTMENT,
       category: 'identifier',
-      purpose: 'The consent record written with this booking, for the client’s receipt',
+      purpose: 'The consent record written with an online booking, for the client’s receipt (empty when the therapist booked)',
     }),
     reminderSentAt: privacy(integer('reminder_sent_at'), {
       ...APPOINTMENT,

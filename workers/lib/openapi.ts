@@ -22,6 +22,9 @@ export const errorResponses = {
   422: { description: 'Invalid input, with field messages', content: { 'application/json': { schema: errorBodySchema } } },
 } as const;
 
+export const notFoundResponse = { description: 'Not found (or not yours)', content: { 'application/json': { schema: errorBodySchema } } };
+export const conflictResponse = { description: 'Conflicts with existing data', content: { 'application/json': { schema: errorBodySchema } } };
+
 export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };
 }

@@ -67,7 +67,7 @@ export async function notifyBooked(
     practice: Practice;
     type: AppointmentType;
     appointment: NoticeAppointment;
-    client: { name: string; email: string | null };
+    client: { name: string; email: string | null; restricted?: boolean };
     manageToken: string;
     accessCode: string | undefined;
     locale: Locale;
@@ -75,7 +75,8 @@ export async function notifyBooked(
   },
 ) {
   const { practice, type, appointment, client } = input;
-  if (client.email) {
+  // No email while processing is restricted (Art. 18 GDPR).
+  if (client.email && !client.restricted) {
     const clientEmail = client.email;
     const manage = manageUrl(deps, input.manageToken);
     const email = bookingConfirmationEmail(
@@ -108,13 +109,13 @@ export async function notifyCancelled(
     practice: Practice;
     type: AppointmentType;
     appointment: NoticeAppointment;
-    client: { name: string; email: string | null };
+    client: { name: string; email: string | null; restricted?: boolean };
     reason: 'client' | 'practice' | 'withdrawal';
     locale: Locale;
   },
 ) {
   const { practice, appointment, client } = input;
-  if (client.email) {
+  if (client.email && !client.restricted) {
     const clientEmail = client.email;
     const email = bookingCancelledEmail(
       {

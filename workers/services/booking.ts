@@ -94,6 +94,8 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
 
   const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
+    // Art. 18: while processing is restricted the client cannot be booked (the practice can lift it).
+    if (existing?.restrictedAt) throw new AppError('FORBIDDEN', 'Online booking is not possible for this address. Please contact the practice.');
     const clientId = existing?.id ?? newId();
     const consent = await consentInsert(deps, practice.id, {
       clientId,

@@ -1,6 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { clients } from '../../db/schema';
+import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { appointments, appointmentTypes, auditEvents, clients, consentRecords, outboxMessages } from '../../db/schema';
+import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import { verifyPracticeChain } from './consent';
 import type { Deps } from './deps';
 
 export type Client = typeof clients.$inferSelect;
@@ -10,4 +14,97 @@ export async function clientOfPractice(deps: Deps, practiceId: string, clientId:
   const client = await deps.db.query.clients.findFirst({ where: and(eq(clients.id, clientId), eq(clients.practiceId, practiceId)) });
   if (!client) throw new AppError('NOT_FOUND', 'No such client in your practice');
   return client;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+export async function listClients(deps: Deps, practiceId: string, options: { q?: string | undefined; includeInactive?: boolean | undefined }) {
+  const q = options.q?.trim();
+  return deps.db.query.clients.findMany({
+    where: and(
+      eq(clients.practiceId, practiceId),
+      options.includeInactive ? undefined : eq(clients.active, true),
+      q ? or(like(sql`lower(${clients.displayName})`, `%${escapeLike(q.toLowerCase())}%`), like(clients.email, `%${escapeLike(q.toLowerCase())}%`)) : undefined,
+    ),
+    orderBy: asc(sql`lower(${clients.displayName})`),
+    limit: 500,
+  });
+}
+
+function emailConflict(error: unknown): never {
+  if (isUniqueViolation(error, 'clients.')) throw new AppError('CONFLICT', 'Another client of your practice has this email address', { email: ['Already used by another client'] });
+  throw error;
+}
+
+/** A client may be nothing but a pseudonym or initials; contact data is optional. */
+export async function createClient(deps: Deps, practiceId: string, input: { displayName: string; email?: string | null | undefined }) {
+  const now = deps.now();
+  const id = newId();
+  await deps.db
+    .batch([
+      deps.db.insert(clients).values({ id, practiceId, displayName: input.displayName, email: input.email ?? null, createdAt: now }),
+      auditInsert(deps.db, { action: 'client.created', practiceId, targetId: id }, now),
+    ])
+    .catch(emailConflict);
+  return clientOfPractice(deps, practiceId, id);
+}
+
+export type ClientPatch = { displayName?: string | undefined; email?: string | null | undefined; active?: boolean | undefined; restricted?: boolean | undefined };
+
+/**
+ * Rectification (Art. 16) overwrites the value: the old one is not kept anywhere, and the audit entry names the
+ * action only. Restriction (Art. 18) blocks booking and every email to the client while set.
+ */
+export async function updateClient(deps: Deps, practiceId: string, clientId: string, patch: ClientPatch) {
+  const client = await clientOfPractice(deps, practiceId, clientId);
+  const now = deps.now();
+  const changes = {
+    ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.active !== undefined ? { active: patch.active } : {}),
+    ...(patch.restricted !== undefined ? { restrictedAt: patch.restricted ? (client.restrictedAt ?? now) : null } : {}),
+  };
+  if (Object.keys(changes).length === 0) return client;
+  const action = patch.restricted !== undefined && Object.keys(changes).length === 1 ? (patch.restricted ? 'client.restricted' : 'client.unrestricted') : 'client.rectified';
+  await deps.db
+    .batch([deps.db.update(clients).set(changes).where(eq(clients.id, clientId)), auditInsert(deps.db, { action, practiceId, targetId: clientId }, now)])
+    .catch(emailConflict);
+  return clientOfPractice(deps, practiceId, clientId);
+}
+
+/**
+ * Deletes the client for real: appointments, their slot claims and notes go by cascade; consent records lose their
+ * link to the person (redacted, so the practice's chain still verifies); messages in the local outbox go too.
+ */
+export async function deleteClient(deps: Deps, practiceId: string, clientId: string) {
+  const client = await clientOfPractice(deps, practiceId, clientId);
+  const now = deps.now();
+  const theirAppointments = deps.db.select({ id: appointments.id }).from(appointments).where(eq(appointments.clientId, clientId));
+  await deps.db.batch([
+    // Audit entries keep what happened but lose which client or appointment it concerned.
+    deps.db
+      .update(auditEvents)
+      .set({ targetId: null })
+      .where(and(eq(auditEvents.practiceId, practiceId), or(eq(auditEvents.targetId, clientId), inArray(auditEvents.targetId, theirAppointments)))),
+    deps.db.delete(clients).where(and(eq(clients.id, clientId), eq(clients.practiceId, practiceId))),
+    ...(client.email ? [deps.db.delete(outboxMessages).where(eq(outboxMessages.recipient, client.email))] : []),
+    auditInsert(deps.db, { action: 'client.deleted', practiceId, targetId: null }, now),
+  ]);
+}
+
+export async function clientDetail(deps: Deps, practiceId: string, clientId: string) {
+  const client = await clientOfPractice(deps, practiceId, clientId);
+  const [consents, visits, chain] = await Promise.all([
+    deps.db.query.consentRecords.findMany({ where: eq(consentRecords.clientId, clientId), orderBy: asc(consentRecords.seq) }),
+    deps.db
+      .select({ appointment: appointments, typeName: appointmentTypes.name, mode: appointmentTypes.mode })
+      .from(appointments)
+      .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+      .where(and(eq(appointments.clientId, clientId), eq(appointments.practiceId, practiceId)))
+      .orderBy(desc(appointments.startAt)),
+    verifyPracticeChain(deps, practiceId),
+  ]);
+  return { client, consents, appointments: visits, chain };
 }

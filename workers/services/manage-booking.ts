@@ -72,7 +72,7 @@ export async function cancelByClient(deps: Deps, token: string, locale: Locale) 
     practice: booking.practice,
     type: booking.type,
     appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email },
+    client: { name: booking.client.displayName, email: booking.client.email, restricted: booking.client.restrictedAt !== null },
     reason: 'client',
     locale,
   });
@@ -104,7 +104,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
     practice,
     type,
     appointment: { id: appointment.id, start: newStart, end, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email },
+    client: { name: booking.client.displayName, email: booking.client.email, restricted: booking.client.restrictedAt !== null },
     manageToken: token,
     accessCode: undefined,
     locale,
@@ -147,7 +147,7 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
       practice,
       type: booking.type,
       appointment: { id: a.id, start: a.startAt, end: a.endAt, sequence: a.sequence + 1 },
-      client: { name: client.displayName, email: client.email },
+      client: { name: client.displayName, email: client.email, restricted: client.restrictedAt !== null },
       reason: 'withdrawal',
       locale,
     });
@@ -157,7 +157,8 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
 
 export async function receiptFor(deps: Deps, token: string) {
   const booking = await bookingByToken(deps, token);
-  const record = await sealedRecord(deps, booking.appointment.consentRecordId);
+  const recordId = booking.appointment.consentRecordId;
+  const record = recordId ? await sealedRecord(deps, recordId) : undefined;
   if (!record) throw new AppError('NOT_FOUND', 'The consent record of this booking no longer exists');
   return consentReceipt({
     record,

@@ -33,7 +33,7 @@ export async function sendDueReminders(deps: Deps) {
     );
   let sent = 0;
   for (const { appointment, client, practice, mode } of due) {
-    if (!client.email || !(await activeConsentsOf(deps, client.id)).has('reminders')) continue;
+    if (!client.email || client.restrictedAt !== null || !(await activeConsentsOf(deps, client.id)).has('reminders')) continue;
     const claimed = await deps.db
       .update(appointments)
       .set({ reminderSentAt: now })

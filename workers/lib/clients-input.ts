@@ -1,0 +1,24 @@
+import { z } from '@hono/zod-openapi';
+import { clientNameField } from './booking-input';
+import { emailField } from './input';
+
+/** An empty field means "no email on file": pseudonymous clients are normal. */
+const optionalEmail = z.union([z.literal('').transform(() => null), z.null(), emailField]).optional();
+
+export const clientCreateBody = z.object({ displayName: clientNameField, email: optionalEmail }).openapi('ClientCreate');
+
+export const clientPatchBody = z
+  .object({
+    displayName: clientNameField.optional(),
+    email: optionalEmail,
+    active: z.boolean().optional(),
+    restricted: z.boolean().optional(),
+  })
+  .openapi('ClientPatch');
+
+export const clientsQuery = z.object({
+  q: z.string().max(100, 'Search for at most 100 characters').optional(),
+  includeInactive: z.enum(['true', 'false']).optional(),
+});
+
+export const clientIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });

@@ -1,0 +1,98 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
+import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
+import { requireRole } from '../lib/session';
+import { practiceIdOf } from '../lib/tenant';
+import { type Client, clientDetail, createClient, deleteClient, listClients, updateClient } from '../services/clients';
+
+const clientSchema = z
+  .object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), active: z.boolean(), restricted: z.boolean(), createdAt: z.string() })
+  .openapi('Client');
+
+function clientJson(client: Client) {
+  return {
+    id: client.id,
+    displayName: client.displayName,
+    email: client.email,
+    active: client.active,
+    restricted: client.restrictedAt !== null,
+    createdAt: new Date(client.createdAt).toISOString(),
+  };
+}
+
+export const clientsApi = jsonApi();
+clientsApi.use('/api/clients', requireRole('therapist'));
+clientsApi.use('/api/clients/*', requireRole('therapist'));
+
+clientsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/clients',
+    summary: 'Clients of your practice, searchable by name or email',
+    request: { query: clientsQuery },
+    responses: { 200: jsonResponse('Clients', z.object({ clients: z.array(clientSchema) })), ...errorResponses },
+  }),
+  async (c) => {
+    const { q, includeInactive } = c.req.valid('query');
+    const clients = await listClients(c.var.deps, practiceIdOf(c), { q, includeInactive: includeInactive === 'true' });
+    return c.json({ clients: clients.map(clientJson) }, 200);
+  },
+);
+
+clientsApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/clients',
+    summary: 'Create a client; a pseudonym or initials suffice, the email is optional',
+    request: { body: jsonBody(clientCreateBody) },
+    responses: { 201: jsonResponse('Created', z.object({ client: clientSchema })), 409: conflictResponse, ...errorResponses },
+  }),
+  async (c) => c.json({ client: clientJson(await createClient(c.var.deps, practiceIdOf(c), c.req.valid('json'))) }, 201),
+);
+
+clientsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/clients/{id}',
+    summary: 'One client with consent history (and chain verification) and appointments',
+    request: { params: clientIdParam },
+    responses: { 200: jsonResponse('Client', z.object({ client: clientSchema, consents: z.array(z.unknown()), chain: z.unknown(), appointments: z.array(z.unknown()) })), 404: notFoundResponse, ...errorResponses },
+  }),
+  async (c) => {
+    const detail = await clientDetail(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+    return c.json(
+      {
+        client: clientJson(detail.client),
+        consents: detail.consents.map((r) => ({ seq: r.seq, kind: r.kind, purposes: r.purposes, termsVersion: r.termsVersion, termsSha256: r.termsSha256, method: r.method, at: new Date(r.at).toISOString(), recordHash: r.recordHash })),
+        chain: detail.chain,
+        appointments: detail.appointments.map(({ appointment, typeName }) => ({ id: appointment.id, start: new Date(appointment.startAt).toISOString(), end: new Date(appointment.endAt).toISOString(), status: appointment.status, type: typeName })),
+      },
+      200,
+    );
+  },
+);
+
+clientsApi.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/api/clients/{id}',
+    summary: 'Rectify, (de)activate or restrict processing of a client',
+    request: { params: clientIdParam, body: jsonBody(clientPatchBody) },
+    responses: { 200: jsonResponse('Updated', z.object({ client: clientSchema })), 404: notFoundResponse, ...errorResponses },
+  }),
+  async (c) => c.json({ client: clientJson(await updateClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
+);
+
+clientsApi.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/api/clients/{id}',
+    summary: 'Delete a client completely (appointments and notes included; consent evidence is unlinked)',
+    request: { params: clientIdParam },
+    responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },
+  }),
+  async (c) => {
+    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,111 @@
+import { and, eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { consentRecords } from '../../db/schema';
+import { dashboardMessages } from '../../web/i18n/dashboard';
+import type { FormState } from '../../web/pages/auth';
+import { ClientDetailPage, ClientsPage } from '../../web/pages/clients';
+import { consentReceipt } from '../domain/consent-receipt';
+import { clientCreateBody, clientPatchBody } from '../lib/clients-input';
+import { AppError } from '../lib/errors';
+import type { HonoEnv } from '../lib/hono-env';
+import { formValues } from '../lib/input';
+import { formFailure, pageContext, parseForm } from '../lib/pages';
+import { requireRole } from '../lib/session';
+import { practiceIdOf } from '../lib/tenant';
+import { findPracticeById } from '../services/accounts';
+import { clientDetail, clientOfPractice, createClient, deleteClient, listClients, updateClient } from '../services/clients';
+import { sealedRecord } from '../services/consent';
+
+export const clientsPages = new Hono<HonoEnv>();
+clientsPages.use('/dashboard/clients', requireRole('therapist'));
+clientsPages.use('/dashboard/clients/*', requireRole('therapist'));
+
+async function renderList(c: Context<HonoEnv>, state: FormState = {}, status: ContentfulStatusCode = 200, notice?: string) {
+  const q = c.req.query('q') ?? '';
+  const includeInactive = c.req.query('includeInactive') === 'true';
+  const clients = await listClients(c.var.deps, practiceIdOf(c), { q: q.slice(0, 100), includeInactive });
+  return c.html(<ClientsPage page={pageContext(c)} d={dashboardMessages(c.var.locale)} clients={clients} q={q} includeInactive={includeInactive} state={state} notice={notice} />, status);
+}
+
+clientsPages.get('/dashboard/clients', (c) => renderList(c, {}, 200, c.req.query('deleted') ? dashboardMessages(c.var.locale).deleted : undefined));
+
+clientsPages.post('/dashboard/clients', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const client = await createClient(c.var.deps, practiceIdOf(c), parseForm(clientCreateBody, values));
+    return c.redirect(`/dashboard/clients/${client.id}?saved=1`, 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    return renderList(c, state, status);
+  }
+});
+
+async function renderDetail(c: Context<HonoEnv>, clientId: string, state: FormState = {}, status: ContentfulStatusCode = 200) {
+  const practiceId = practiceIdOf(c);
+  const [detail, practice] = await Promise.all([clientDetail(c.var.deps, practiceId, clientId), findPracticeById(c.var.deps, practiceId)]);
+  const d = dashboardMessages(c.var.locale);
+  return c.html(
+    <ClientDetailPage
+      page={pageContext(c)}
+      d={d}
+      client={detail.client}
+      consents={detail.consents}
+      chainOk={detail.chain.ok}
+      visits={detail.appointments.map(({ appointment, typeName }) => ({ id: appointment.id, startAt: appointment.startAt, status: appointment.status, typeName }))}
+      timeZone={practice?.timeZone ?? 'Europe/Berlin'}
+      state={state}
+      notice={c.req.query('saved') ? d.saved : undefined}
+    />,
+    status,
+  );
+}
+
+clientsPages.get('/dashboard/clients/:id', (c) => renderDetail(c, c.req.param('id')));
+
+clientsPages.post('/dashboard/clients/:id', async (c) => {
+  const id = c.req.param('id');
+  const values = formValues(await c.req.parseBody(), ['active', 'restricted']);
+  try {
+    await updateClient(c.var.deps, practiceIdOf(c), id, parseForm(clientPatchBody, values));
+    return c.redirect(`/dashboard/clients/${id}?saved=1`, 303);
+  } catch (error) {
+    const { state, status } = formFailure(error, values);
+    return renderDetail(c, id, state, status);
+  }
+});
+
+clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
+  const id = c.req.param('id');
+  const practiceId = practiceIdOf(c);
+  const client = await clientOfPractice(c.var.deps, practiceId, id);
+  const values = formValues(await c.req.parseBody());
+  if (typeof values.confirm !== 'string' || values.confirm.trim() !== client.displayName) {
+    const error = new AppError('VALIDATION_FAILED', 'Type the client’s name exactly to confirm the deletion', { confirm: ['Does not match the name'] });
+    return renderDetail(c, id, formFailure(error, {}).state, 422);
+  }
+  await deleteClient(c.var.deps, practiceId, id);
+  return c.redirect('/dashboard/clients?deleted=1', 303);
+});
+
+clientsPages.get('/dashboard/clients/:id/consents/:recordId/receipt.json', async (c) => {
+  const practiceId = practiceIdOf(c);
+  const client = await clientOfPractice(c.var.deps, practiceId, c.req.param('id'));
+  const owned = await c.var.deps.db.query.consentRecords.findFirst({
+    where: and(eq(consentRecords.id, c.req.param('recordId')), eq(consentRecords.clientId, client.id), eq(consentRecords.practiceId, practiceId)),
+  });
+  const record = owned ? await sealedRecord(c.var.deps, owned.id) : undefined;
+  const practice = await findPracticeById(c.var.deps, practiceId);
+  if (!record || !practice) throw new AppError('NOT_FOUND', 'No such consent record for this client');
+  c.header('content-disposition', 'attachment; filename="consent-receipt.json"');
+  return c.json(
+    consentReceipt({
+      record,
+      practice: { name: practice.name, contactEmail: practice.contactEmail, slug: practice.slug },
+      appOrigin: c.var.config.APP_ORIGIN,
+      jurisdiction: practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+      issuedAt: c.var.deps.now(),
+    }),
+  );
+});

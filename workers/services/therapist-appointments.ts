@@ -1,0 +1,112 @@
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { appointments, appointmentSlots, appointmentTypes, clients } from '../../db/schema';
+import type { Locale } from '../domain/locale';
+import { blockedInterval } from '../domain/slots';
+import { hashToken, newId, randomToken } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import { bucketsOf, type Practice } from './availability';
+import { newAccessCode, normaliseAccessCode } from './booking';
+import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
+import { clientOfPractice } from './clients';
+import type { Deps } from './deps';
+
+export async function appointmentsBetween(deps: Deps, practiceId: string, from: number, to: number) {
+  return deps.db
+    .select({ appointment: appointments, clientName: clients.displayName, typeName: appointmentTypes.name, mode: appointmentTypes.mode })
+    .from(appointments)
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+    .where(and(eq(appointments.practiceId, practiceId), gte(appointments.startAt, from), lt(appointments.startAt, to)))
+    .orderBy(asc(appointments.startAt));
+}
+
+async function appointmentOfPractice(deps: Deps, practiceId: string, appointmentId: string) {
+  const rows = await deps.db
+    .select({ appointment: appointments, client: clients, type: appointmentTypes })
+    .from(appointments)
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+    .where(and(eq(appointments.id, appointmentId), eq(appointments.practiceId, practiceId)));
+  const row = rows[0];
+  if (!row) throw new AppError('NOT_FOUND', 'No such appointment in your practice');
+  return row;
+}
+
+/**
+ * The therapist books a client by hand, at any time they choose (outside opening hours too), still through the slot
+ * claims so nothing can overlap. A video appointment gets a call link and access code to pass on through any channel,
+ * so a client without contact data on file can be invited.
+ */
+export async function createAppointmentByTherapist(deps: Deps, practice: Practice, input: { clientId: string; typeId: string; start: number }, locale: Locale) {
+  const client = await clientOfPractice(deps, practice.id, input.clientId);
+  if (client.restrictedAt) throw new AppError('CONFLICT', 'Processing is restricted for this client: no new appointments', { clientId: ['Restricted'] });
+  const type = await deps.db.query.appointmentTypes.findFirst({ where: and(eq(appointmentTypes.id, input.typeId), eq(appointmentTypes.practiceId, practice.id)) });
+  if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of your appointment types'] });
+  const now = deps.now();
+  if (input.start <= now) throw new AppError('VALIDATION_FAILED', 'Choose a time in the future', { start: ['In the past'] });
+  const id = newId();
+  const end = input.start + type.durationMin * 60_000;
+  const manageToken = randomToken(32);
+  const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
+  try {
+    await deps.db.batch([
+      deps.db.insert(appointments).values({
+        id,
+        practiceId: practice.id,
+        clientId: client.id,
+        typeId: type.id,
+        startAt: input.start,
+        endAt: end,
+        status: 'booked',
+        manageTokenHash: await hashToken(manageToken),
+        accessCodeHash: accessCode ? await hashToken(normaliseAccessCode(accessCode)) : null,
+        createdAt: now,
+      }),
+      deps.db.insert(appointmentSlots).values(bucketsOf(blockedInterval(input.start, type)).map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
+      auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time overlaps another appointment', { start: ['Overlaps another appointment'] });
+    throw error;
+  }
+  await notifyBooked(deps, {
+    practice,
+    type,
+    appointment: { id, start: input.start, end, sequence: 0 },
+    client: { name: client.displayName, email: client.email, restricted: false },
+    manageToken,
+    accessCode,
+    locale,
+  });
+  return { id, start: input.start, end, callUrl: type.mode === 'video' ? callUrl(deps, id) : undefined, accessCode };
+}
+
+export async function setAppointmentStatus(deps: Deps, practiceId: string, appointmentId: string, status: 'completed' | 'no_show') {
+  const { appointment } = await appointmentOfPractice(deps, practiceId, appointmentId);
+  if (appointment.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled appointment cannot change its status');
+  await deps.db.batch([
+    deps.db.update(appointments).set({ status }).where(eq(appointments.id, appointmentId)),
+    auditInsert(deps.db, { action: 'appointment.status_changed', practiceId, targetId: appointmentId }, deps.now()),
+  ]);
+}
+
+export async function cancelByTherapist(deps: Deps, practice: Practice, appointmentId: string, locale: Locale) {
+  const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
+  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'Only a booked appointment can be cancelled');
+  const now = deps.now();
+  await deps.db.batch([
+    deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: appointment.sequence + 1 }).where(eq(appointments.id, appointmentId)),
+    deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointmentId)),
+    auditInsert(deps.db, { action: 'appointment.cancelled', practiceId: practice.id, targetId: appointmentId }, now),
+  ]);
+  await notifyCancelled(deps, {
+    practice,
+    type,
+    appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
+    client: { name: client.displayName, email: client.email, restricted: client.restrictedAt !== null },
+    reason: 'practice',
+    locale,
+  });
+}
