@@ -1,8 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
 import { ROUTE_ACCESS, type Access } from '../../workers/routes/access';
 import { seedDemo, DEMO } from '../../workers/services/seed';
-import { Client, logIn, signUpTherapist, testDeps } from './harness';
+import { bookablePractice, Client, logIn, signUpTherapist, testDeps } from './harness';
 
 const routes = createApp()
   .routes.filter((route) => route.method !== 'ALL')
@@ -72,4 +73,41 @@ describe('authorization matrix (generated from the route table)', () => {
       expect([401, 403]).not.toContain(response.status);
     },
   );
+});
+
+describe('tenant isolation (generated from the route table)', () => {
+  const scoped = unique.filter((r) => ROUTE_ACCESS[r.key] === 'therapist' && r.path.includes('/:'));
+
+  /** Practice A with one client and one appointment; the ids fill the route's parameters. */
+  async function practiceWithData() {
+    const owner = await bookablePractice();
+    const created = await owner.client.json('/api/clients', { displayName: 'Isolated Client' });
+    const clientId = (await created.json<{ client: { id: string } }>()).client.id;
+    const date = new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10);
+    await owner.client.form('/dashboard/appointments', { clientId, typeId: owner.inPerson.id, date, time: '20:00' });
+    const appointmentId = await env.DB.prepare('SELECT id FROM appointments WHERE client_id = ?').bind(clientId).first<string>('id');
+    // A second terms version that only practice A has.
+    await env.DB.prepare("INSERT INTO terms_versions (id, practice_id, version, text, sha256, created_at) VALUES (?, ?, 2, 'v2', 'x', 0)").bind(crypto.randomUUID(), owner.practiceId).run();
+    return { owner, clientId, appointmentId: appointmentId ?? '' };
+  }
+
+  function fill(path: string, ids: { clientId: string; appointmentId: string }) {
+    return path.replace(/:(\w+)/g, (_all, name: string) => {
+      if (name === 'id') return path.startsWith('/dashboard/appointments') ? ids.appointmentId : ids.clientId;
+      if (name === 'version') return '2';
+      return crypto.randomUUID();
+    });
+  }
+
+  it('covers every therapist route with a parameter', () => {
+    expect(scoped.length).toBeGreaterThan(5);
+  });
+
+  it.each(scoped.map((r) => [r.key, r] as const))('%s answers 404 to a therapist of another practice', async (_key, route) => {
+    const data = await practiceWithData();
+    const intruder = (await signUpTherapist()).client;
+    const response = await call(intruder, route.method, fill(route.path, data));
+    expect(response.status).toBe(404);
+    expect(await env.DB.prepare('SELECT display_name FROM clients WHERE id = ?').bind(data.clientId).first('display_name')).toBe('Isolated Client');
+  });
 });

@@ -15,7 +15,7 @@ import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { activeTypes, type Practice } from '../services/availability';
 import { listClients } from '../services/clients';
-import { appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
+import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
 
 export const appointmentsPages = new Hono<HonoEnv>();
 appointmentsPages.use('/dashboard/appointments', requireRole('therapist'));
@@ -101,8 +101,11 @@ appointmentsPages.post('/dashboard/appointments', async (c) => {
 });
 
 appointmentsPages.post('/dashboard/appointments/:id/status', async (c) => {
+  // Ownership before validation: another practice's id is a 404 whatever the body says.
+  const practiceId = practiceIdOf(c);
+  await appointmentOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const { status } = parseForm(statusBody, formValues(await c.req.parseBody()));
-  await setAppointmentStatus(c.var.deps, practiceIdOf(c), c.req.param('id'), status);
+  await setAppointmentStatus(c.var.deps, practiceId, c.req.param('id'), status);
   return c.redirect('/dashboard/appointments', 303);
 });
 

@@ -22,7 +22,7 @@ export async function appointmentsBetween(deps: Deps, practiceId: string, from: 
     .orderBy(asc(appointments.startAt));
 }
 
-async function appointmentOfPractice(deps: Deps, practiceId: string, appointmentId: string) {
+export async function appointmentOfPractice(deps: Deps, practiceId: string, appointmentId: string) {
   const rows = await deps.db
     .select({ appointment: appointments, client: clients, type: appointmentTypes })
     .from(appointments)
