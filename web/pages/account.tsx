@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { formatDateTime } from '../../workers/domain/locale';
+import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
 import type { FormState } from './auth';
 
@@ -11,6 +12,7 @@ export function DashboardPage(props: {
   const { t, locale, session } = props.page;
   return (
     <Layout page={props.page} title={t.dashboard}>
+      <DashboardNav locale={locale} current="/dashboard" />
       <p>
         {t.welcome}, {session?.user.displayName}.
       </p>
