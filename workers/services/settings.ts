@@ -1,0 +1,221 @@
+import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import type { z } from 'zod';
+import { isUniqueViolation } from '../../db/errors';
+import { appointments, appointmentTypes, availabilityExceptions, practices, termsVersions, workingHours } from '../../db/schema';
+import { utcToLocal } from '../domain/zoned-time';
+import { newId, sha256Hex } from '../lib/crypto';
+import { AppError, type FieldErrors, validationError } from '../lib/errors';
+import {
+  type AppointmentTypeInput,
+  appointmentTypeRules,
+  type ExceptionInput,
+  exceptionRules,
+  MAX_RANGES_PER_DAY,
+  type ProfileInput,
+  profileRules,
+  type TermsInput,
+  termsRules,
+  type WorkingRangeInput,
+  workingRangeRules,
+} from '../lib/settings-input';
+import { auditInsert } from './audit';
+import type { Deps } from './deps';
+
+// The therapist's settings. Every read and write is scoped by the practice id of the signed-in therapist; an id that
+// belongs to another practice is answered exactly like an unknown one (404), so nobody learns that it exists.
+
+function checked<T extends z.ZodType>(rules: T, input: unknown): z.infer<T> {
+  const parsed = rules.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+function refuse(message: string, fields: FieldErrors): never {
+  throw new AppError('VALIDATION_FAILED', message, fields);
+}
+
+/** Problems of a week's hours, keyed `dayW` (ISO weekday): empty or reversed ranges, overlaps, too many ranges. */
+export function weeklyHoursProblems(ranges: WorkingRangeInput[]): FieldErrors {
+  const problems: FieldErrors = {};
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    const day = ranges.filter((r) => r.weekday === weekday).sort((a, b) => a.startMinute - b.startMinute);
+    const messages: string[] = [];
+    if (day.length > MAX_RANGES_PER_DAY) messages.push(`Use at most ${MAX_RANGES_PER_DAY} ranges a day`);
+    if (day.some((r) => r.startMinute >= r.endMinute)) messages.push('Each range must end after it starts');
+    // Touching ranges (09–12, 12–15) are fine: the slot function merges them.
+    if (day.some((r, i) => i > 0 && r.startMinute < (day[i - 1]?.endMinute ?? 0))) messages.push('Ranges on one day must not overlap');
+    if (messages.length) problems[`day${weekday}`] = messages;
+  }
+  return problems;
+}
+
+export async function replaceWorkingHours(deps: Deps, practiceId: string, input: WorkingRangeInput[], actorUserId: string) {
+  const ranges = input.map((range) => checked(workingRangeRules, range));
+  const problems = weeklyHoursProblems(ranges);
+  if (Object.keys(problems).length) refuse('Please correct the opening hours', problems);
+  const rows = ranges.map((range) => ({ id: newId(), practiceId, ...range }));
+  await deps.db.batch([
+    deps.db.delete(workingHours).where(eq(workingHours.practiceId, practiceId)),
+    ...(rows.length ? [deps.db.insert(workingHours).values(rows)] : []),
+    auditInsert(deps.db, { action: 'settings.hours_replaced', actorUserId, practiceId, targetId: practiceId }, deps.now()),
+  ]);
+}
+
+export async function addException(deps: Deps, practiceId: string, input: ExceptionInput, actorUserId: string) {
+  const exception = checked(exceptionRules, input);
+  const { startMinute, endMinute } = exception;
+  if ((startMinute === null) !== (endMinute === null)) refuse('Enter both times, or neither', { end: ['Enter both times, or neither for the whole day'] });
+  if (exception.kind === 'extra' && startMinute === null) refuse('Extra hours need a time range', { start: ['Enter the extra hours, e.g. 18:00 to 20:00'] });
+  if (startMinute !== null && endMinute !== null && startMinute >= endMinute) refuse('The end must be after the start', { end: ['The end must be after the start'] });
+  const id = newId();
+  await deps.db.batch([
+    deps.db.insert(availabilityExceptions).values({ id, practiceId, ...exception }),
+    auditInsert(deps.db, { action: 'settings.exception_added', actorUserId, practiceId, targetId: id }, deps.now()),
+  ]);
+  return { id };
+}
+
+export async function removeException(deps: Deps, practiceId: string, exceptionId: string, actorUserId: string) {
+  const scope = and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.practiceId, practiceId));
+  const existing = await deps.db.query.availabilityExceptions.findFirst({ where: scope });
+  if (!existing) throw new AppError('NOT_FOUND', 'No such exception');
+  await deps.db.batch([
+    deps.db.delete(availabilityExceptions).where(scope),
+    auditInsert(deps.db, { action: 'settings.exception_removed', actorUserId, practiceId, targetId: exceptionId }, deps.now()),
+  ]);
+}
+
+export async function findType(deps: Deps, practiceId: string, typeId: string) {
+  const type = await deps.db.query.appointmentTypes.findFirst({
+    where: and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId)),
+  });
+  if (!type) throw new AppError('NOT_FOUND', 'No such appointment type');
+  return type;
+}
+
+export async function createType(deps: Deps, practiceId: string, input: AppointmentTypeInput, actorUserId: string) {
+  const type = checked(appointmentTypeRules, input);
+  const id = newId();
+  const now = deps.now();
+  await deps.db.batch([
+    deps.db.insert(appointmentTypes).values({ id, practiceId, ...type, active: true, createdAt: now }),
+    auditInsert(deps.db, { action: 'settings.type_created', actorUserId, practiceId, targetId: id }, now),
+  ]);
+  return { id };
+}
+
+export async function updateType(deps: Deps, practiceId: string, typeId: string, input: AppointmentTypeInput, actorUserId: string) {
+  const type = checked(appointmentTypeRules, input);
+  const existing = await findType(deps, practiceId, typeId);
+  // Booked video appointments carry an access code and in-person ones do not, so a used type keeps its mode.
+  if (type.mode !== existing.mode && (await isTypeUsed(deps, practiceId, typeId))) {
+    refuse('This type already has appointments', { mode: ['Appointments were booked with this type; create a new type for the other mode'] });
+  }
+  await deps.db.batch([
+    deps.db.update(appointmentTypes).set(type).where(and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId))),
+    auditInsert(deps.db, { action: 'settings.type_updated', actorUserId, practiceId, targetId: typeId }, deps.now()),
+  ]);
+}
+
+/** Types are never deleted: appointments and consent records keep pointing at them. Inactive types are not bookable. */
+async function setTypeActive(deps: Deps, practiceId: string, typeId: string, active: boolean, actorUserId: string) {
+  await findType(deps, practiceId, typeId);
+  await deps.db.batch([
+    deps.db.update(appointmentTypes).set({ active }).where(and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId))),
+    auditInsert(deps.db, { action: active ? 'settings.type_reactivated' : 'settings.type_deactivated', actorUserId, practiceId, targetId: typeId }, deps.now()),
+  ]);
+}
+
+export function deactivateType(deps: Deps, practiceId: string, typeId: string, actorUserId: string) {
+  return setTypeActive(deps, practiceId, typeId, false, actorUserId);
+}
+
+export function reactivateType(deps: Deps, practiceId: string, typeId: string, actorUserId: string) {
+  return setTypeActive(deps, practiceId, typeId, true, actorUserId);
+}
+
+async function isTypeUsed(deps: Deps, practiceId: string, typeId: string): Promise<boolean> {
+  const used = await deps.db.query.appointments.findFirst({
+    columns: { id: true },
+    where: and(eq(appointments.practiceId, practiceId), eq(appointments.typeId, typeId)),
+  });
+  return !!used;
+}
+
+export async function updateProfile(deps: Deps, practiceId: string, input: ProfileInput, actorUserId: string) {
+  const profile = checked(profileRules, input);
+  await deps.db.batch([
+    deps.db.update(practices).set(profile).where(eq(practices.id, practiceId)),
+    auditInsert(deps.db, { action: 'settings.profile_updated', actorUserId, practiceId, targetId: practiceId }, deps.now()),
+  ]);
+}
+
+/**
+ * Publishes a new version of the booking terms. Versions are append-only (a trigger refuses updates): a consent record
+ * names the version and text hash its client accepted (Art. 7(1) GDPR), so earlier texts must stay as they were.
+ */
+export async function publishTerms(deps: Deps, practiceId: string, input: TermsInput, actorUserId: string) {
+  const { text } = checked(termsRules, input);
+  const current = await deps.db.query.termsVersions.findFirst({ where: eq(termsVersions.practiceId, practiceId), orderBy: desc(termsVersions.version) });
+  if (current?.text === text) refuse('The text is unchanged', { text: ['Change the text before publishing a new version'] });
+  const version = (current?.version ?? 0) + 1;
+  const id = newId();
+  const now = deps.now();
+  try {
+    await deps.db.batch([
+      deps.db.insert(termsVersions).values({ id, practiceId, version, text, sha256: await sha256Hex(text), createdAt: now }),
+      auditInsert(deps.db, { action: 'terms.published', actorUserId, practiceId, targetId: id }, now),
+    ]);
+  } catch (error) {
+    // Two publications at once computed the same number; the unique index lets only one of them in.
+    if (isUniqueViolation(error, 'terms_versions.version')) throw new AppError('CONFLICT', 'Another version was published meanwhile; reload and try again');
+    throw error;
+  }
+  return { version };
+}
+
+export async function listTermsVersions(deps: Deps, practiceId: string) {
+  return deps.db.query.termsVersions.findMany({
+    columns: { version: true, sha256: true, createdAt: true },
+    where: eq(termsVersions.practiceId, practiceId),
+    orderBy: desc(termsVersions.version),
+  });
+}
+
+export async function termsVersionOf(deps: Deps, practiceId: string, version: number) {
+  const terms = await deps.db.query.termsVersions.findFirst({
+    where: and(eq(termsVersions.practiceId, practiceId), eq(termsVersions.version, version)),
+  });
+  if (!terms) throw new AppError('NOT_FOUND', 'No such version of the terms');
+  return terms;
+}
+
+/** One stored version for reading, with whether it is the one the booking page shows now. */
+export async function readTermsVersion(deps: Deps, practiceId: string, version: number) {
+  const [terms, versions, practice] = await Promise.all([
+    termsVersionOf(deps, practiceId, version),
+    listTermsVersions(deps, practiceId),
+    deps.db.query.practices.findFirst({ columns: { timeZone: true }, where: eq(practices.id, practiceId) }),
+  ]);
+  return { terms, isCurrent: versions[0]?.version === version, timeZone: practice?.timeZone ?? 'UTC' };
+}
+
+/** Everything the settings page shows; exceptions from today on, in the practice's local calendar. */
+export async function loadSettings(deps: Deps, practiceId: string) {
+  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  const today = utcToLocal(deps.now(), practice.timeZone).date;
+  const [hours, exceptions, types, versions] = await Promise.all([
+    deps.db.query.workingHours.findMany({ where: eq(workingHours.practiceId, practiceId), orderBy: [asc(workingHours.weekday), asc(workingHours.startMinute)] }),
+    deps.db.query.availabilityExceptions.findMany({
+      where: and(eq(availabilityExceptions.practiceId, practiceId), gte(availabilityExceptions.date, today)),
+      orderBy: [asc(availabilityExceptions.date), asc(availabilityExceptions.startMinute)],
+    }),
+    deps.db.query.appointmentTypes.findMany({ where: eq(appointmentTypes.practiceId, practiceId), orderBy: [desc(appointmentTypes.active), asc(appointmentTypes.createdAt)] }),
+    listTermsVersions(deps, practiceId),
+  ]);
+  const current = versions[0] ? await termsVersionOf(deps, practiceId, versions[0].version) : null;
+  return { practice, hours, exceptions, types, terms: { current, versions } };
+}
+
+export type SettingsView = Awaited<ReturnType<typeof loadSettings>>;
