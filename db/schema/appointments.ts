@@ -47,6 +47,11 @@ export const appointments = privateTable(
       category: 'identifier',
       purpose: 'The consent record written with an online booking, for the client’s receipt (empty when the therapist booked)',
     }),
+    accessCodeFailures: privacy(integer('access_code_failures').notNull().default(0), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Limits guessing of the access code (no network addresses are kept)',
+    }),
     reminderSentAt: privacy(integer('reminder_sent_at'), {
       ...APPOINTMENT,
       category: 'technical',

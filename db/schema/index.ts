@@ -17,3 +17,4 @@ export { termsVersions } from './terms-versions';
 export { calendarFeeds } from './calendar-feeds';
 export { noteKeys } from './note-keys';
 export { sessionNotes } from './session-notes';
+export { callMetrics } from './call-metrics';

@@ -20,6 +20,7 @@ describe('privacy annotations', () => {
         'audit_events',
         'availability_exceptions',
         'calendar_feeds',
+        'call_metrics',
         'clients',
         'consent_records',
         'dpa_acceptances',

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { callWindow, CLOSES_AFTER_MS, OPENS_BEFORE_MS, windowState } from '../../workers/domain/call-window';
+import { signJoinToken, verifyJoinToken } from '../../workers/domain/join-token';
+import { iceServers, turnCredentials } from '../../workers/domain/turn';
+
+const SECRET = 'a-test-secret-that-is-long-enough-123';
+const NOW = Date.UTC(2026, 10, 24, 9, 0);
+
+describe('join tokens', () => {
+  const claims = { room: 'appt-1', role: 'client' as const, participant: 'client:km', name: 'K. M.', exp: NOW + 60_000 };
+
+  it('verifies a token for its room before it expires', async () => {
+    const token = await signJoinToken(claims, SECRET);
+    expect(await verifyJoinToken(token, SECRET, { room: 'appt-1', now: NOW })).toEqual({ ok: true, claims });
+  });
+
+  it.each([
+    ['expired', { room: 'appt-1', now: NOW + 60_000 }, SECRET],
+    ['wrong-room', { room: 'appt-2', now: NOW }, SECRET],
+    ['forged', { room: 'appt-1', now: NOW }, 'another-secret-that-is-long-enough-456'],
+  ] as const)('refuses a token that is %s', async (reason, expected, secret) => {
+    const token = await signJoinToken(claims, SECRET);
+    expect(await verifyJoinToken(token, secret, expected)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses a token whose claims were changed after signing', async () => {
+    const [, signature] = (await signJoinToken(claims, SECRET)).split('.');
+    const tampered = btoa(JSON.stringify({ ...claims, role: 'therapist' })).replaceAll('=', '');
+    expect((await verifyJoinToken(`${tampered}.${signature}`, SECRET, { room: 'appt-1', now: NOW })).ok).toBe(false);
+    expect(await verifyJoinToken('garbage', SECRET, { room: 'appt-1', now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('call window', () => {
+  const appointment = { startAt: NOW, endAt: NOW + 50 * 60_000 };
+  it.each([
+    [NOW - OPENS_BEFORE_MS - 1, 'not-yet-open'],
+    [NOW - OPENS_BEFORE_MS, 'open'],
+    [appointment.endAt + CLOSES_AFTER_MS - 1, 'open'],
+    [appointment.endAt + CLOSES_AFTER_MS, 'closed'],
+  ] as const)('at %s the room is %s', (now, state) => {
+    expect(windowState(callWindow(appointment), now)).toBe(state);
+  });
+});
+
+describe('TURN REST credentials', () => {
+  it('puts the expiry in the username and signs it with HMAC-SHA-1 (coturn use-auth-secret)', async () => {
+    const { username, credential } = await turnCredentials('turn-shared-secret-123', NOW + 3_600_000, 'room');
+    expect(username).toBe(`${Math.floor((NOW + 3_600_000) / 1000)}:room`);
+    expect(atob(credential)).toHaveLength(20);
+  });
+
+  it('offers STUN only when no TURN secret is configured', async () => {
+    expect(await iceServers({ stunUrls: ['stun:a'], turnUrls: ['turn:b'] }, NOW, 'x')).toEqual([{ urls: ['stun:a'] }]);
+    const withTurn = await iceServers({ stunUrls: [], turnUrls: ['turn:b'], turnSecret: 'turn-shared-secret-123' }, NOW, 'x');
+    expect(withTurn[0]).toMatchObject({ urls: ['turn:b'], username: expect.any(String), credential: expect.any(String) });
+  });
+});

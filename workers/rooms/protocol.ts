@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The signaling protocol between a browser and its call room. Every message is JSON, parsed with these schemas on
+ * both sides of the socket; anything else is refused. The room relays SDP and ICE candidates only between admitted
+ * participants and never stores them.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Token bucket per socket: bursts of 40 messages, refilled at 10 per second (ICE gathering is bursty). */
+export const RATE_BURST = 40;
+export const RATE_PER_SECOND = 10;
+
+const sdp = z.string().min(1).max(12_000);
+
+export const clientMessage = z.discriminatedUnion('type', [
+  /** Relayed to the peer. `generation` numbers the peer connection (make-before-break renewal). */
+  z.object({ type: z.literal('offer'), sdp, generation: z.number().int().min(0).max(1_000_000) }),
+  z.object({ type: z.literal('answer'), sdp, generation: z.number().int().min(0).max(1_000_000) }),
+  z.object({
+    type: z.literal('ice'),
+    generation: z.number().int().min(0).max(1_000_000),
+    candidate: z.object({
+      candidate: z.string().max(1_000),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+    }),
+  }),
+  /** Therapist only: let the waiting client in, or send them away. */
+  z.object({ type: z.literal('admit') }),
+  z.object({ type: z.literal('deny') }),
+  z.object({ type: z.literal('hangup') }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+export const roomMessage = z.discriminatedUnion('type', [
+  /** First message after connecting: who you are and where the room stands. */
+  z.object({ type: z.literal('welcome'), role: z.enum(['therapist', 'client']), admitted: z.boolean(), peerPresent: z.boolean(), closesAt: z.number() }),
+  /** To the therapist: a client is in the waiting room (name as they typed it, never stored). */
+  z.object({ type: z.literal('waiting'), name: z.string() }),
+  /** To the client: you are admitted; to the therapist: the client is in. The therapist then makes the offer. */
+  z.object({ type: z.literal('admitted') }),
+  z.object({ type: z.literal('peer-left') }),
+  z.object({ type: z.literal('offer'), sdp, generation: z.number() }),
+  z.object({ type: z.literal('answer'), sdp, generation: z.number() }),
+  z.object({ type: z.literal('ice'), generation: z.number(), candidate: z.object({ candidate: z.string(), sdpMid: z.string().nullable().optional(), sdpMLineIndex: z.number().nullable().optional() }) }),
+  z.object({ type: z.literal('hangup') }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), code: z.enum(['invalid-message', 'too-large', 'rate-limited', 'not-admitted', 'not-allowed']), message: z.string() }),
+]);
+export type RoomMessage = z.infer<typeof roomMessage>;
+
+/** Close codes the room uses; the page explains each in the reader's language. */
+export const CLOSE = {
+  replaced: 4001, // the same participant opened the call in another tab
+  full: 4002, // the room already has a therapist and a client
+  denied: 4003, // the therapist did not admit the client
+  closed: 4004, // the room's time window is over
+  hangup: 4005, // the other side ended the call
+} as const;
+
+/** What the Worker tells the room about a verified participant (internal headers, never from the browser). */
+export const participantHeaders = z.object({
+  'x-room-role': z.enum(['therapist', 'client']),
+  'x-participant': z.string().min(1).max(128),
+  'x-display-name': z.string().max(240).default(''),
+  'x-room-closes-at': z.coerce.number().int().positive(),
+});
