@@ -1,0 +1,133 @@
+import { and, eq, getTableColumns, getTableName, inArray, is, or, type SQL } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { schema } from '../../db/client';
+import { auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
+import { afterFailedLogin, isLocked, secondsUntilUnlocked } from '../domain/throttle';
+import { AppError } from '../lib/errors';
+import { auditInsert } from './audit';
+import type { Deps } from './deps';
+import { checkSecondFactor } from './totp';
+
+/**
+ * Deleting a practice account (Art. 17 GDPR, and the end of the processing agreement, Art. 28(3)(g)): every row of the
+ * practice, its therapist and its clients goes in one batch, so a failure leaves everything as it was. The rows are
+ * found from the schema rather than a hand-kept list — every table with a practice_id, user_id or client_id — and
+ * deleted children first (in foreign-key order), so the result does not depend on the database enforcing cascades.
+ * Two tables are special: the audit log is kept for accountability (Art. 5(2)) but loses every reference to the
+ * practice (the one change its trigger allows), and the local outbox loses the messages addressed to its people.
+ */
+export type DeletionInput = { password: string; confirmSlug: string; totp?: string | undefined };
+
+type Owned = { name: string; table: SQLiteTable; columns: Record<string, SQLiteColumn>; where: SQL };
+
+const SPECIAL = new Set(['audit_events', 'outbox_messages']);
+
+const TABLES: SQLiteTable[] = [];
+for (const value of Object.values(schema)) if (is(value, SQLiteTable)) TABLES.push(value);
+
+/** Tables in an order where every table comes before the tables it references. */
+function childrenFirst(tables: SQLiteTable[]): SQLiteTable[] {
+  const parents = new Map(tables.map((table) => [table, getTableConfig(table).foreignKeys.map((fk) => fk.reference().foreignTable).filter((t) => t !== table)]));
+  const ordered: SQLiteTable[] = [];
+  const remaining = new Set(tables);
+  while (remaining.size > 0) {
+    // A table may go once no remaining table still references it.
+    const next = [...remaining].find((table) => ![...remaining].some((other) => other !== table && parents.get(other)?.includes(table)));
+    if (!next) throw new Error('Foreign keys form a cycle; deletion order undefined');
+    ordered.push(next);
+    remaining.delete(next);
+  }
+  return ordered;
+}
+
+function ownedRows(deps: Deps, practiceId: string): Owned[] {
+  const practiceUsers = deps.db.select({ id: users.id }).from(users).where(eq(users.practiceId, practiceId));
+  const practiceClients = deps.db.select({ id: clients.id }).from(clients).where(eq(clients.practiceId, practiceId));
+  return childrenFirst(TABLES).flatMap((table) => {
+    const name = getTableName(table);
+    const columns: Record<string, SQLiteColumn> = getTableColumns(table);
+    if (SPECIAL.has(name)) return [];
+    const link =
+      name === 'practices'
+        ? eq(practices.id, practiceId)
+        : columns.practiceId
+          ? eq(columns.practiceId, practiceId)
+          : columns.userId
+            ? inArray(columns.userId, practiceUsers)
+            : columns.clientId
+              ? inArray(columns.clientId, practiceClients)
+              : undefined;
+    return link ? [{ name, table, columns, where: link }] : [];
+  });
+}
+
+/** Audit entries keep what happened and when, and lose who and to what (actor, practice, target set to NULL). */
+function anonymiseAudit(deps: Deps, practiceId: string, owned: Owned[]) {
+  const targets = owned.flatMap(({ table, columns, where }) => (columns.id ? [inArray(auditEvents.targetId, deps.db.select({ id: columns.id }).from(table).where(where))] : []));
+  const practiceUsers = deps.db.select({ id: users.id }).from(users).where(eq(users.practiceId, practiceId));
+  return deps.db
+    .update(auditEvents)
+    .set({ actorUserId: null, practiceId: null, targetId: null })
+    .where(or(eq(auditEvents.practiceId, practiceId), inArray(auditEvents.actorUserId, practiceUsers), ...targets));
+}
+
+/** Development outbox: messages to the therapist, the practice's contact address and its clients. */
+function clearOutbox(deps: Deps, practiceId: string) {
+  return deps.db
+    .delete(outboxMessages)
+    .where(
+      or(
+        inArray(outboxMessages.recipient, deps.db.select({ email: users.email }).from(users).where(eq(users.practiceId, practiceId))),
+        inArray(outboxMessages.recipient, deps.db.select({ email: practices.contactEmail }).from(practices).where(eq(practices.id, practiceId))),
+        inArray(outboxMessages.recipient, deps.db.select({ email: clients.email }).from(clients).where(eq(clients.practiceId, practiceId))),
+      ),
+    );
+}
+
+async function verifyDeletion(deps: Deps, userId: string, practiceId: string, input: DeletionInput) {
+  const user = await deps.db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.practiceId, practiceId)) });
+  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  if (!user?.passwordHash || !practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (input.confirmSlug.trim().toLowerCase() !== practice.slug) {
+    throw new AppError('VALIDATION_FAILED', 'Type your booking address exactly to confirm', { confirmSlug: [`Type ${practice.slug}`] });
+  }
+  const now = deps.now();
+  if (isLocked(user, now)) {
+    throw new AppError('TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${secondsUntilUnlocked(user, now)} seconds.`);
+  }
+  const passwordOk = await deps.passwords.verify(user.passwordHash, input.password);
+  const secondFactor = passwordOk && user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
+  if (!passwordOk || (secondFactor && !secondFactor.ok && secondFactor.reason === 'wrong')) {
+    // The same per-account throttle as sign-in: a stolen session must not become a way to guess the password.
+    await deps.db.batch([
+      deps.db.update(users).set(afterFailedLogin(user, now)).where(eq(users.id, user.id)),
+      auditInsert(deps.db, { action: 'practice.deletion_refused', actorUserId: user.id, practiceId }, now),
+    ]);
+    if (!passwordOk) throw new AppError('VALIDATION_FAILED', 'The password is wrong', { password: ['The password is wrong'] });
+    throw new AppError('VALIDATION_FAILED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
+  }
+  if (secondFactor && !secondFactor.ok) {
+    throw new AppError('VALIDATION_FAILED', 'Enter the code from your authenticator app', { totp: ['A code is required for this account'] });
+  }
+}
+
+/** What the confirmation page asks the therapist to type. */
+export async function deletionPreview(deps: Deps, practiceId: string): Promise<{ slug: string }> {
+  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { slug: true } });
+  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  return practice;
+}
+
+/** Deletes the practice and everything of it after checking password, second factor and the typed booking address. */
+export async function deleteAccount(deps: Deps, userId: string, practiceId: string, input: DeletionInput): Promise<void> {
+  await verifyDeletion(deps, userId, practiceId, input);
+  const owned = ownedRows(deps, practiceId);
+  const now = deps.now();
+  await deps.db.batch([
+    clearOutbox(deps, practiceId),
+    anonymiseAudit(deps, practiceId, owned),
+    ...owned.map(({ table, where }) => deps.db.delete(table).where(where)),
+    // Accountability that a deletion happened, without saying whose.
+    auditInsert(deps.db, { action: 'practice.deleted' }, now),
+  ]);
+}
