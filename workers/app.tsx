@@ -16,6 +16,7 @@ import { accountPages } from './routes/account-pages';
 import { authApi } from './routes/auth-api';
 import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
+import { callRoutes } from './routes/call-routes';
 import { clientsApi } from './routes/clients-api';
 import { clientsPages } from './routes/clients-pages';
 import { appointmentsPages } from './routes/appointments-pages';
@@ -61,6 +62,7 @@ export function createApp() {
   app.route('/', clientsApi);
   app.route('/', clientsPages);
   app.route('/', appointmentsPages);
+  app.route('/', callRoutes);
   app.route('/', settingsRoutes);
   app.route('/', notesRoutes);
   app.route('/', exportRoutes);

@@ -7,7 +7,7 @@ const SECRET = 'a-test-secret-that-is-long-enough-123';
 const NOW = Date.UTC(2026, 10, 24, 9, 0);
 
 describe('join tokens', () => {
-  const claims = { room: 'appt-1', role: 'client' as const, participant: 'client:km', name: 'K. M.', exp: NOW + 60_000 };
+  const claims = { use: 'join' as const, room: 'appt-1', role: 'client' as const, participant: 'client:km', name: 'K. M.', exp: NOW + 60_000 };
 
   it('verifies a token for its room before it expires', async () => {
     const token = await signJoinToken(claims, SECRET);
@@ -28,6 +28,12 @@ describe('join tokens', () => {
     const tampered = btoa(JSON.stringify({ ...claims, role: 'therapist' })).replaceAll('=', '');
     expect((await verifyJoinToken(`${tampered}.${signature}`, SECRET, { room: 'appt-1', now: NOW })).ok).toBe(false);
     expect(await verifyJoinToken('garbage', SECRET, { room: 'appt-1', now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('keeps report tokens from opening a room', async () => {
+    const report = await signJoinToken({ ...claims, use: 'report' }, SECRET);
+    expect((await verifyJoinToken(report, SECRET, { room: 'appt-1', now: NOW })).ok).toBe(false);
+    expect((await verifyJoinToken(report, SECRET, { room: 'appt-1', now: NOW, use: 'report' })).ok).toBe(true);
   });
 });
 

@@ -55,6 +55,7 @@ const en = {
   accessCode: 'Access code',
   inviteHint: 'Shown only now: copy the link and code and give them to the client through any channel you choose.',
   cancelledNotice: 'The appointment was cancelled.',
+  callDuration: 'Call',
 } as const;
 
 type DashboardMessages = { readonly [K in keyof typeof en]: string };
@@ -114,6 +115,7 @@ const de: DashboardMessages = {
   accessCode: 'Zugangscode',
   inviteHint: 'Wird nur jetzt angezeigt: Kopieren Sie Link und Code und geben Sie sie auf einem Weg Ihrer Wahl weiter.',
   cancelledNotice: 'Der Termin wurde abgesagt.',
+  callDuration: 'Videosprechstunde',
 };
 
 const da: DashboardMessages = {
@@ -171,6 +173,7 @@ const da: DashboardMessages = {
   accessCode: 'Adgangskode',
   inviteHint: 'Vises kun nu: kopiér link og kode, og giv dem til klienten ad den vej, du vælger.',
   cancelledNotice: 'Tiden er aflyst.',
+  callDuration: 'Videokonsultation',
 };
 
 const catalogues: Record<Locale, DashboardMessages> = { en, de, da };

@@ -3,7 +3,7 @@ import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } fr
 import type { DashboardMessages } from '../i18n/dashboard';
 import type { FormState } from './auth';
 
-export type AgendaDay = { label: string; items: { id: string; time: string; clientName: string; typeName: string; status: 'booked' | 'cancelled' | 'completed' | 'no_show' }[] };
+export type AgendaDay = { label: string; items: { id: string; time: string; clientName: string; typeName: string; status: 'booked' | 'cancelled' | 'completed' | 'no_show'; callMinutes?: number | undefined; callPath?: string | undefined }[] };
 
 function statusLabel(d: DashboardMessages, status: AgendaDay['items'][number]['status']) {
   return { booked: d.statusBooked, cancelled: d.statusCancelled, completed: d.statusCompleted, no_show: d.statusNoShow }[status];
@@ -56,6 +56,13 @@ export function AppointmentsPage(props: {
               {day.items.map((item) => (
                 <li>
                   {item.time} · {item.clientName} · {item.typeName} · {statusLabel(d, item.status)}
+                  {item.callMinutes !== undefined ? ` · ${d.callDuration}: ${item.callMinutes} min` : ''}
+                  {item.callPath && item.status === 'booked' ? (
+                    <>
+                      {' · '}
+                      <a href={item.callPath}>{d.callLink}</a>
+                    </>
+                  ) : null}
                   {item.status === 'booked' ? (
                     <span class="actions">
                       {(['completed', 'no_show'] as const).map((status) => (

@@ -8,6 +8,8 @@ import { toBase64Url } from '../lib/crypto';
 export const JOIN_TOKEN_TTL_MS = 2 * 60_000;
 
 export const joinClaims = z.object({
+  /** 'join' opens the socket (two minutes); 'report' only posts call metrics, until the room closes. */
+  use: z.enum(['join', 'report']),
   room: z.string().min(1).max(64),
   role: z.enum(['therapist', 'client']),
   participant: z.string().min(1).max(128),
@@ -35,7 +37,7 @@ export async function signJoinToken(claims: JoinClaims, secret: string): Promise
 
 export type TokenCheck = { ok: true; claims: JoinClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-room' };
 
-export async function verifyJoinToken(token: string, secret: string, expected: { room: string; now: number }): Promise<TokenCheck> {
+export async function verifyJoinToken(token: string, secret: string, expected: { room: string; now: number; use?: 'join' | 'report' }): Promise<TokenCheck> {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined || token.length > 2048) return { ok: false, reason: 'malformed' };
   let valid = false;
@@ -54,5 +56,6 @@ export async function verifyJoinToken(token: string, secret: string, expected: {
   if (!parsed.success) return { ok: false, reason: 'malformed' };
   if (parsed.data.exp <= expected.now) return { ok: false, reason: 'expired' };
   if (parsed.data.room !== expected.room) return { ok: false, reason: 'wrong-room' };
+  if (parsed.data.use !== (expected.use ?? 'join')) return { ok: false, reason: 'forged' };
   return { ok: true, claims: parsed.data };
 }

@@ -14,6 +14,7 @@ import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { activeTypes, type Practice } from '../services/availability';
+import { callDurations } from '../services/calls';
 import { listClients } from '../services/clients';
 import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
 
@@ -49,13 +50,25 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
   const from = localDateTimeToUtc(first, 0, practice.timeZone) ?? Date.parse(`${first}T00:00:00Z`);
   const to = localDateTimeToUtc(addDays(first, length), 0, practice.timeZone) ?? from + length * 86_400_000;
   const rows = await appointmentsBetween(deps, practice.id, from, to);
+  const durations = await callDurations(deps, practice.id, rows.map((r) => r.appointment.id));
   const dayFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
   const timeFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
   const days: AgendaDay[] = Array.from({ length }, (_, i) => {
     const date = addDays(first, i);
     const items = rows
       .filter((r) => utcToLocal(r.appointment.startAt, practice.timeZone).date === date)
-      .map((r) => ({ id: r.appointment.id, time: timeFormat.format(r.appointment.startAt), clientName: r.clientName, typeName: r.typeName, status: r.appointment.status }));
+      .map((r) => {
+        const ms = durations.get(r.appointment.id);
+        return {
+          id: r.appointment.id,
+          time: timeFormat.format(r.appointment.startAt),
+          clientName: r.clientName,
+          typeName: r.typeName,
+          status: r.appointment.status,
+          callMinutes: ms === undefined ? undefined : Math.round(ms / 60_000),
+          callPath: r.mode === 'video' ? `/call/${r.appointment.id}` : undefined,
+        };
+      });
     return { label: dayFormat.format(localDateTimeToUtc(date, 12 * 60, practice.timeZone) ?? from), items };
   });
   const [clients, types] = await Promise.all([listClients(deps, practice.id, {}), activeTypes(deps, practice.id)]);

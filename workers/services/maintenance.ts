@@ -1,5 +1,6 @@
 import type { Deps } from './deps';
 import { purgeUsedResets } from './password-reset';
+import { purgeOldCallMetrics } from './calls';
 import { sealAllChains } from './consent';
 import { sendDueReminders } from './reminders';
 import { purgeExpiredSessions } from './sessions';
@@ -9,5 +10,6 @@ export async function runMaintenance(deps: Deps) {
   await purgeExpiredSessions(deps);
   await purgeUsedResets(deps);
   await sealAllChains(deps);
+  await purgeOldCallMetrics(deps);
   await sendDueReminders(deps);
 }

@@ -1,0 +1,113 @@
+import { z } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import { validator } from 'hono/validator';
+import { CallPage } from '../../web/pages/call';
+import { verifyJoinToken } from '../domain/join-token';
+import { formatDateTime } from '../domain/locale';
+import { AppError, validationError } from '../lib/errors';
+import type { HonoEnv } from '../lib/hono-env';
+import { pageContext } from '../lib/pages';
+import { roomNamespace } from '../lib/rooms';
+import { findPracticeById } from '../services/accounts';
+import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent } from '../services/calls';
+import type { Access } from './access';
+
+export const callRoutes = new Hono<HonoEnv>();
+
+export const CALL_ACCESS: Record<string, Access> = {
+  'GET /call/:appointmentId': 'public',
+  'POST /api/calls/:appointmentId/join': 'call',
+  'GET /api/calls/:appointmentId/ws': 'call',
+  'POST /api/calls/:appointmentId/report': 'call',
+};
+
+const clientJoinBody = z.object({
+  name: z.string({ error: 'Enter your name' }).trim().min(1, 'Enter your name').max(80, 'Use at most 80 characters'),
+  code: z.string({ error: 'Enter the access code' }).trim().min(4, 'Enter the access code').max(32, 'The access code is shorter'),
+});
+
+const reportBody = z.object({
+  token: z.string().min(20).max(2048),
+  event: z.enum(['joined', 'connected', 'failed', 'left']),
+  connectedMs: z.number().int().min(0).max(24 * 3_600_000).optional(),
+  quality: z
+    .object({ rttMs: z.number().min(0).max(60_000).optional(), lossPct: z.number().min(0).max(100).optional(), kbps: z.number().min(0).max(100_000).optional(), relayed: z.boolean().optional() })
+    .strict()
+    .optional(),
+});
+
+function json<T extends z.ZodType>(schema: T) {
+  return validator('json', (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw validationError(parsed.error);
+    return parsed.data as z.infer<T>;
+  });
+}
+
+/** The call page: camera and microphone are allowed on /call/* only (see security-headers). */
+callRoutes.get('/call/:appointmentId', async (c) => {
+  const room = await callRoomOf(c.var.deps, c.req.param('appointmentId'));
+  const practice = await findPracticeById(c.var.deps, room.practiceId);
+  const session = c.var.session;
+  const role = session?.user.role === 'therapist' && session.user.practiceId === room.practiceId ? 'therapist' : 'client';
+  return c.html(
+    <CallPage
+      page={pageContext(c)}
+      role={role}
+      appointmentId={room.appointmentId}
+      practiceName={practice?.name ?? ''}
+      when={formatDateTime(room.window.opensAt + 15 * 60_000, c.var.locale, practice?.timeZone ?? 'Europe/Berlin')}
+      nonce={c.get('secureHeadersNonce')}
+    />,
+  );
+});
+
+/** A signed-in therapist of the practice joins as therapist; anyone else must bring name and access code. */
+callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
+  const appointmentId = c.req.param('appointmentId');
+  const session = c.var.session;
+  if (session?.user.role === 'therapist' && session.user.practiceId) {
+    return c.json(await joinAsTherapist(c.var.deps, session.user.practiceId, session.user.id, appointmentId));
+  }
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new AppError('BAD_REQUEST', 'Send your name and the access code as JSON');
+  }
+  const parsed = clientJoinBody.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  return c.json(await joinAsClient(c.var.deps, appointmentId, parsed.data));
+});
+
+/** Verifies the join token, then hands the socket to the room with only what the room needs to know. */
+callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new AppError('BAD_REQUEST', 'Expected a WebSocket upgrade');
+  const appointmentId = c.req.param('appointmentId');
+  const check = await verifyJoinToken(c.req.query('token') ?? '', c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now() });
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', `The join token is ${check.reason}; join again`);
+  const room = await callRoomOf(c.var.deps, appointmentId);
+  const { claims } = check;
+  await recordCallEvent(c.var.deps, appointmentId, claims.role, { event: 'joined' });
+  const namespace = roomNamespace(c.env.CALL_ROOM, c.var.config);
+  const stub = namespace.get(namespace.idFromName(appointmentId));
+  // A fresh request: none of the browser's headers (addresses, user agent) reach the room.
+  return stub.fetch('https://room/ws', {
+    headers: {
+      upgrade: 'websocket',
+      'x-room-role': claims.role,
+      'x-participant': claims.participant,
+      'x-display-name': claims.name,
+      'x-room-closes-at': String(room.window.closesAt),
+    },
+  });
+});
+
+callRoutes.post('/api/calls/:appointmentId/report', json(reportBody), async (c) => {
+  const appointmentId = c.req.param('appointmentId');
+  const { token, ...report } = c.req.valid('json');
+  const check = await verifyJoinToken(token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now(), use: 'report' });
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'The report token is not valid');
+  await recordCallEvent(c.var.deps, appointmentId, check.claims.role, report);
+  return c.body(null, 204);
+});
