@@ -51,7 +51,10 @@ export function createApp() {
     createRoute({ method: 'get', path: '/api/health', summary: 'Liveness', responses: { 200: jsonResponse('Up', z.object({ ok: z.literal(true) })) } }),
     (c) => c.json({ ok: true as const }, 200),
   );
-  app.get('/', (c) => c.html(<HomePage page={pageContext(c)} />));
+  app.get('/', (c) => {
+    const page = pageContext(c);
+    return c.html(<HomePage page={page} notice={c.req.query('notice') === 'account-deleted' ? page.t.accountDeleted : undefined} />);
+  });
 
   app.route('/', authApi);
   app.route('/', authPages);

@@ -62,4 +62,6 @@ export const da: Messages = {
   errorTitle: 'Noget er galt',
   notFound: 'Denne side findes ikke.',
   back: 'Tilbage',
+  accountDeleted: 'Din praksiskonto og alle dens data er slettet.',
+  deleteAccount: 'Slet praksiskontoen',
 };

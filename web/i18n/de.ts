@@ -62,4 +62,6 @@ export const de: Messages = {
   errorTitle: 'Etwas stimmt nicht',
   notFound: 'Diese Seite gibt es nicht.',
   back: 'Zurück',
+  accountDeleted: 'Ihr Praxiskonto und alle seine Daten wurden gelöscht.',
+  deleteAccount: 'Praxiskonto löschen',
 };

@@ -60,6 +60,8 @@ export const en = {
   errorTitle: 'Something is not right',
   notFound: 'This page does not exist.',
   back: 'Back',
+  accountDeleted: 'Your practice account and all its data have been deleted.',
+  deleteAccount: 'Delete the practice account',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };

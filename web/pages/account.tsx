@@ -114,6 +114,11 @@ export function SecurityPage(props: {
         <CsrfField session={session} />
         <button type="submit">{t.signOutEverywhere}</button>
       </form>
+      {session?.user.role === 'therapist' ? (
+        <p>
+          <a href="/dashboard/delete-account">{t.deleteAccount}</a>
+        </p>
+      ) : null}
     </Layout>
   );
 }

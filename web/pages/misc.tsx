@@ -1,9 +1,10 @@
-import { Layout, type PageContext } from '../components/layout';
+import { Layout, Notice, type PageContext } from '../components/layout';
 
-export function HomePage(props: { page: PageContext }) {
+export function HomePage(props: { page: PageContext; notice?: string | undefined }) {
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t.appName}>
+      <Notice message={props.notice} />
       <p>{t.tagline}</p>
       <p>
         <a class="button" href="/signup">
