@@ -39,6 +39,12 @@ export const clients = privateTable(
       retention: CLIENT,
       erasure: 'delete',
     }),
+    objectedAt: privacy(integer('objected_at'), {
+      category: 'technical',
+      purpose: 'Objection to processing (Art. 21 GDPR): no booking, no emails while set',
+      retention: CLIENT,
+      erasure: 'delete',
+    }),
     createdAt: privacy(integer('created_at').notNull(), CREATED_AT),
   },
   // One client per address within a practice: a returning client is matched, never duplicated.

@@ -18,3 +18,5 @@ export { calendarFeeds } from './calendar-feeds';
 export { noteKeys } from './note-keys';
 export { sessionNotes } from './session-notes';
 export { callMetrics } from './call-metrics';
+export { downloadLinks, rightsRequestEvents, rightsRequests } from './rights-requests';
+export { incidentNotices, incidentUpdates, incidents } from './incidents';

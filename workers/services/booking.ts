@@ -10,6 +10,7 @@ import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
 import { notifyBooked } from './booking-notices';
+import { processingBlocked } from './clients';
 import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
 import type { Deps } from './deps';
 
@@ -94,8 +95,8 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
 
   const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
-    // Art. 18: while processing is restricted the client cannot be booked (the practice can lift it).
-    if (existing?.restrictedAt) throw new AppError('FORBIDDEN', 'Online booking is not possible for this address. Please contact the practice.');
+    // Art. 18/21: while processing is restricted or objected to, the client cannot be booked (the practice can lift it).
+    if (existing && processingBlocked(existing)) throw new AppError('FORBIDDEN', 'Online booking is not possible for this address. Please contact the practice.');
     const clientId = existing?.id ?? newId();
     const consent = await consentInsert(deps, practice.id, {
       clientId,

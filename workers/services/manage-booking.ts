@@ -9,6 +9,7 @@ import { utcToLocal } from '../domain/zoned-time';
 import { hashToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
+import { processingBlocked } from './clients';
 import { bucketsOf, currentTerms, slotQuery } from './availability';
 import { notifyBooked, notifyCancelled } from './booking-notices';
 import { clientConsentRecords, consentInsert, sealChainSoon, sealedRecord } from './consent';
@@ -72,7 +73,7 @@ export async function cancelByClient(deps: Deps, token: string, locale: Locale) 
     practice: booking.practice,
     type: booking.type,
     appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email, restricted: booking.client.restrictedAt !== null },
+    client: { name: booking.client.displayName, email: booking.client.email, restricted: processingBlocked(booking.client) },
     reason: 'client',
     locale,
   });
@@ -104,7 +105,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
     practice,
     type,
     appointment: { id: appointment.id, start: newStart, end, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email, restricted: booking.client.restrictedAt !== null },
+    client: { name: booking.client.displayName, email: booking.client.email, restricted: processingBlocked(booking.client) },
     manageToken: token,
     accessCode: undefined,
     locale,
@@ -147,7 +148,7 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
       practice,
       type: booking.type,
       appointment: { id: a.id, start: a.startAt, end: a.endAt, sequence: a.sequence + 1 },
-      client: { name: client.displayName, email: client.email, restricted: client.restrictedAt !== null },
+      client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
       reason: 'withdrawal',
       locale,
     });

@@ -3,6 +3,7 @@ import { appointments, appointmentTypes, clients, practices } from '../../db/sch
 import { bookingReminderEmail } from '../../emails/booking-reminder';
 import { isLocale } from '../domain/locale';
 import { auditInsert } from './audit';
+import { processingBlocked } from './clients';
 import { callUrl } from './booking-notices';
 import { activeConsentsOf } from './manage-booking';
 import type { Deps } from './deps';
@@ -33,7 +34,7 @@ export async function sendDueReminders(deps: Deps) {
     );
   let sent = 0;
   for (const { appointment, client, practice, mode } of due) {
-    if (!client.email || client.restrictedAt !== null || !(await activeConsentsOf(deps, client.id)).has('reminders')) continue;
+    if (!client.email || processingBlocked(client) || !(await activeConsentsOf(deps, client.id)).has('reminders')) continue;
     const claimed = await deps.db
       .update(appointments)
       .set({ reminderSentAt: now })

@@ -9,7 +9,7 @@ import { auditInsert } from './audit';
 import { bucketsOf, type Practice } from './availability';
 import { newAccessCode, normaliseAccessCode } from './booking';
 import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
-import { clientOfPractice } from './clients';
+import { clientOfPractice, processingBlocked } from './clients';
 import type { Deps } from './deps';
 
 export async function appointmentsBetween(deps: Deps, practiceId: string, from: number, to: number) {
@@ -41,7 +41,7 @@ export async function appointmentOfPractice(deps: Deps, practiceId: string, appo
  */
 export async function createAppointmentByTherapist(deps: Deps, practice: Practice, input: { clientId: string; typeId: string; start: number }, locale: Locale) {
   const client = await clientOfPractice(deps, practice.id, input.clientId);
-  if (client.restrictedAt) throw new AppError('CONFLICT', 'Processing is restricted for this client: no new appointments', { clientId: ['Restricted'] });
+  if (processingBlocked(client)) throw new AppError('CONFLICT', 'Processing is restricted or objected to for this client: no new appointments', { clientId: ['Restricted'] });
   const type = await deps.db.query.appointmentTypes.findFirst({ where: and(eq(appointmentTypes.id, input.typeId), eq(appointmentTypes.practiceId, practice.id)) });
   if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of your appointment types'] });
   const now = deps.now();
@@ -105,7 +105,7 @@ export async function cancelByTherapist(deps: Deps, practice: Practice, appointm
     practice,
     type,
     appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-    client: { name: client.displayName, email: client.email, restricted: client.restrictedAt !== null },
+    client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
     reason: 'practice',
     locale,
   });
