@@ -18,6 +18,8 @@ import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
 import { callRoutes } from './routes/call-routes';
 import { clientsApi } from './routes/clients-api';
+import { incidentsRoutes } from './routes/incidents-routes';
+import { rightsRoutes } from './routes/rights-routes';
 import { clientsPages } from './routes/clients-pages';
 import { appointmentsPages } from './routes/appointments-pages';
 import { bookingPages } from './routes/booking-pages';
@@ -66,6 +68,8 @@ export function createApp() {
   app.route('/', clientsPages);
   app.route('/', appointmentsPages);
   app.route('/', callRoutes);
+  app.route('/', rightsRoutes);
+  app.route('/', incidentsRoutes);
   app.route('/', settingsRoutes);
   app.route('/', notesRoutes);
   app.route('/', exportRoutes);

@@ -6,13 +6,16 @@
  *  - therapist: a therapist, for their own practice only
  *  - dpo:       the platform's data-protection officer
  *  - client-link: whoever holds the emailed link token of one appointment (the token is the credential)
+ *  - subject-link: whoever holds a data-subject request's verification or download link
  *  - call:      the appointment's therapist (session) or whoever holds its access code or a join/report token
  *  - local:     development helpers, refused with 404 in production configuration
  */
-export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'call' | 'local';
+export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'subject-link' | 'call' | 'local';
 
 import { CALL_ACCESS } from './call-routes';
 import { EXPORT_ACCESS } from './export-routes';
+import { INCIDENTS_ACCESS } from './incidents-routes';
+import { RIGHTS_ACCESS } from './rights-routes';
 import { NOTES_ACCESS } from './notes-routes';
 import { SETTINGS_ACCESS } from './settings-routes';
 
@@ -21,6 +24,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   ...NOTES_ACCESS,
   ...EXPORT_ACCESS,
   ...CALL_ACCESS,
+  ...RIGHTS_ACCESS,
+  ...INCIDENTS_ACCESS,
   'GET /static/app.css': 'public',
   'GET /api/health': 'public',
   'GET /': 'public',
