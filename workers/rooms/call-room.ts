@@ -1,11 +1,175 @@
 import { DurableObject } from 'cloudflare:workers';
+import {
+  announceArrival,
+  decideJoin,
+  fullBucket,
+  participantState,
+  readClientMessage,
+  routeMessage,
+  takeToken,
+  type ParticipantState,
+} from '../domain/room-rules';
+import { CLOSE, participantHeaders, type RoomMessage } from './protocol';
+
+/** The only key the room ever stores: when it closes. No SDP, messages, names or addresses (Art. 5(1)(c) GDPR). */
+const CLOSES_AT = 'closesAt';
+/** RFC 6455 "policy violation": the socket kept sending after being told it was rate-limited. */
+const CLOSE_POLICY = 1008;
+
+type Occupant = { ws: WebSocket; state: ParticipantState };
 
 /**
- * One object per video appointment, relaying signaling only. The signaling protocol, waiting room and admission
- * arrive with the video-consultation issue; until then the room answers that it is not open.
+ * One object per video appointment, relaying signaling between its therapist and its client. The Worker verifies
+ * the join token and forwards the upgrade with internal participant headers; the room trusts only those. Sockets use
+ * the hibernation API and keep their state in attachments, so the object can be evicted mid-call; the closing time
+ * is an alarm, not a timer. The rules live in domain/room-rules.ts; this class wires sockets to them.
  */
 export class CallRoom extends DurableObject<Env> {
-  override async fetch(): Promise<Response> {
-    return Response.json({ error: { code: 'NOT_FOUND', message: 'Video rooms are not open yet' } }, { status: 404 });
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
+      return errorResponse(426, 'UPGRADE_REQUIRED', 'Expected a WebSocket upgrade');
+    }
+    // Only the internal headers are read; nothing about the connection (such as its address) is.
+    const parsed = participantHeaders.safeParse({
+      'x-room-role': request.headers.get('x-room-role') ?? undefined,
+      'x-participant': request.headers.get('x-participant') ?? undefined,
+      'x-display-name': request.headers.get('x-display-name') ?? undefined,
+      'x-room-closes-at': request.headers.get('x-room-closes-at') ?? undefined,
+    });
+    if (!parsed.success) return errorResponse(400, 'BAD_REQUEST', 'Missing or invalid participant headers');
+    const { 'x-room-role': role, 'x-participant': participant, 'x-display-name': name, 'x-room-closes-at': closesAt } = parsed.data;
+    const now = Date.now();
+    if (closesAt <= now) return errorResponse(410, 'ROOM_CLOSED', 'The time for this call is over');
+
+    await this.ctx.storage.put(CLOSES_AT, closesAt);
+    await this.ctx.storage.setAlarm(closesAt);
+
+    const occupants = this.occupants();
+    const decision = decideJoin(occupants.map((o) => o.state), { role, participant });
+    const { 0: client, 1: server } = new WebSocketPair();
+    if (decision.action === 'refuse-full') {
+      // Accepted outside the hibernation API so that the refused socket never counts as an occupant.
+      server.accept();
+      server.close(CLOSE.full, 'This call already has two participants');
+      return new Response(null, { status: 101, webSocket: client });
+    }
+
+    const state: ParticipantState = { role, participant, name, admitted: decision.admitted, ...fullBucket(now) };
+    this.ctx.acceptWebSocket(server, [role]);
+    server.serializeAttachment(state);
+    const replaced = decision.replace === undefined ? undefined : occupants[decision.replace];
+    if (replaced) closeQuietly(replaced.ws, CLOSE.replaced, 'This call was opened in another tab');
+
+    const peer = occupants.find((o) => o.state.role !== role);
+    const { toJoining, toPeer } = announceArrival(state, peer?.state, closesAt);
+    toJoining.forEach((message) => send(server, message));
+    if (peer) toPeer.forEach((message) => send(peer.ws, message));
+    return new Response(null, { status: 101, webSocket: client });
   }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const state = readState(ws);
+    if (!state || ws.readyState !== WebSocket.OPEN) return;
+
+    const rate = takeToken(state, Date.now());
+    ws.serializeAttachment({ ...state, ...rate.bucket });
+    if (rate.verdict !== 'allow') {
+      send(ws, { type: 'error', code: 'rate-limited', message: 'Too many messages; this one was dropped' });
+      if (rate.verdict === 'disconnect') closeQuietly(ws, CLOSE_POLICY, 'Too many messages');
+      return;
+    }
+
+    const read = readClientMessage(raw);
+    if (!read.ok) {
+      const message = read.code === 'too-large' ? 'The message is too large' : 'The message is not part of the protocol';
+      send(ws, { type: 'error', code: read.code, message });
+      return;
+    }
+
+    const peer = this.occupants().find((o) => o.ws !== ws && o.state.role !== state.role);
+    const route = routeMessage(read.message, state, peer?.state);
+    switch (route.action) {
+      case 'reply':
+        return send(ws, route.message);
+      case 'relay':
+        if (peer) send(peer.ws, route.message);
+        return;
+      case 'refuse':
+        return send(ws, { type: 'error', code: route.code, message: route.message });
+      case 'admit':
+        if (!peer) return;
+        peer.ws.serializeAttachment({ ...peer.state, admitted: true });
+        send(peer.ws, { type: 'admitted' });
+        return send(ws, { type: 'admitted' });
+      case 'deny':
+        // The therapist hears `peer-left` once the client's socket has closed (webSocketClose).
+        if (peer) closeQuietly(peer.ws, CLOSE.denied, 'The therapist did not admit you to this call');
+        return;
+      case 'ignore':
+        return;
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    // Answer the close frame: the hibernation API does not do so by itself on every compatibility date.
+    closeQuietly(ws, 1000, 'Goodbye');
+    await this.leave(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.leave(ws);
+  }
+
+  /** Closing time: everybody out, and nothing of the room remains. */
+  override async alarm(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CLOSE.closed, 'The time for this call is over');
+    await this.forget();
+  }
+
+  /** Tells the remaining participant, unless the leaver's own new tab holds the seat; the last one out clears up. */
+  private async leave(ws: WebSocket): Promise<void> {
+    const left = readState(ws);
+    const remaining = this.occupants().filter((o) => o.ws !== ws);
+    if (remaining.length === 0) return this.forget();
+    if (left && !remaining.some((o) => o.state.role === left.role)) remaining.forEach((o) => send(o.ws, { type: 'peer-left' }));
+  }
+
+  /** Deletes the closing time and its alarm (deleteAll does not remove alarms): the room keeps nothing. */
+  private async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  /** Sockets holding a seat: open, with a valid attachment. Closing sockets (replaced, denied) hold none. */
+  private occupants(): Occupant[] {
+    return this.ctx.getWebSockets().flatMap((ws) => {
+      const state = ws.readyState === WebSocket.OPEN ? readState(ws) : undefined;
+      return state ? [{ ws, state }] : [];
+    });
+  }
+}
+
+function readState(ws: WebSocket): ParticipantState | undefined {
+  const parsed = participantState.safeParse(ws.deserializeAttachment());
+  return parsed.success ? parsed.data : undefined;
+}
+
+function send(ws: WebSocket, message: RoomMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // The socket closed in the meantime; its close handler tells the other side.
+  }
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}
+
+function errorResponse(status: 400 | 410 | 426, code: 'BAD_REQUEST' | 'ROOM_CLOSED' | 'UPGRADE_REQUIRED', message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
 }

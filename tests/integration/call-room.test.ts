@@ -1,0 +1,371 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { participantState } from '../../workers/domain/room-rules';
+import { CLOSE, MAX_MESSAGE_BYTES, RATE_BURST, roomMessage, type RoomMessage } from '../../workers/rooms/protocol';
+
+const HOUR = 3_600_000;
+const THERAPIST = { role: 'therapist', participant: 'therapist:1', name: 'Dr. Weber' } as const;
+const CLIENT = { role: 'client', participant: 'client:km', name: 'K. M.' } as const;
+const offer = { type: 'offer', sdp: 'v=0 offer', generation: 1 } as const;
+const answer = { type: 'answer', sdp: 'v=0 answer', generation: 1 } as const;
+const ice = { type: 'ice', generation: 1, candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } } as const;
+
+type Who = { role: 'therapist' | 'client'; participant: string; name: string };
+
+/** One browser's end of the socket: everything the room sends is parsed with the protocol's schema. */
+class Browser {
+  private readonly raw: string[] = [];
+  private wake: (() => void) | undefined;
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.accept();
+    ws.addEventListener('message', (event) => {
+      this.raw.push(typeof event.data === 'string' ? event.data : 'binary frame');
+      this.wake?.();
+    });
+    this.closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })));
+  }
+
+  send(message: object | string): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  get received(): number {
+    return this.raw.length;
+  }
+
+  async next(): Promise<RoomMessage> {
+    // Counted in attempts, not by the clock: the rate-limit tests freeze Date.
+    for (let attempt = 0; this.raw.length === 0; attempt++) {
+      if (attempt > 40) throw new Error('No message from the room');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    return roomMessage.parse(JSON.parse(this.raw.shift() ?? ''));
+  }
+
+  async take(count: number): Promise<RoomMessage[]> {
+    const messages: RoomMessage[] = [];
+    for (let i = 0; i < count; i++) messages.push(await this.next());
+    return messages;
+  }
+}
+
+function roomStub(room: string) {
+  return env.CALL_ROOM.get(env.CALL_ROOM.idFromName(room));
+}
+
+function upgrade(room: string, who: Who, closesAt: number, extra: Record<string, string> = {}) {
+  return roomStub(room).fetch('http://room/ws', {
+    headers: {
+      Upgrade: 'websocket',
+      'x-room-role': who.role,
+      'x-participant': who.participant,
+      'x-display-name': who.name,
+      'x-room-closes-at': String(closesAt),
+      ...extra,
+    },
+  });
+}
+
+async function join(room: string, who: Who, closesAt = Date.now() + HOUR): Promise<Browser> {
+  const response = await upgrade(room, who, closesAt);
+  expect(response.status).toBe(101);
+  if (!response.webSocket) throw new Error('The room answered without a socket');
+  return new Browser(response.webSocket);
+}
+
+/** A room with the therapist and an admitted client, their welcome and admission messages already read. */
+async function callInProgress(room: string) {
+  const therapist = await join(room, THERAPIST);
+  await therapist.next();
+  const client = await join(room, CLIENT);
+  await client.next();
+  await therapist.next();
+  therapist.send({ type: 'admit' });
+  expect(await client.next()).toEqual({ type: 'admitted' });
+  expect(await therapist.next()).toEqual({ type: 'admitted' });
+  return { therapist, client };
+}
+
+function storedEntries(room: string) {
+  return runInDurableObject(roomStub(room), async (_instance, state) => ({
+    entries: [...(await state.storage.list()).entries()],
+    alarm: await state.storage.getAlarm(),
+  }));
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return read();
+}
+
+describe('joining a call room', () => {
+  it('refuses a request that is not a WebSocket upgrade with 426', async () => {
+    const response = await roomStub(crypto.randomUUID()).fetch('http://room/ws');
+    expect(response.status).toBe(426);
+    expect(await response.json()).toEqual({ error: { code: 'UPGRADE_REQUIRED', message: expect.any(String) } });
+  });
+
+  it('refuses an upgrade without valid participant headers with 400', async () => {
+    const response = await upgrade(crypto.randomUUID(), { ...CLIENT, role: 'guest' as 'client' }, Date.now() + HOUR);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('refuses to open a room whose closing time has passed with 410, storing nothing', async () => {
+    const room = crypto.randomUUID();
+    const response = await upgrade(room, THERAPIST, Date.now() - 1);
+    expect(response.status).toBe(410);
+    expect(await response.json()).toMatchObject({ error: { code: 'ROOM_CLOSED' } });
+    expect(await storedEntries(room)).toEqual({ entries: [], alarm: null });
+  });
+
+  it('welcomes the therapist, admitted and alone, with the closing time', async () => {
+    const closesAt = Date.now() + HOUR;
+    const therapist = await join(crypto.randomUUID(), THERAPIST, closesAt);
+    expect(await therapist.next()).toEqual({ type: 'welcome', role: 'therapist', admitted: true, peerPresent: false, closesAt });
+  });
+
+  it('refuses a third participant with CLOSE.full and leaves the call as it was', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    const intruder = await join(room, { role: 'client', participant: 'client:other', name: 'Someone' });
+    expect(await intruder.closed).toEqual({ code: CLOSE.full, reason: 'This call already has two participants' });
+    const secondTherapist = await join(room, { role: 'therapist', participant: 'therapist:2', name: 'Other' });
+    expect((await secondTherapist.closed).code).toBe(CLOSE.full);
+    therapist.send(offer);
+    expect(await client.next()).toEqual(offer);
+  });
+});
+
+describe('the waiting room', () => {
+  it('keeps the client waiting and refuses signaling until the therapist admits them', async () => {
+    const room = crypto.randomUUID();
+    const client = await join(room, CLIENT);
+    expect(await client.next()).toMatchObject({ type: 'welcome', role: 'client', admitted: false, peerPresent: false });
+    const therapist = await join(room, THERAPIST);
+    expect(await therapist.take(2)).toEqual([
+      expect.objectContaining({ type: 'welcome', role: 'therapist', peerPresent: true }),
+      { type: 'waiting', name: 'K. M.' },
+    ]);
+
+    client.send(offer);
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
+    therapist.send(offer);
+    expect(await therapist.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
+
+    therapist.send({ type: 'admit' });
+    expect(await client.next()).toEqual({ type: 'admitted' });
+    expect(await therapist.next()).toEqual({ type: 'admitted' });
+    therapist.send(offer);
+    expect(await client.next()).toEqual(offer);
+    client.send(answer);
+    client.send(ice);
+    expect(await therapist.take(2)).toEqual([answer, ice]);
+  });
+
+  it('tells a therapist who is already there when a client arrives', async () => {
+    const room = crypto.randomUUID();
+    const therapist = await join(room, THERAPIST);
+    await therapist.next();
+    const client = await join(room, CLIENT);
+    expect(await client.next()).toMatchObject({ type: 'welcome', admitted: false, peerPresent: true });
+    expect(await therapist.next()).toEqual({ type: 'waiting', name: 'K. M.' });
+  });
+
+  it('does not let the client admit or deny', async () => {
+    const room = crypto.randomUUID();
+    const therapist = await join(room, THERAPIST);
+    const client = await join(room, CLIENT);
+    await client.next();
+    client.send({ type: 'admit' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'not-allowed' });
+    client.send({ type: 'deny' });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'not-allowed' });
+    expect(await therapist.take(2)).toEqual([expect.objectContaining({ type: 'welcome' }), { type: 'waiting', name: 'K. M.' }]);
+    therapist.send(offer);
+    expect(await therapist.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
+  });
+
+  it('closes a denied client with CLOSE.denied and tells the therapist they left', async () => {
+    const room = crypto.randomUUID();
+    const therapist = await join(room, THERAPIST);
+    const client = await join(room, CLIENT);
+    await therapist.take(2);
+    therapist.send({ type: 'deny' });
+    expect((await client.closed).code).toBe(CLOSE.denied);
+    expect(await therapist.next()).toEqual({ type: 'peer-left' });
+  });
+});
+
+describe('during a call', () => {
+  it('replaces the first tab of the same participant with CLOSE.replaced and keeps the admission', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    const secondTab = await join(room, CLIENT);
+    expect(await client.closed).toEqual({ code: CLOSE.replaced, reason: 'This call was opened in another tab' });
+    expect(await secondTab.next()).toMatchObject({ type: 'welcome', role: 'client', admitted: true, peerPresent: true });
+    expect(await therapist.next()).toEqual({ type: 'admitted' });
+    therapist.send(offer);
+    expect(await secondTab.next()).toEqual(offer);
+    therapist.send({ type: 'ping' });
+    expect(await therapist.next()).toEqual({ type: 'pong' });
+  });
+
+  it('answers invalid JSON, schema-invalid and oversized messages with errors and relays none of them', async () => {
+    const { therapist, client } = await callInProgress(crypto.randomUUID());
+    client.send('{"type":"offer",');
+    client.send({ type: 'offer', sdp: '', generation: 1 });
+    client.send({ type: 'chat', text: 'hello' });
+    client.send({ ...answer, sdp: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    expect(await client.take(4)).toEqual([
+      expect.objectContaining({ type: 'error', code: 'invalid-message' }),
+      expect.objectContaining({ type: 'error', code: 'invalid-message' }),
+      expect.objectContaining({ type: 'error', code: 'invalid-message' }),
+      expect.objectContaining({ type: 'error', code: 'too-large' }),
+    ]);
+    client.send(answer);
+    expect(await therapist.next()).toEqual(answer);
+  });
+
+  it('relays a hangup and keeps the sender connected', async () => {
+    const { therapist, client } = await callInProgress(crypto.randomUUID());
+    client.send({ type: 'hangup' });
+    expect(await therapist.next()).toEqual({ type: 'hangup' });
+    client.send({ type: 'ping' });
+    expect(await client.next()).toEqual({ type: 'pong' });
+  });
+
+  describe('rate limit', () => {
+    // The room and the tests share one isolate, so a frozen Date makes the token bucket deterministic.
+    const frozenAt = Date.now();
+    afterEach(() => vi.useRealTimers());
+
+    it('drops messages over the rate limit without relaying them, and refills with time', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(frozenAt);
+      const room = crypto.randomUUID();
+      const { therapist, client } = await callInProgress(room);
+      expect(await runInDurableObject(roomStub(room), () => Date.now())).toBe(frozenAt);
+      for (let i = 0; i < RATE_BURST + 2; i++) client.send({ ...ice, generation: i });
+      expect(await client.take(2)).toEqual([
+        expect.objectContaining({ type: 'error', code: 'rate-limited' }),
+        expect.objectContaining({ type: 'error', code: 'rate-limited' }),
+      ]);
+      const relayed = await therapist.take(RATE_BURST);
+      expect(relayed.map((message) => (message.type === 'ice' ? message.generation : -1))).toEqual([...Array(RATE_BURST).keys()]);
+
+      vi.setSystemTime(frozenAt + 1_000);
+      client.send({ ...ice, generation: 1_000 });
+      expect(await therapist.next()).toEqual({ ...ice, generation: 1_000 });
+      expect(client.received).toBe(0);
+    });
+
+    it('closes a socket that keeps sending after three rate-limit errors in a row', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(frozenAt);
+      const client = await join(crypto.randomUUID(), CLIENT);
+      await client.next();
+      for (let i = 0; i < RATE_BURST + 5; i++) client.send({ type: 'ping' });
+      const replies = await client.take(RATE_BURST + 3);
+      expect(replies.slice(0, RATE_BURST).every((message) => message.type === 'pong')).toBe(true);
+      expect(replies.slice(RATE_BURST).map((message) => message.type === 'error' && message.code)).toEqual(['rate-limited', 'rate-limited', 'rate-limited']);
+      expect(await client.closed).toEqual({ code: 1008, reason: 'Too many messages' });
+      expect(client.received).toBe(0);
+    });
+  });
+
+  it('tells the other participant when someone leaves, and forgets the room when the last one leaves', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    client.ws.close(1000, 'bye');
+    expect(await therapist.next()).toEqual({ type: 'peer-left' });
+    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['closesAt']);
+    therapist.ws.close(1000, 'bye');
+    await therapist.closed;
+    expect(await eventually(() => storedEntries(room), (stored) => stored.entries.length === 0 && stored.alarm === null)).toEqual({ entries: [], alarm: null });
+  });
+});
+
+describe('what the room keeps', () => {
+  it('stores nothing but the closing time, with an alarm for it, while a call runs', async () => {
+    const room = crypto.randomUUID();
+    const closesAt = Date.now() + HOUR;
+    const therapist = await join(room, THERAPIST, closesAt);
+    await therapist.next();
+    const client = await join(room, CLIENT, closesAt);
+    await client.next();
+    await therapist.next();
+    therapist.send({ type: 'admit' });
+    await client.next();
+    therapist.send(offer);
+    await client.next();
+    client.send(answer);
+    await therapist.next();
+    await therapist.next();
+    expect(await storedEntries(room)).toEqual({ entries: [['closesAt', closesAt]], alarm: closesAt });
+  });
+
+  it('closes every socket with CLOSE.closed when its alarm fires and leaves its storage empty', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    expect(await runDurableObjectAlarm(roomStub(room))).toBe(true);
+    expect((await therapist.closed).code).toBe(CLOSE.closed);
+    expect((await client.closed).code).toBe(CLOSE.closed);
+    expect(await storedEntries(room)).toEqual({ entries: [], alarm: null });
+  });
+
+  it('empties its storage in the alarm itself, without waiting for the sockets to answer their close', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    const stored = await runInDurableObject(roomStub(room), async (instance, state) => {
+      await instance.alarm();
+      return { entries: [...(await state.storage.list()).entries()], alarm: await state.storage.getAlarm() };
+    });
+    expect(stored).toEqual({ entries: [], alarm: null });
+    expect((await therapist.closed).code).toBe(CLOSE.closed);
+    expect((await client.closed).code).toBe(CLOSE.closed);
+  });
+
+  it('routes by socket attachments after the object was evicted and its sockets hibernated', async () => {
+    const room = crypto.randomUUID();
+    const stub = roomStub(room);
+    const therapist = await join(room, THERAPIST);
+    const client = await join(room, CLIENT);
+    await therapist.take(2);
+    await client.next();
+    await runInDurableObject(stub, (instance) => void Object.assign(instance, { liveInstance: true }));
+
+    await evictDurableObject(stub);
+    const attachments = await runInDurableObject(stub, (instance, state) => ({
+      sameInstance: 'liveInstance' in instance,
+      sockets: state.getWebSockets().map((ws) => participantState.parse(ws.deserializeAttachment())),
+    }));
+    expect(attachments.sameInstance).toBe(false);
+    expect(attachments.sockets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'therapist', participant: 'therapist:1', admitted: true }),
+        expect.objectContaining({ role: 'client', participant: 'client:km', name: 'K. M.', admitted: false }),
+      ]),
+    );
+
+    client.send(offer);
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
+    therapist.send({ type: 'admit' });
+    expect(await client.next()).toEqual({ type: 'admitted' });
+    expect(await therapist.next()).toEqual({ type: 'admitted' });
+
+    await evictDurableObject(stub);
+    therapist.send(offer);
+    expect(await client.next()).toEqual(offer);
+  });
+});
