@@ -19,6 +19,7 @@ import { bookingApi } from './routes/booking-api';
 import { callRoutes } from './routes/call-routes';
 import { clientsApi } from './routes/clients-api';
 import { incidentsRoutes } from './routes/incidents-routes';
+import { rightsDownload } from './routes/rights-download';
 import { rightsRoutes } from './routes/rights-routes';
 import { clientsPages } from './routes/clients-pages';
 import { appointmentsPages } from './routes/appointments-pages';
@@ -69,6 +70,7 @@ export function createApp() {
   app.route('/', appointmentsPages);
   app.route('/', callRoutes);
   app.route('/', rightsRoutes);
+  app.route('/', rightsDownload);
   app.route('/', incidentsRoutes);
   app.route('/', settingsRoutes);
   app.route('/', notesRoutes);

@@ -369,3 +369,20 @@ describe('what the room keeps', () => {
     expect(await client.next()).toEqual(offer);
   });
 });
+
+describe('erasure', () => {
+  it('ends any call and keeps nothing when the Worker purges the room', async () => {
+    const stub = env.CALL_ROOM.get(env.CALL_ROOM.idFromName(`purge-${crypto.randomUUID()}`));
+    const upgrade = await stub.fetch('http://room/ws', {
+      headers: { Upgrade: 'websocket', 'x-room-role': 'therapist', 'x-participant': 'therapist:t', 'x-display-name': '', 'x-room-closes-at': String(Date.now() + 3_600_000) },
+    });
+    const socket = upgrade.webSocket;
+    socket?.accept();
+    const closed = new Promise<number>((resolve) => socket?.addEventListener('close', (event) => resolve(event.code)));
+    const response = await stub.fetch('https://room/storage', { method: 'DELETE' });
+    expect(response.status).toBe(204);
+    expect(await closed).toBe(CLOSE.closed);
+    const keys = await runInDurableObject(stub, async (_instance, state) => [...(await state.storage.list()).keys()]);
+    expect(keys).toEqual([]);
+  });
+});

@@ -26,6 +26,12 @@ type Occupant = { ws: WebSocket; state: ParticipantState };
  */
 export class CallRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
+    // Erasure (Art. 17): the Worker asks the room to end any call of the erased subject and keep nothing.
+    if (request.method === 'DELETE' && new URL(request.url).pathname === '/storage') {
+      for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CLOSE.closed, 'This call is no longer available');
+      await this.forget();
+      return new Response(null, { status: 204 });
+    }
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
       return errorResponse(426, 'UPGRADE_REQUIRED', 'Expected a WebSocket upgrade');
     }

@@ -15,6 +15,7 @@ export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link
 import { CALL_ACCESS } from './call-routes';
 import { EXPORT_ACCESS } from './export-routes';
 import { INCIDENTS_ACCESS } from './incidents-routes';
+import { RIGHTS_DOWNLOAD_ACCESS } from './rights-download';
 import { RIGHTS_ACCESS } from './rights-routes';
 import { NOTES_ACCESS } from './notes-routes';
 import { SETTINGS_ACCESS } from './settings-routes';
@@ -25,6 +26,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   ...EXPORT_ACCESS,
   ...CALL_ACCESS,
   ...RIGHTS_ACCESS,
+  ...RIGHTS_DOWNLOAD_ACCESS,
   ...INCIDENTS_ACCESS,
   'GET /static/app.css': 'public',
   'GET /api/health': 'public',

@@ -47,7 +47,28 @@ export type AuditAction =
   | 'settings.type_updated'
   | 'settings.type_deactivated'
   | 'settings.type_reactivated'
-  | 'terms.published';
+  | 'terms.published'
+  | 'incident.created'
+  | 'incident.updated'
+  | 'incident.practice_notified'
+  | 'incident.notice_failed'
+  | 'incident.closed'
+  | 'rights.received'
+  | 'rights.verified'
+  | 'rights.needs_in_person'
+  | 'rights.started'
+  | 'rights.extended'
+  | 'rights.answered'
+  | 'rights.commented'
+  | 'rights.completed'
+  | 'rights.rejected'
+  | 'rights.link_sent'
+  | 'rights.rectified'
+  | 'rights.erasure_reported'
+  | 'rights.restricted'
+  | 'rights.objected'
+  | 'rights.withdrawal_recorded'
+  | 'client.objected';
 
 export type AuditInput = { action: AuditAction; actorUserId?: string | null; practiceId?: string | null; targetId?: string | null };
 

@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import type { HonoEnv } from '../lib/hono-env';
+import { redeemDownloadLink } from '../services/access-package';
+import { exportClient } from '../services/export';
+import type { Access } from './access';
+
+/** The data subject's download of an access or portability package (Art. 15(3), 20 GDPR); the link is the credential. */
+export const rightsDownload = new Hono<HonoEnv>();
+
+export const RIGHTS_DOWNLOAD_ACCESS: Record<string, Access> = {
+  'GET /rights/download/:token': 'subject-link',
+};
+
+// exportClient records who exported; the subject has no account, and the audit column is empty for anonymous actions.
+const NO_ACCOUNT = '';
+
+rightsDownload.get('/rights/download/:token', async (c) => {
+  // Link checkers probe with HEAD (Hono routes it here): answer without using up the single download.
+  if (c.req.method === 'HEAD') return c.body(null, 200, { 'cache-control': 'no-store' });
+  const deps = c.var.deps;
+  const link = await redeemDownloadLink(deps, c.req.param('token'));
+  const file = await exportClient(deps, link.practiceId, link.clientId, NO_ACCOUNT, link.format);
+  return new Response(file.body, {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.filename}"`,
+      'cache-control': 'no-store',
+    },
+  });
+});
