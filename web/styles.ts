@@ -20,6 +20,7 @@ button, .button { font:inherit; padding:.6rem 1rem; border:0; border-radius:.35r
 button.link { background:none; color:var(--accent); padding:0; text-decoration:underline; }
 .alert { border-left:4px solid var(--bad); background:#fff; padding:.75rem 1rem; }
 .notice { border-left:4px solid var(--ok); background:#fff; padding:.75rem 1rem; }
+.overdue { color:var(--bad); font-weight:700; }
 .field-error { color:var(--bad); font-weight:400; font-size:.9rem; }
 pre.legal { white-space:pre-wrap; background:#fff; border:1px solid var(--line); padding:1rem; max-height:18rem; overflow:auto; font: .9rem/1.45 system-ui, sans-serif; }
 table { border-collapse:collapse; width:100%; background:#fff; } th, td { border:1px solid var(--line); padding:.4rem .6rem; text-align:left; vertical-align:top; }

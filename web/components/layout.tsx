@@ -85,7 +85,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
         <footer>
           <p>{t.privacyFooter}</p>
           <p>
-            <a href="/api/docs">{t.apiDocs}</a>
+            <a href="/rights">{t.rightsPortal}</a> · <a href="/record-of-processing">{t.recordOfProcessing}</a> · <a href="/api/docs">{t.apiDocs}</a>
           </p>
         </footer>
       </body>

@@ -38,6 +38,17 @@ export function DpoPage(props: { page: PageContext }) {
   return (
     <Layout page={props.page} title={t.dpoConsole}>
       <p>{t.dpoIntro}</p>
+      <ul>
+        <li>
+          <a href="/dpo/requests">{t.dpoRequests}</a>
+        </li>
+        <li>
+          <a href="/dpo/incidents">{t.dpoIncidents}</a>
+        </li>
+        <li>
+          <a href="/record-of-processing">{t.recordOfProcessing}</a>
+        </li>
+      </ul>
     </Layout>
   );
 }

@@ -3,6 +3,7 @@ import { purgeUsedResets } from './password-reset';
 import { purgeOldCallMetrics } from './calls';
 import { sealAllChains } from './consent';
 import { sendDueReminders } from './reminders';
+import { purgeExpired } from './retention';
 import { purgeExpiredSessions } from './sessions';
 
 /** The cron's work: enforce the retention periods declared in the schema annotations. */
@@ -11,5 +12,6 @@ export async function runMaintenance(deps: Deps) {
   await purgeUsedResets(deps);
   await sealAllChains(deps);
   await purgeOldCallMetrics(deps);
+  await purgeExpired(deps);
   await sendDueReminders(deps);
 }
