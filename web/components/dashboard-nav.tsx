@@ -1,9 +1,9 @@
 import type { Locale } from '../../workers/domain/locale';
 
 const LABELS: Record<Locale, Record<string, string>> = {
-  en: { overview: 'Overview', appointments: 'Appointments', clients: 'Clients', settings: 'Settings', export: 'Export', feed: 'Calendar feed', audit: 'Audit log', name: 'Dashboard' },
-  de: { overview: 'Übersicht', appointments: 'Termine', clients: 'Klient:innen', settings: 'Einstellungen', export: 'Export', feed: 'Kalender-Abo', audit: 'Protokoll', name: 'Praxisbereich' },
-  da: { overview: 'Oversigt', appointments: 'Tider', clients: 'Klienter', settings: 'Indstillinger', export: 'Eksport', feed: 'Kalenderabonnement', audit: 'Revisionslog', name: 'Praksisområde' },
+  en: { overview: 'Overview', appointments: 'Appointments', clients: 'Clients', settings: 'Settings', export: 'Export', feed: 'Calendar feed', audit: 'Audit log', requests: 'Data requests', name: 'Dashboard' },
+  de: { overview: 'Übersicht', appointments: 'Termine', clients: 'Klient:innen', settings: 'Einstellungen', export: 'Export', feed: 'Kalender-Abo', audit: 'Protokoll', requests: 'Datenschutzanfragen', name: 'Praxisbereich' },
+  da: { overview: 'Oversigt', appointments: 'Tider', clients: 'Klienter', settings: 'Indstillinger', export: 'Eksport', feed: 'Kalenderabonnement', audit: 'Revisionslog', requests: 'Anmodninger', name: 'Praksisområde' },
 };
 
 const LINKS = [
@@ -14,6 +14,7 @@ const LINKS = [
   ['export', '/dashboard/export'],
   ['feed', '/dashboard/calendar-feed'],
   ['audit', '/dashboard/audit'],
+  ['requests', '/dashboard/requests'],
 ] as const;
 
 /** The dashboard's section navigation; `current` marks the page the therapist is on. */

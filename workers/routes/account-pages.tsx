@@ -22,7 +22,11 @@ accountPages.use('/dpo', requireRole('dpo'));
 accountPages.get('/dpo', (c) => c.html(<DpoPage page={pageContext(c)} />));
 
 accountPages.use('/account/*', requireRole());
-accountPages.get('/account/security', (c) => c.html(<SecurityPage page={pageContext(c)} state={{}} />));
+accountPages.get('/account/security', (c) => {
+  // The DPO console requires a second factor in production; the console sends the DPO here to enrol one.
+  const message = c.req.query('notice') === 'totp-required' ? 'Enrol a second factor to use the DPO console.' : undefined;
+  return c.html(<SecurityPage page={pageContext(c)} state={{ message }} />);
+});
 
 accountPages.post('/account/totp/start', async (c) => {
   const enrolment = await beginTotpEnrolment(c.var.deps, currentSession(c).user.id);

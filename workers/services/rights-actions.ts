@@ -1,0 +1,243 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { appointments, appointmentSlots, appointmentTypes, clients, rightsRequests } from '../../db/schema';
+import { RIGHTS_STATUSES } from '../../db/schema/rights-requests';
+import { activePurposes } from '../domain/consent-chain';
+import { canExtend, extendedDueDate } from '../domain/deadlines';
+import { isLocale } from '../domain/locale';
+import { AppError } from '../lib/errors';
+import { createDownloadLink, type PackageFormat } from './access-package';
+import { currentTerms } from './availability';
+import { notifyCancelled } from './booking-notices';
+import { clientOfPractice, processingBlocked, updateClient } from './clients';
+import { clientConsentRecords, consentInsert, sealChainSoon } from './consent';
+import type { Deps } from './deps';
+import { eraseSubject, type ErasureReport, ERASED, type RoomPurger } from './erasure';
+import {
+  ACTIVE_STATUSES,
+  applyStep,
+  notifyPractice,
+  OPEN_STATUSES,
+  practiceOf,
+  type RightsRequest,
+  type RightsStatus,
+  type RightsType,
+  type Step,
+  tellSubject,
+} from './rights-requests';
+
+/**
+ * The DPO console's actions on one request. Each checks what the request asked for and where it stands, does the
+ * work through the service that owns it, and records the step in the request's trail with an audit entry.
+ */
+
+export type Officer = { userId: string };
+
+async function requestById(deps: Deps, requestId: string): Promise<RightsRequest> {
+  const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, requestId) });
+  if (!request) throw new AppError('NOT_FOUND', 'No such request');
+  return request;
+}
+
+function requireStatus(request: RightsRequest, allowed: readonly RightsStatus[], message: string) {
+  if (!allowed.includes(request.status)) throw new AppError('CONFLICT', message);
+}
+
+/** An action for a confirmed, open request that asked for one of `types`, about a client still on record. */
+function requireWork(request: RightsRequest, types: RightsType[]): string {
+  requireStatus(request, ACTIVE_STATUSES, 'Only a confirmed, open request can be acted on');
+  if (!types.some((type) => request.types.includes(type))) throw new AppError('CONFLICT', `The request did not ask for ${types.join(' or ')}`);
+  if (!request.clientId) throw new AppError('CONFLICT', 'The request is linked to no client (any more)');
+  return request.clientId;
+}
+
+async function dpoStep(deps: Deps, officer: Officer, request: RightsRequest, step: Omit<Step, 'actor' | 'userId'>) {
+  await applyStep(deps, request, { ...step, actor: 'dpo', userId: officer.userId });
+}
+
+export async function startWork(deps: Deps, officer: Officer, requestId: string) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, ['verified'], 'Only a confirmed request can be started');
+  await dpoStep(deps, officer, request, { from: ['verified'], action: 'request.started', changes: { status: 'in_progress' } });
+}
+
+/** The practice has confirmed the person in person (Art. 12(6) GDPR); the DPO links the client it concerns. */
+export async function verifyInPerson(deps: Deps, officer: Officer, requestId: string, clientId: string) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, ['needs_in_person'], 'Only a request waiting for an in-person check can be confirmed this way');
+  const client = await clientOfPractice(deps, request.practiceId, clientId).catch(() => {
+    throw new AppError('VALIDATION_FAILED', 'Choose a client of this practice', { clientId: ['Not a client of this practice'] });
+  });
+  const now = deps.now();
+  await dpoStep(deps, officer, request, {
+    from: ['needs_in_person'],
+    action: 'request.verified_in_person',
+    changes: { status: 'verified', clientId: client.id, verifiedAt: now },
+  });
+  await notifyPractice(deps, request, await practiceOf(deps, request.practiceId));
+}
+
+/** Art. 12(3): up to two further months, once, announced with the reason within the first month. */
+export async function extendDeadline(deps: Deps, officer: Officer, requestId: string, input: { months: number; reason: string }) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, ['verified', 'in_progress'], 'Only a confirmed request that was not extended yet can be extended');
+  if (!canExtend(request.dueAt, deps.now())) throw new AppError('CONFLICT', 'The first month has passed: an extension must be announced within it (Art. 12(3) GDPR)');
+  const practice = await practiceOf(deps, request.practiceId);
+  const extendedDueAt = extendedDueDate(request.dueAt, input.months, practice.timeZone);
+  await dpoStep(deps, officer, request, {
+    from: ['verified', 'in_progress'],
+    guard: isNull(rightsRequests.extendedDueAt),
+    action: 'request.extended',
+    note: input.reason,
+    changes: { status: 'extended', extendedDueAt, extensionReason: input.reason },
+  });
+  await tellSubject(deps, request, practice.name, { kind: 'extension', dueAt: extendedDueAt, timeZone: practice.timeZone, reason: input.reason });
+}
+
+/** Access (Art. 15) and portability (Art. 20): a single-use download link, emailed to the confirmed address. */
+export async function sendDownloadLink(deps: Deps, officer: Officer, requestId: string, format: PackageFormat) {
+  const request = await requestById(deps, requestId);
+  requireWork(request, ['access', 'export']);
+  const practice = await practiceOf(deps, request.practiceId);
+  const link = await createDownloadLink(deps, { requestId, format });
+  await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'access.link_sent', note: format });
+  await tellSubject(deps, request, practice.name, { kind: 'download', url: link.url, expiresAt: link.expiresAt, timeZone: practice.timeZone });
+}
+
+/** Art. 16 through the clients service, which overwrites the value; the trail names the fields, not the values. */
+export async function rectify(deps: Deps, officer: Officer, requestId: string, patch: { displayName?: string | undefined; email?: string | undefined }) {
+  const request = await requestById(deps, requestId);
+  const clientId = requireWork(request, ['rectification']);
+  await updateClient(deps, request.practiceId, clientId, patch);
+  const fields = [patch.displayName !== undefined ? 'display name' : null, patch.email !== undefined ? 'email' : null].filter(Boolean).join(', ');
+  await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'rectification.applied', note: fields });
+}
+
+/** The report as the trail keeps it: tables, actions and counts, and the legal basis when restricted instead. */
+export function summariseErasure(report: ErasureReport): string {
+  const rows = report.rows.map((row) => `${row.table} ${row.action} ${row.rows}`).join(', ');
+  return [`${report.outcome}: ${rows || 'nothing stored'}`, report.legalBasis ? `legal basis: ${report.legalBasis}` : null].filter(Boolean).join('; ');
+}
+
+/**
+ * Art. 17 through the erasure service. The address is read first, since erasure anonymises the request; the summary
+ * goes into the trail afterwards, so erasure does not blank it, and the subject is told the outcome.
+ */
+export async function erase(deps: Deps, officer: Officer, requestId: string, rooms?: RoomPurger) {
+  const request = await requestById(deps, requestId);
+  const clientId = requireWork(request, ['erasure']);
+  const practice = await practiceOf(deps, request.practiceId);
+  const report = await eraseSubject(deps, { practiceId: request.practiceId, clientId, requestId, ...(rooms ? { rooms } : {}) });
+  await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'erasure.report', note: summariseErasure(report) });
+  await tellSubject(deps, request, practice.name, report.outcome === 'restricted' ? { kind: 'restricted', legalBasis: report.legalBasis ?? '' } : { kind: 'erased' });
+  return report;
+}
+
+/** Art. 18 and 21: the flag blocks booking and every email to the client; set in the batch of the trail entry. */
+export async function restrictOrObject(deps: Deps, officer: Officer, requestId: string, kind: 'restriction' | 'objection') {
+  const request = await requestById(deps, requestId);
+  const clientId = requireWork(request, [kind]);
+  const now = deps.now();
+  const flag = kind === 'restriction' ? { restrictedAt: sql`coalesce(${clients.restrictedAt}, ${now})` } : { objectedAt: sql`coalesce(${clients.objectedAt}, ${now})` };
+  await dpoStep(deps, officer, request, {
+    from: ACTIVE_STATUSES,
+    action: kind === 'restriction' ? 'restriction.applied' : 'objection.applied',
+    also: (claimed) => [deps.db.update(clients).set(flag).where(and(eq(clients.id, clientId), claimed))],
+    audits: [{ action: kind === 'restriction' ? 'client.restricted' : 'client.objected', actorUserId: officer.userId, practiceId: request.practiceId, targetId: clientId }],
+  });
+}
+
+/**
+ * Art. 7(3): a 'withdrawn' record for every active purpose, appended to the practice's consent chain, and, as the
+ * emailed withdrawal link does, the client's future appointments cancelled when the booking purpose goes.
+ */
+export async function withdrawConsents(deps: Deps, officer: Officer, requestId: string) {
+  const request = await requestById(deps, requestId);
+  const clientId = requireWork(request, ['withdrawal']);
+  const client = await clientOfPractice(deps, request.practiceId, clientId);
+  const purposes = [...activePurposes(await clientConsentRecords(deps, clientId))];
+  const now = deps.now();
+  const future = purposes.includes('booking')
+    ? await deps.db
+        .select({ appointment: appointments, type: appointmentTypes })
+        .from(appointments)
+        .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+        .where(and(eq(appointments.clientId, clientId), eq(appointments.status, 'booked'), gt(appointments.startAt, now)))
+    : [];
+  const terms = purposes.length ? await currentTerms(deps, request.practiceId) : undefined;
+  const consent = terms
+    ? await consentInsert(deps, request.practiceId, { clientId, kind: 'withdrawn', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: 'rights-request' })
+    : undefined;
+  const note = `${purposes.length ? purposes.join(', ') : 'no active consent'}; ${future.length} future appointment(s) cancelled`;
+  await dpoStep(deps, officer, request, {
+    from: ACTIVE_STATUSES,
+    action: 'withdrawal.recorded',
+    note,
+    also: (claimed) => [
+      // The prior read decided that consent is active; a record written twice in a race only repeats the withdrawal.
+      ...(consent ? [consent.insert] : []),
+      ...future.flatMap(({ appointment }) => [
+        deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: appointment.sequence + 1 }).where(and(eq(appointments.id, appointment.id), claimed)),
+        deps.db.delete(appointmentSlots).where(and(eq(appointmentSlots.appointmentId, appointment.id), claimed)),
+      ]),
+    ],
+    audits: consent ? [{ action: 'consent.withdrawn', actorUserId: officer.userId, practiceId: request.practiceId, targetId: clientId }] : [],
+  });
+  if (consent) await sealChainSoon(deps, request.practiceId);
+  const practice = await practiceOf(deps, request.practiceId);
+  for (const { appointment, type } of future) {
+    await notifyCancelled(deps, {
+      practice,
+      type,
+      appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
+      client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
+      reason: 'withdrawal',
+      locale: isLocale(request.locale) ? request.locale : 'de',
+    });
+  }
+}
+
+/** A free answer to the subject; the text goes by email only and is not stored (it may hold personal content). */
+export async function answerSubject(deps: Deps, officer: Officer, requestId: string, message: string) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, ['needs_in_person', ...ACTIVE_STATUSES], 'Only an open request that is confirmed or waiting for an in-person check can be answered');
+  if (request.email === ERASED) throw new AppError('CONFLICT', 'The subject’s address was erased with their data');
+  const practice = await practiceOf(deps, request.practiceId);
+  await dpoStep(deps, officer, request, { from: ['needs_in_person', ...ACTIVE_STATUSES], action: 'request.answered' });
+  await tellSubject(deps, request, practice.name, { kind: 'message', message });
+}
+
+export async function completeRequest(deps: Deps, officer: Officer, requestId: string, outcome: string | undefined) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, ACTIVE_STATUSES, 'Only a confirmed, open request can be completed');
+  await dpoStep(deps, officer, request, {
+    from: ACTIVE_STATUSES,
+    action: 'request.completed',
+    note: outcome,
+    changes: { status: 'completed', completedAt: deps.now(), outcome: outcome ?? null },
+  });
+}
+
+/** Art. 12(4): the subject learns the reason and the remedies; an unused verification link stops working. */
+export async function rejectRequest(deps: Deps, officer: Officer, requestId: string, reason: string) {
+  const request = await requestById(deps, requestId);
+  requireStatus(request, OPEN_STATUSES, 'The request is already closed');
+  const practice = await practiceOf(deps, request.practiceId);
+  await dpoStep(deps, officer, request, {
+    from: OPEN_STATUSES,
+    action: 'request.rejected',
+    note: reason,
+    changes: { status: 'rejected', completedAt: deps.now(), outcome: reason, verifyTokenHash: null, verifyExpiresAt: null },
+  });
+  await tellSubject(deps, request, practice.name, { kind: 'rejected', reason });
+}
+
+/** A comment in the trail, by the DPO on any request, or by the practice on a request it can see. */
+export async function commentOn(deps: Deps, request: RightsRequest, author: { actor: 'dpo' | 'practice'; userId: string }, note: string) {
+  // The practice never sees a request before it is confirmed, or waiting for the practice to confirm the person.
+  const from = RIGHTS_STATUSES.filter((status) => author.actor === 'dpo' || status !== 'awaiting_verification');
+  await applyStep(deps, request, { from, actor: author.actor, userId: author.userId, action: 'request.commented', note });
+}
+
+export async function commentAsDpo(deps: Deps, officer: Officer, requestId: string, note: string) {
+  await commentOn(deps, await requestById(deps, requestId), { actor: 'dpo', userId: officer.userId }, note);
+}
