@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../workers/app';
-import { Client, countRows, logIn, request, signUpInput, signUpTherapist } from './harness';
+import { Client, countRows, logIn, request, signUpInput, signUpTherapist, testDeps } from './harness';
 
 const TABLES = ['practices', 'users', 'sessions', 'dpa_acceptances', 'audit_events', 'password_resets', 'recovery_codes', 'outbox_messages'];
 
@@ -166,5 +166,23 @@ describe('data minimisation', () => {
       expect(dump, name).not.toContain(ip);
       expect(dump, name).not.toContain('UniqueAgentMarker');
     }
+  });
+});
+
+describe('DPO console in production configuration', () => {
+  it('sends a DPO without a second factor to enrol one before any console page', async () => {
+    const { createExecutionContext } = await import('cloudflare:test');
+    const { createApp } = await import('../../workers/app');
+    const { seedDemo, DEMO } = await import('../../workers/services/seed');
+    await seedDemo(await testDeps());
+    const { client } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
+    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
+    for (const path of ['/dpo', '/dpo/requests', '/dpo/incidents']) {
+      const response = await createApp().fetch(new Request(`http://127.0.0.1:8787${path}`, { headers: { cookie: client.cookieHeader() } }), production, createExecutionContext());
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get('location')).toBe('/account/security?notice=totp-required');
+    }
+    const local = await client.fetch('/dpo/requests');
+    expect(local.status).toBe(200);
   });
 });

@@ -62,3 +62,15 @@ export function currentSession(c: Context<HonoEnv>) {
   if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in first');
   return session;
 }
+
+/**
+ * The DPO console shows personal data of every practice's clients: in production configuration it needs a second
+ * factor. Pages send the DPO to enrol one; form posts are refused.
+ */
+export const requireDpoSecondFactor: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (c.var.config.ENVIRONMENT === 'production' && !currentSession(c).user.totpEnabled) {
+    if (c.req.method === 'GET') return c.redirect('/account/security?notice=totp-required', 303);
+    throw new AppError('FORBIDDEN', 'Set up a second factor on the security page before using the DPO console');
+  }
+  await next();
+};

@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues, totpConfirmBody, totpDisableBody } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { currentSession, requireRole } from '../lib/session';
+import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
 
 export const accountPages = new Hono<HonoEnv>();
 
@@ -18,7 +18,7 @@ accountPages.get('/dashboard', async (c) => {
   return c.html(<DashboardPage page={pageContext(c)} practice={practice} now={c.var.deps.now()} />);
 });
 
-accountPages.use('/dpo', requireRole('dpo'));
+accountPages.use('/dpo', requireRole('dpo'), requireDpoSecondFactor);
 accountPages.get('/dpo', (c) => c.html(<DpoPage page={pageContext(c)} />));
 
 accountPages.use('/account/*', requireRole());

@@ -12,7 +12,7 @@ import type { HonoEnv } from '../lib/hono-env';
 import { emailField, formValues } from '../lib/input';
 import { jsonApi, jsonResponse } from '../lib/openapi';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { currentSession, requireRole } from '../lib/session';
+import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { addIncidentUpdate, closeIncident, createIncident, listIncidents, loadIncident, notifyAffectedPractices, subjectNoticeTemplate, timelineOf } from '../services/incidents';
 import { recordOfProcessing } from '../services/record-of-processing';
 import type { Access } from './access';
@@ -34,8 +34,8 @@ export const INCIDENTS_ACCESS: Record<string, Access> = {
   'GET /api/record-of-processing': 'public',
 };
 
-incidentsRoutes.use('/dpo/incidents', requireRole('dpo'));
-incidentsRoutes.use('/dpo/incidents/*', requireRole('dpo'));
+incidentsRoutes.use('/dpo/incidents', requireRole('dpo'), requireDpoSecondFactor);
+incidentsRoutes.use('/dpo/incidents/*', requireRole('dpo'), requireDpoSecondFactor);
 
 type Ctx = Context<HonoEnv>;
 type Body = Record<string, string | File | (string | File)[]>;

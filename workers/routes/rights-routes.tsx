@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { rightsMessages } from '../../web/i18n/rights';
 import type { FormState } from '../../web/pages/auth';
@@ -23,7 +23,7 @@ import {
   verifyInPersonForm,
 } from '../lib/rights-input';
 import { roomPurger } from '../lib/room-purger';
-import { currentSession, requireRole } from '../lib/session';
+import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
   answerSubject,
@@ -141,20 +141,8 @@ rightsRoutes.post('/rights/verify/:token', async (c) => {
   return c.html(<RequestConfirmedPage page={pageContext(c)} r={rightsMessages(c.var.locale)} view={view} />);
 });
 
-/**
- * The console shows personal data of every practice's clients: in production configuration it needs a second factor.
- * Pages send the DPO to enrol one; form posts are refused.
- */
-const secondFactor: MiddlewareHandler<HonoEnv> = async (c, next) => {
-  if (c.var.config.ENVIRONMENT === 'production' && !currentSession(c).user.totpEnabled) {
-    if (c.req.method === 'GET') return c.redirect('/account/security?notice=totp-required', 303);
-    throw new AppError('FORBIDDEN', 'Set up a second factor on the security page before using the request console');
-  }
-  await next();
-};
-
-rightsRoutes.use('/dpo/requests', requireRole('dpo'), secondFactor);
-rightsRoutes.use('/dpo/requests/*', requireRole('dpo'), secondFactor);
+rightsRoutes.use('/dpo/requests', requireRole('dpo'), requireDpoSecondFactor);
+rightsRoutes.use('/dpo/requests/*', requireRole('dpo'), requireDpoSecondFactor);
 
 rightsRoutes.get('/dpo/requests', async (c) => c.html(<DpoQueuePage page={pageContext(c)} r={rightsMessages(c.var.locale)} rows={await requestQueue(c.var.deps)} />));
 
