@@ -18,6 +18,9 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['tests/integration/**/*.test.{ts,tsx}'],
+          // Generous: CI machines have two cores, and the large-export and race tests do real work.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           setupFiles: ['./tests/integration/apply-migrations.ts'],
         },
       },

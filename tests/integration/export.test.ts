@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { privacyOf } from '../../db/privacy';
-import { appointments, auditEvents, clients, consentRecords, sessionNotes } from '../../db/schema';
+import { appointments, auditEvents, clients, consentRecords, rightsRequests, sessionNotes } from '../../db/schema';
 import { exportedColumns, parseCsv, projectRow, unguardFormula } from '../../workers/domain/export-formats';
 import { exportPractice } from '../../workers/services/export';
 import { book, bookablePractice, Client, freeSlots, request, signUpTherapist, testDeps, unique } from './harness';
@@ -135,6 +135,8 @@ async function databaseRows(clientId: string) {
     appointments: cut('appointments', await db.select().from(appointments).where(eq(appointments.clientId, clientId)).orderBy(asc(appointments.startAt), asc(appointments.id))),
     consent_records: cut('consent_records', await db.select().from(consentRecords).where(eq(consentRecords.clientId, clientId)).orderBy(asc(consentRecords.seq))),
     session_notes: cut('session_notes', await db.select().from(sessionNotes).where(eq(sessionNotes.clientId, clientId)).orderBy(asc(sessionNotes.id))),
+    // Tables added later with a client reference join the export by themselves (derived from the annotations).
+    rights_requests: cut('rights_requests', await db.select().from(rightsRequests).where(eq(rightsRequests.clientId, clientId))),
   };
 }
 
