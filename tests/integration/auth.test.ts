@@ -129,7 +129,8 @@ describe('second factor (TOTP)', () => {
     expect(uri).toMatch(/^otpauth:\/\/totp\//);
     const badConfirm = await therapist.client.json('/api/auth/totp/confirm', { code: '000000' === currentCode(secret, therapist.email, Date.now()) ? '111111' : '000000' });
     expect(badConfirm.status).toBe(422);
-    const confirm = await therapist.client.json('/api/auth/totp/confirm', { code: currentCode(secret, therapist.email, Date.now()) });
+    const confirmationCode = currentCode(secret, therapist.email, Date.now());
+    const confirm = await therapist.client.json('/api/auth/totp/confirm', { code: confirmationCode });
     expect(confirm.status).toBe(200);
     const { recoveryCodes } = await confirm.json<{ recoveryCodes: string[] }>();
     expect(recoveryCodes).toHaveLength(10);
@@ -138,8 +139,8 @@ describe('second factor (TOTP)', () => {
     expect(withoutCode.response.status).toBe(401);
     expect((await withoutCode.response.json<{ error: { code: string } }>()).error.code).toBe('SECOND_FACTOR_REQUIRED');
 
-    // The code used for confirmation belongs to the current step, so it cannot be used again.
-    const replay = await logIn(therapist.email, therapist.password, currentCode(secret, therapist.email, Date.now()));
+    // The code used for confirmation cannot be used again (its time step is spent).
+    const replay = await logIn(therapist.email, therapist.password, confirmationCode);
     expect(replay.response.status).toBe(401);
     const nextStep = await logIn(therapist.email, therapist.password, currentCode(secret, therapist.email, Date.now() + 30_000));
     expect(nextStep.response.status).toBe(200);

@@ -100,7 +100,7 @@ describe('email', () => {
 
   it('hides the outbox and the seed in production configuration', async () => {
     const app = createApp();
-    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk' };
+    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
     for (const [method, path] of [['GET', '/dev/outbox'], ['POST', '/dev/seed']] as const) {
       const response = await app.fetch(new Request(`${ORIGIN}${path}`, { method }), production, createExecutionContext());
       expect(response.status, path).toBe(404);
