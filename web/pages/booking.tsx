@@ -115,7 +115,9 @@ export function TermsPage(props: { page: PageContext; b: BookingMessages; practi
       <p class="hint">
         {props.b.termsVersion} {props.terms.version} · SHA-256 <code>{props.terms.sha256}</code>
       </p>
-      <pre class="legal">{props.terms.text}</pre>
+      <pre class="legal" tabindex={0}>
+        {props.terms.text}
+      </pre>
     </Layout>
   );
 }

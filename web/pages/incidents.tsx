@@ -283,7 +283,7 @@ export function IncidentDetailPage(props: { page: PageContext; m: IncidentsMessa
           {view.subjectNotices.map((notice) => (
             <details>
               <summary lang={notice.locale}>{LANGUAGE_NAMES[notice.locale]}</summary>
-              <pre class="legal" lang={notice.locale} data-testid={`subject-notice-${notice.locale}`}>
+              <pre class="legal" tabindex={0} lang={notice.locale} data-testid={`subject-notice-${notice.locale}`}>
                 {`${notice.subject}\n\n${notice.text}`}
               </pre>
               <p>

@@ -51,7 +51,9 @@ export function OutboxPage(props: { page: PageContext; messages: OutboxEntry[] }
           <p>
             {t.email}: {message.to} · {message.sentAt}
           </p>
-          <pre class="legal">{message.text}</pre>
+          <pre class="legal" tabindex={0}>
+            {message.text}
+          </pre>
           {message.attachments.length ? (
             <p>
               {t.attachments}: {message.attachments.map((a) => `${a.filename} (${a.contentType})`).join(', ')}
