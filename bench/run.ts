@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLocalServer } from '../tests/e2e/server.ts';
+import { benchCall } from './call.ts';
 
 type Figure = { scenario: string; concurrency: number; requests: number; ok: number; statuses: Record<string, number>; rps: number; p50: number; p99: number };
 
@@ -113,6 +114,7 @@ async function main() {
         }, 201),
       );
     }
+    figures.push(...(await benchCall(origin)));
   } finally {
     await server.stop();
   }

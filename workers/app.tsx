@@ -17,6 +17,7 @@ import { authApi } from './routes/auth-api';
 import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
 import { callRoutes } from './routes/call-routes';
+import { callStatic } from './routes/call-static';
 import { clientsApi } from './routes/clients-api';
 import { incidentsRoutes } from './routes/incidents-routes';
 import { rightsDownload } from './routes/rights-download';
@@ -69,6 +70,7 @@ export function createApp() {
   app.route('/', clientsPages);
   app.route('/', appointmentsPages);
   app.route('/', callRoutes);
+  app.route('/', callStatic);
   app.route('/', rightsRoutes);
   app.route('/', rightsDownload);
   app.route('/', incidentsRoutes);

@@ -1,15 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchBrowser } from './browser';
+import { launchBrowser, type BrowserOptions } from './browser';
 import { startLocalServer, type LocalServer } from './server';
 
 /** One local app and one Chromium per test file, started before and stopped after its tests. */
-export function browserSuite() {
+export function browserSuite(options: BrowserOptions = {}) {
   let server: LocalServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     server = await startLocalServer();
-    browser = await launchBrowser();
+    browser = await launchBrowser(options);
   });
   afterAll(async () => {
     await browser?.close();

@@ -13,6 +13,7 @@
 export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'subject-link' | 'call' | 'local';
 
 import { CALL_ACCESS } from './call-routes';
+import { CALL_STATIC_ACCESS } from './call-static';
 import { EXPORT_ACCESS } from './export-routes';
 import { INCIDENTS_ACCESS } from './incidents-routes';
 import { RIGHTS_DOWNLOAD_ACCESS } from './rights-download';
@@ -25,6 +26,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   ...NOTES_ACCESS,
   ...EXPORT_ACCESS,
   ...CALL_ACCESS,
+  ...CALL_STATIC_ACCESS,
   ...RIGHTS_ACCESS,
   ...RIGHTS_DOWNLOAD_ACCESS,
   ...INCIDENTS_ACCESS,

@@ -1,0 +1,273 @@
+/**
+ * Part of /static/call.js (see call-script.ts): the peer connections.
+ *
+ * - Only the therapist makes offers, so there is no glare. Each peer connection has a `generation`; every offer,
+ *   answer and candidate carries it, and each side routes it to that connection.
+ * - Key renewal, make-before-break: every RENEW_MS the therapist negotiates a new connection (new DTLS handshake,
+ *   so new SRTP keys) over the same socket while the old one carries media, shows the new one once it is connected
+ *   and then closes the old one. The client treats an offer of a generation it has not seen as such a new
+ *   connection, which also covers either side reloading or rejoining.
+ * - Network changes: on ICE 'disconnected' (after a grace period) or 'failed' the therapist restarts ICE on the same
+ *   connection; if that does not bring it back, a new generation follows.
+ * - Quality and reports: call-quality-script.ts.
+ */
+export const CALL_RTC_SCRIPT = String.raw`// Video call: peer connections.
+const ICE_GRACE_MS = 2000;
+const RESTART_TIMEOUT_MS = 10000;
+const CONNECT_TIMEOUT_MS = 30000;
+const RETIRE_DELAY_MS = 2500; // lets the other side switch over too before the old connection goes
+const STATS_MS = 2000;
+const STEP_TIMEOUT_MS = 15000;
+
+const conns = new Map();
+const retired = new Set();
+const shown = new MediaStream();
+let active = null;
+let connOrder = 0;
+// A fresh page starts far from its predecessor's numbers, so a reloaded therapist never reuses a live generation.
+let nextGeneration = Math.floor(Date.now() / 1000) % 900000;
+let inbox = Promise.resolve();
+let renewTimer = 0;
+let statsTimer = 0;
+
+/** Negotiation steps run one at a time, in the order they arrived; one that hangs must not stall the rest. */
+function enqueue(task) {
+  const step = () => Promise.race([task(), new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), STEP_TIMEOUT_MS))]);
+  inbox = inbox.then(step).catch((error) => {
+    root.dataset.lastError = error && error.message ? error.message.slice(0, 80) : 'Error';
+  });
+}
+
+const hasCall = () => conns.size > 0;
+const callIsUp = () => !!active && active.pc.connectionState === 'connected';
+
+function transceiversOf(conn, kind) {
+  return conn.pc.getTransceivers().filter((transceiver) => !transceiver.stopped && transceiver.receiver.track.kind === kind);
+}
+
+function sendersOf(kind) {
+  const senders = [];
+  for (const conn of conns.values()) for (const transceiver of transceiversOf(conn, kind)) senders.push(transceiver.sender);
+  return senders;
+}
+
+function createConn(generation) {
+  const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
+  const conn = { generation, pc, order: ++connOrder, remote: new MediaStream(), pendingIce: [], restartTimer: 0, giveUpTimer: 0 };
+  conns.set(generation, conn);
+  pc.addEventListener('track', (event) => {
+    conn.remote.addTrack(event.track);
+    if (conn === active) showRemote();
+  });
+  pc.addEventListener('icecandidate', (event) => {
+    const c = event.candidate;
+    if (c && c.candidate) send({ type: 'ice', generation, candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } });
+  });
+  pc.addEventListener('connectionstatechange', () => onConnectionState(conn));
+  pc.addEventListener('iceconnectionstatechange', () => onIceState(conn));
+  conn.giveUpTimer = setTimeout(() => {
+    if (conns.has(generation) && conn !== active) giveUp(conn);
+  }, CONNECT_TIMEOUT_MS);
+  return conn;
+}
+
+/** Therapist: a new connection with both media lines (sendrecv even without a device, so lines never change). */
+async function startGeneration() {
+  if (ROLE !== 'therapist' || !peerHere || !socketOpen() || ending) return;
+  nextGeneration = nextGeneration >= 1000000 ? 1 : nextGeneration + 1;
+  const conn = createConn(nextGeneration);
+  for (const kind of ['audio', 'video']) conn.pc.addTransceiver(local[kind] || kind, { direction: 'sendrecv', streams: [localStream] });
+  const offer = await conn.pc.createOffer();
+  await conn.pc.setLocalDescription(offer);
+  send({ type: 'offer', sdp: offer.sdp, generation: conn.generation });
+}
+
+async function attachLocalTracks(conn) {
+  for (const kind of ['audio', 'video']) {
+    for (const transceiver of transceiversOf(conn, kind)) {
+      transceiver.direction = 'sendrecv';
+      await transceiver.sender.replaceTrack(local[kind]);
+      if (transceiver.sender.setStreams) transceiver.sender.setStreams(localStream);
+    }
+  }
+}
+
+async function addIce(conn, candidate) {
+  // A candidate the browser rejects (another network, a stale ICE generation) is not worth failing over.
+  await conn.pc.addIceCandidate(candidate).catch(() => {});
+}
+
+async function onSignal(message) {
+  let conn = conns.get(message.generation);
+  if (message.type === 'offer') {
+    if (ROLE !== 'client' || retired.has(message.generation) || ending) return;
+    const fresh = !conn;
+    peerHere = true;
+    if (fresh) conn = createConn(message.generation);
+    await conn.pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
+    if (fresh) await attachLocalTracks(conn);
+    const answer = await conn.pc.createAnswer();
+    await conn.pc.setLocalDescription(answer);
+    send({ type: 'answer', sdp: answer.sdp, generation: conn.generation });
+  } else if (message.type === 'answer') {
+    if (ROLE !== 'therapist' || !conn || conn.pc.signalingState !== 'have-local-offer') return;
+    await conn.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+  } else if (conn) {
+    if (!conn.pc.remoteDescription) {
+      if (conn.pendingIce.length < 64) conn.pendingIce.push(message.candidate);
+      return;
+    }
+    return addIce(conn, message.candidate);
+  }
+  if (conn) {
+    const pending = conn.pendingIce.splice(0);
+    for (const candidate of pending) await addIce(conn, candidate);
+  }
+}
+
+function onConnectionState(conn) {
+  const state = conn.pc.connectionState;
+  if (state === 'connected') {
+    clearTimeout(conn.giveUpTimer);
+    clearTimeout(conn.restartTimer);
+    if (conn !== active) promote(conn);
+    else showConnected();
+  } else if (conn === active && (state === 'disconnected' || state === 'failed')) {
+    markDisconnected();
+    if (state === 'failed') report('failed');
+    // Gone for good when the other side's socket has left too; otherwise it is the network, and it comes back.
+    if (state === 'failed' && !peerHere) return showPeerGone(t.clientLeft);
+    setView('reconnecting');
+    say(t.reconnecting);
+  }
+  if (conn === active) root.dataset.connection = state;
+}
+
+function showConnected() {
+  markConnected();
+  if (view !== 'in-call') setView('in-call');
+  say(peerHere ? t.inCall : t.peerAway);
+}
+
+function onIceState(conn) {
+  if (ROLE !== 'therapist' || conn !== active) return;
+  const state = conn.pc.iceConnectionState;
+  clearTimeout(conn.restartTimer);
+  if (state === 'failed') enqueue(() => restartIce(conn));
+  else if (state === 'disconnected') conn.restartTimer = setTimeout(() => enqueue(() => restartIce(conn)), ICE_GRACE_MS);
+}
+
+/** Therapist: new ICE credentials on the same connection (same keys), negotiated over the existing socket. */
+async function restartIce(conn) {
+  const state = conn.pc.iceConnectionState;
+  if (conn !== active || !peerHere || !socketOpen() || conn.pc.signalingState !== 'stable' || state === 'connected' || state === 'completed') return;
+  const offer = await conn.pc.createOffer({ iceRestart: true });
+  await conn.pc.setLocalDescription(offer);
+  send({ type: 'offer', sdp: offer.sdp, generation: conn.generation });
+  conn.restartTimer = setTimeout(() => {
+    if (conn === active && conn.pc.connectionState !== 'connected') enqueue(startGeneration);
+  }, RESTART_TIMEOUT_MS);
+}
+
+/**
+ * A new connection is up: once its video decodes (so the picture does not go blank), show it, move quality control
+ * to it, and close the ones it replaces.
+ */
+async function promote(conn) {
+  if (conn.promoting) return;
+  conn.promoting = true;
+  if (active) await firstFrame(conn.remote);
+  if (!conns.has(conn.generation) || (active && active.order > conn.order) || ending) return;
+  active = conn;
+  root.dataset.generation = String(conn.generation);
+  root.dataset.connection = conn.pc.connectionState;
+  showRemote();
+  applyLevel(conn);
+  showConnected();
+  for (const other of conns.values()) {
+    if (other.order < conn.order) setTimeout(() => retire(other), RETIRE_DELAY_MS);
+  }
+  if (!statsTimer) statsTimer = setInterval(sampleQuality, STATS_MS);
+  if (ROLE === 'therapist') scheduleRenewal(RENEW_MS);
+}
+
+/** Resolves when the stream's video plays in a detached, muted element, or after two seconds (camera off). */
+function firstFrame(stream) {
+  const track = stream.getVideoTracks()[0];
+  if (!track) return Promise.resolve();
+  return new Promise((resolve) => {
+    const probe = document.createElement('video');
+    probe.muted = true;
+    probe.srcObject = new MediaStream([track]);
+    const done = () => {
+      clearTimeout(timer);
+      probe.srcObject = null;
+      resolve();
+    };
+    const timer = setTimeout(done, 2000);
+    probe.play().then(done, done);
+  });
+}
+
+function retire(conn) {
+  clearTimeout(conn.giveUpTimer);
+  clearTimeout(conn.restartTimer);
+  conn.pc.close();
+  conns.delete(conn.generation);
+  retired.add(conn.generation);
+  if (conn === active) active = null;
+}
+
+/** A connection that never connected. Renewals try again later; a first connection is negotiated anew. */
+function giveUp(conn) {
+  retire(conn);
+  if (ROLE !== 'therapist') return;
+  if (active) scheduleRenewal(Math.min(RENEW_MS, 30000));
+  else if (peerHere) {
+    report('failed');
+    enqueue(startGeneration);
+  }
+}
+
+function closeConnections() {
+  clearTimeout(renewTimer);
+  clearInterval(statsTimer);
+  statsTimer = 0;
+  markDisconnected();
+  for (const conn of [...conns.values()]) retire(conn);
+  active = null;
+  lastSample = null;
+  showRemote();
+  delete root.dataset.connection;
+}
+
+function scheduleRenewal(delay) {
+  clearTimeout(renewTimer);
+  renewTimer = setTimeout(() => enqueue(renew), delay);
+}
+
+async function renew() {
+  const pending = [...conns.values()].some((conn) => active && conn.order > active.order);
+  if (!callIsUp() || !peerHere || !socketOpen() || pending) return scheduleRenewal(5000);
+  await startGeneration();
+}
+
+/**
+ * The remote video element keeps one stream whose tracks are exchanged in a single task, so a renewal swaps the
+ * picture without reloading the element.
+ */
+function showRemote() {
+  const video = el('call-remote');
+  const next = active ? active.remote.getTracks() : [];
+  for (const track of shown.getTracks()) if (!next.includes(track)) shown.removeTrack(track);
+  for (const track of next) if (!shown.getTracks().includes(track)) shown.addTrack(track);
+  if (video.srcObject === shown || !next.length) return;
+  video.srcObject = shown;
+  video.play().catch(() => {
+    // Autoplay with sound was refused: play muted and offer a button (a click allows sound).
+    video.muted = true;
+    video.play().catch(() => {});
+    el('call-sound').hidden = false;
+  });
+}
+`;
