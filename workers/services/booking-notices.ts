@@ -47,7 +47,7 @@ async function deliver(deps: Deps, send: () => Promise<void>) {
   try {
     await send();
   } catch (error) {
-    console.error(`email delivery failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
   }
 }
 
