@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ErrorPage, HomePage } from '../web/pages/misc';
 import { STYLESHEET } from '../web/styles';
@@ -35,6 +36,18 @@ import { mountApiDocs } from './routes/docs';
 /** Bodies above this are refused before parsing; no form or JSON request of the app comes close. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** A form body that cannot be parsed is the sender's mistake (400), read once here and cached for the handlers. */
+const readableForms: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header('content-type') ?? '') && c.req.method !== 'GET') {
+    try {
+      await c.req.parseBody();
+    } catch {
+      throw new AppError('BAD_REQUEST', 'The form data could not be read');
+    }
+  }
+  await next();
+};
+
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>();
 
@@ -48,7 +61,7 @@ export function createApp() {
       },
     }),
   );
-  app.use(depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
+  app.use(readableForms, depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
   app.use('/api/*', jsonOnly);
 
   app.openapi(

@@ -186,3 +186,24 @@ describe('DPO console in production configuration', () => {
     expect(local.status).toBe(200);
   });
 });
+
+describe('unreadable bodies', () => {
+  it('answers a malformed multipart form with 400, signed in or not, and writes nothing', async () => {
+    const therapist = await signUpTherapist();
+    const before = await snapshot();
+    for (const [client, path] of [[new Client(), '/login'], [therapist.client, '/api/clients']] as const) {
+      const response = await client.fetch(path, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '{}' });
+      expect(response.status, path).toBe(400);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('searches clients with long or wildcard-like text without a server error', async () => {
+    const therapist = await signUpTherapist();
+    await therapist.client.json('/api/clients', { displayName: 'Rabatt 50% a_b' });
+    expect((await therapist.client.fetch(`/api/clients?q=${'a'.repeat(90)}`)).status).toBe(200);
+    const found = await (await therapist.client.fetch('/api/clients?q=50%25')).json<{ clients: unknown[] }>();
+    expect(found.clients).toHaveLength(1);
+    expect((await (await therapist.client.fetch('/api/clients?q=a_b')).json<{ clients: unknown[] }>()).clients).toHaveLength(1);
+  });
+});

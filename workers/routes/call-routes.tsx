@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { CallPage } from '../../web/pages/call';
+import { windowState } from '../domain/call-window';
 import { verifyJoinToken } from '../domain/join-token';
 import { formatDateTime } from '../domain/locale';
 import { AppError, validationError } from '../lib/errors';
@@ -87,6 +88,7 @@ callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
   const check = await verifyJoinToken(c.req.query('token') ?? '', c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now() });
   if (!check.ok) throw new AppError('UNAUTHENTICATED', `The join token is ${check.reason}; join again`);
   const room = await callRoomOf(c.var.deps, appointmentId);
+  if (room.status === 'cancelled' || windowState(room.window, c.var.deps.now()) !== 'open') throw new AppError('CONFLICT', 'This call is not open');
   const { claims } = check;
   await recordCallEvent(c.var.deps, appointmentId, claims.role, { event: 'joined' });
   const namespace = roomNamespace(c.env.CALL_ROOM, c.var.config);

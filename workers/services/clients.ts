@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentTypes, auditEvents, clients, consentRecords, outboxMessages } from '../../db/schema';
 import { newId } from '../lib/crypto';
@@ -21,17 +21,14 @@ export async function clientOfPractice(deps: Deps, practiceId: string, clientId:
   return client;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
 export async function listClients(deps: Deps, practiceId: string, options: { q?: string | undefined; includeInactive?: boolean | undefined }) {
   const q = options.q?.trim();
   return deps.db.query.clients.findMany({
     where: and(
       eq(clients.practiceId, practiceId),
       options.includeInactive ? undefined : eq(clients.active, true),
-      q ? or(like(sql`lower(${clients.displayName})`, `%${escapeLike(q.toLowerCase())}%`), like(clients.email, `%${escapeLike(q.toLowerCase())}%`)) : undefined,
+      // instr() rather than LIKE: no pattern-length limit on D1 and no wildcard characters to escape.
+      q ? or(sql`instr(lower(${clients.displayName}), ${q.toLowerCase()}) > 0`, sql`instr(lower(coalesce(${clients.email}, '')), ${q.toLowerCase()}) > 0`) : undefined,
     ),
     orderBy: asc(sql`lower(${clients.displayName})`),
     limit: 500,
