@@ -1,0 +1,201 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { expect } from 'vitest';
+import { z } from 'zod';
+import { createApp } from '../../workers/app';
+import { ERROR_STATUS, errorBodySchema } from '../../workers/lib/errors';
+import { csrfTokenFor, startSession } from '../../workers/services/sessions';
+import { DEMO, seedDemo } from '../../workers/services/seed';
+import { type bookablePractice, bookingRequest, Client, freeSlots, logIn, ORIGIN, outbox, type OutboxMessage, termsOf, testDeps, unique } from './harness';
+
+// Shared by the attack-*.test.ts files: the database's state as row counts, the one error shape, and the few
+// multi-step set-ups (a call about to start, a confirmed rights request) the attacks start from.
+
+export type Practice = Awaited<ReturnType<typeof bookablePractice>>;
+export const SESSION_COOKIE = '__Host-session';
+
+// ------------------------------------------------------------------------------------------------ database state
+
+/** Every table the app writes to; D1's and the migration runner's own tables are not app state. */
+export async function tableNames(): Promise<string[]> {
+  const rows = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name",
+  ).all<{ name: string }>();
+  return rows.results.map((row) => row.name);
+}
+
+let countAll: string | undefined;
+
+/** Row counts of every table (the outbox included) in one statement, cheap enough to take around every request. */
+export async function rowCounts(): Promise<Record<string, number>> {
+  // Scalar subqueries in one row: D1 caps the terms of a compound SELECT, so UNION ALL over every table fails.
+  countAll ??= `SELECT ${(await tableNames()).map((name) => `(SELECT count(*) FROM "${name}") AS "${name}"`).join(', ')}`;
+  const row = await env.DB.prepare(countAll).first<Record<string, number>>();
+  return { ...row };
+}
+
+/** The tables whose count moved, as { table: [before, after] }; `{}` when nothing was inserted or deleted. */
+export function countChanges(before: Record<string, number>, after: Record<string, number>, ignore: readonly string[] = []) {
+  const changed: Record<string, [number, number]> = {};
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!ignore.includes(name) && before[name] !== after[name]) changed[name] = [before[name] ?? 0, after[name] ?? 0];
+  }
+  return changed;
+}
+
+// ------------------------------------------------------------------------------------------------ answers
+
+const knownCode = z.string().refine((code) => code in ERROR_STATUS, 'an error code of ERROR_STATUS');
+const errorShape = z.object({ error: errorBodySchema.shape.error.extend({ code: knownCode }) });
+
+/** A refusal of the JSON API: 4xx, JSON, `{ error: { code, message, fields? } }`, and the status its code names. */
+export async function expectErrorShape(response: Response, context = '') {
+  expect(response.status, context).toBeGreaterThanOrEqual(400);
+  expect(response.status, context).toBeLessThan(500);
+  expect(response.headers.get('content-type') ?? '', context).toMatch(/^application\/json/);
+  const body = errorShape.parse(await response.json());
+  const status = Object.entries(ERROR_STATUS).find(([code]) => code === body.error.code)?.[1];
+  expect(status, `${context} ${body.error.code}`).toBe(response.status);
+  return body.error;
+}
+
+/** A refusal of a page: a 4xx HTML page with the message in place (no stack, no 5xx). */
+export async function expectErrorPage(response: Response, status: number, context = '') {
+  expect(response.status, context).toBe(status);
+  expect(response.headers.get('content-type') ?? '', context).toMatch(/^text\/html/);
+  const html = await response.text();
+  expect(html, context).toContain('<main');
+  return html;
+}
+
+// ------------------------------------------------------------------------------------------------ requests
+
+const app = createApp();
+
+/**
+ * The app's fetch with an execution context that is awaited, so work it leaves for after the response (the rights
+ * portal's mail) has finished when this resolves and cannot be counted against the next request.
+ */
+export async function settledFetch(path: string, init: RequestInit, jar?: Client): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (jar?.cookies.size) headers.set('cookie', jar.cookieHeader());
+  const ctx = createExecutionContext();
+  const response = await app.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init, headers }), env, ctx);
+  await waitOnExecutionContext(ctx);
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = ''] = line.split(';');
+    const name = pair.slice(0, pair.indexOf('='));
+    if (/max-age=0/i.test(line)) jar?.cookies.delete(name);
+    else jar?.cookies.set(name, pair.slice(pair.indexOf('=') + 1));
+  }
+  return response;
+}
+
+/** A new session for an account without its password (no Argon2 per call): what a sign-in would have issued. */
+export async function signInWithoutPassword(jar: Client, userId: string) {
+  const session = await startSession(await testDeps(), userId);
+  await session.insert;
+  jar.cookies.set(SESSION_COOKIE, session.token);
+  jar.csrfToken = await csrfTokenFor(session.token);
+}
+
+export async function userIdOf(email: string): Promise<string> {
+  const id = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(email).first<string>('id');
+  if (!id) throw new Error(`no account for ${email}`);
+  return id;
+}
+
+export async function asDpo(): Promise<Client> {
+  await seedDemo(await testDeps());
+  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
+  expect(response.status).toBe(200);
+  return client;
+}
+
+// ------------------------------------------------------------------------------------------------ set-ups
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The newest mail to `to` matching `pattern`; the rights portal mails after its response, so wait a little. */
+export async function mailTo(to: string, pattern: RegExp): Promise<OutboxMessage> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const found = (await outbox()).find((m) => m.to === to && pattern.test(m.text));
+    if (found) return found;
+    await sleep(20);
+  }
+  throw new Error(`no mail to ${to} matching ${pattern}`);
+}
+
+export async function createClient(practice: Practice, displayName: string, email?: string): Promise<string> {
+  const response = await practice.client.json('/api/clients', { displayName, ...(email ? { email } : {}) });
+  expect(response.status).toBe(201);
+  return (await response.json<{ client: { id: string } }>()).client.id;
+}
+
+/** A video appointment of `clientId` starting in five minutes (its room is open), booked by the therapist by hand. */
+export async function videoCallSoon(practice: Practice, clientId: string, typeId = practice.video.id, inMinutes = 5) {
+  const start = new Date(Date.now() + inMinutes * 60_000);
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(start);
+  const [date = '', time = ''] = local.split(' ');
+  const html = await (await practice.client.form('/dashboard/appointments', { clientId, typeId, date, time })).text();
+  const appointmentId = /\/call\/([0-9a-f-]{36})/.exec(html)?.[1] ?? '';
+  const code = /([A-Z2-9]{3}-[A-Z2-9]{3}-[A-Z2-9]{3})/.exec(html)?.[1] ?? '';
+  expect(appointmentId).not.toBe('');
+  expect(code).not.toBe('');
+  return { appointmentId, code };
+}
+
+export type CallPass = { token: string; reportToken: string; closesAt: number };
+
+export async function joinCall(appointmentId: string, body: unknown, jar = new Client(), headers: Record<string, string> = {}): Promise<CallPass> {
+  const response = await jar.fetch(`/api/calls/${appointmentId}/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(jar.csrfToken ? { 'x-csrf-token': jar.csrfToken } : {}), ...headers },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return response.json<CallPass>();
+}
+
+/** A client of the practice with an email on file, created by booking the practice as the public would. */
+export async function bookedClient(practice: Practice, name = 'K. M.', headers: Record<string, string> = {}) {
+  const email = `${unique('subject')}@example.com`;
+  const [slot] = await freeSlots(practice.slug, practice.inPerson.id);
+  const terms = await termsOf(practice.slug);
+  const body = { typeId: practice.inPerson.id, start: slot?.start ?? '', name, email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: false } };
+  const response = await bookingRequest(practice.slug, body, headers);
+  expect(response.status).toBe(201);
+  const { booking } = await response.json<{ booking: { id: string } }>();
+  return { email, appointmentId: booking.id };
+}
+
+export const VERIFY_LINK = /\/rights\/verify\/([\w-]{43})/;
+
+/** Sends a rights request as the data subject and returns the single-use verification token mailed for it. */
+export async function requestRights(practice: Practice, email: string, types: string[], details?: string, headers: Record<string, string> = {}) {
+  const before = (await outbox()).filter((m) => m.to === email && VERIFY_LINK.test(m.text)).length;
+  const response = await new Client().fetch('/api/rights/requests', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ practice: practice.slug, types, email, ...(details ? { details } : {}) }),
+  });
+  expect(response.status).toBe(202);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const links = (await outbox()).filter((m) => m.to === email && VERIFY_LINK.test(m.text));
+    if (links.length > before) return VERIFY_LINK.exec(links[0]?.text ?? '')?.[1] ?? '';
+    await sleep(20);
+  }
+  throw new Error(`no verification link for ${email}`);
+}
+
+export async function latestRequestId(email: string): Promise<string> {
+  const id = await env.DB.prepare('SELECT id FROM rights_requests WHERE email = ? ORDER BY created_at DESC LIMIT 1').bind(email).first<string>('id');
+  if (!id) throw new Error(`no request for ${email}`);
+  return id;
+}
+
+/** One DPO console action, which must succeed with its redirect back to the request. */
+export async function dpoAct(dpo: Client, id: string, action: string, fields: Record<string, string> = {}) {
+  const response = await dpo.form(`/dpo/requests/${id}/${action}`, fields);
+  if (response.status !== 303) throw new Error(`${action} answered ${response.status}: ${(await response.text()).slice(0, 400)}`);
+}
