@@ -2,111 +2,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { participantState } from '../../workers/domain/room-rules';
-import { CLOSE, MAX_MESSAGE_BYTES, RATE_BURST, roomMessage, type RoomMessage } from '../../workers/rooms/protocol';
-
-const HOUR = 3_600_000;
-const THERAPIST = { role: 'therapist', participant: 'therapist:1', name: 'Dr. Weber' } as const;
-const CLIENT = { role: 'client', participant: 'client:km', name: 'K. M.' } as const;
-const offer = { type: 'offer', sdp: 'v=0 offer', generation: 1 } as const;
-const answer = { type: 'answer', sdp: 'v=0 answer', generation: 1 } as const;
-const ice = { type: 'ice', generation: 1, candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } } as const;
-
-type Who = { role: 'therapist' | 'client'; participant: string; name: string };
-
-/** One browser's end of the socket: everything the room sends is parsed with the protocol's schema. */
-class Browser {
-  private readonly raw: string[] = [];
-  private wake: (() => void) | undefined;
-  readonly closed: Promise<{ code: number; reason: string }>;
-
-  constructor(readonly ws: WebSocket) {
-    ws.accept();
-    ws.addEventListener('message', (event) => {
-      this.raw.push(typeof event.data === 'string' ? event.data : 'binary frame');
-      this.wake?.();
-    });
-    this.closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })));
-  }
-
-  send(message: object | string): void {
-    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  get received(): number {
-    return this.raw.length;
-  }
-
-  async next(): Promise<RoomMessage> {
-    // Counted in attempts, not by the clock: the rate-limit tests freeze Date.
-    for (let attempt = 0; this.raw.length === 0; attempt++) {
-      if (attempt > 40) throw new Error('No message from the room');
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    return roomMessage.parse(JSON.parse(this.raw.shift() ?? ''));
-  }
-
-  async take(count: number): Promise<RoomMessage[]> {
-    const messages: RoomMessage[] = [];
-    for (let i = 0; i < count; i++) messages.push(await this.next());
-    return messages;
-  }
-}
-
-function roomStub(room: string) {
-  return env.CALL_ROOM.get(env.CALL_ROOM.idFromName(room));
-}
-
-function upgrade(room: string, who: Who, closesAt: number, extra: Record<string, string> = {}) {
-  return roomStub(room).fetch('http://room/ws', {
-    headers: {
-      Upgrade: 'websocket',
-      'x-room-role': who.role,
-      'x-participant': who.participant,
-      'x-display-name': who.name,
-      'x-room-closes-at': String(closesAt),
-      ...extra,
-    },
-  });
-}
-
-async function join(room: string, who: Who, closesAt = Date.now() + HOUR): Promise<Browser> {
-  const response = await upgrade(room, who, closesAt);
-  expect(response.status).toBe(101);
-  if (!response.webSocket) throw new Error('The room answered without a socket');
-  return new Browser(response.webSocket);
-}
-
-/** A room with the therapist and an admitted client, their welcome and admission messages already read. */
-async function callInProgress(room: string) {
-  const therapist = await join(room, THERAPIST);
-  await therapist.next();
-  const client = await join(room, CLIENT);
-  await client.next();
-  await therapist.next();
-  therapist.send({ type: 'admit' });
-  expect(await client.next()).toEqual({ type: 'admitted' });
-  expect(await therapist.next()).toEqual({ type: 'admitted' });
-  return { therapist, client };
-}
-
-function storedEntries(room: string) {
-  return runInDurableObject(roomStub(room), async (_instance, state) => ({
-    entries: [...(await state.storage.list()).entries()],
-    alarm: await state.storage.getAlarm(),
-  }));
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return read();
-}
+import { CLOSE, MAX_MESSAGE_BYTES, RATE_BURST } from '../../workers/rooms/protocol';
+import { answer, callInProgress, CLIENT, HOUR, ice, join, offer, roomStub, storedEntries, THERAPIST, upgrade } from './call-room-support';
 
 describe('joining a call room', () => {
   it('refuses a request that is not a WebSocket upgrade with 426', async () => {
@@ -205,6 +102,18 @@ describe('the waiting room', () => {
     expect((await client.closed).code).toBe(CLOSE.denied);
     expect(await therapist.next()).toEqual({ type: 'peer-left' });
   });
+
+  it('takes an admission back when the therapist denies an admitted client, who then waits again', async () => {
+    const room = crypto.randomUUID();
+    const { therapist, client } = await callInProgress(room);
+    therapist.send({ type: 'deny' });
+    expect((await client.closed).code).toBe(CLOSE.denied);
+    expect(await therapist.next()).toEqual({ type: 'peer-left' });
+    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['closesAt']);
+    const again = await join(room, CLIENT);
+    expect(await again.next()).toMatchObject({ type: 'welcome', admitted: false });
+    expect(await therapist.next()).toEqual({ type: 'waiting', name: 'K. M.' });
+  });
 });
 
 describe('during a call', () => {
@@ -284,20 +193,24 @@ describe('during a call', () => {
     });
   });
 
-  it('tells the other participant when someone leaves, and forgets the room when the last one leaves', async () => {
+  it('tells the other participant when someone leaves, and keeps the admission until closing when both have left', async () => {
     const room = crypto.randomUUID();
     const { therapist, client } = await callInProgress(room);
     client.ws.close(1000, 'bye');
     expect(await therapist.next()).toEqual({ type: 'peer-left' });
-    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['closesAt']);
     therapist.ws.close(1000, 'bye');
     await therapist.closed;
-    expect(await eventually(() => storedEntries(room), (stored) => stored.entries.length === 0 && stored.alarm === null)).toEqual({ entries: [], alarm: null });
+    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['admitted', 'closesAt']);
+    const back = await join(room, CLIENT);
+    expect(await back.next()).toMatchObject({ type: 'welcome', admitted: true, peerPresent: false });
+    expect(await runDurableObjectAlarm(roomStub(room))).toBe(true);
+    expect((await back.closed).code).toBe(CLOSE.closed);
+    expect(await storedEntries(room)).toEqual({ entries: [], alarm: null });
   });
 });
 
 describe('what the room keeps', () => {
-  it('stores nothing but the closing time, with an alarm for it, while a call runs', async () => {
+  it('stores nothing but the closing time, with an alarm for it, and the pseudonymous id of the admitted client', async () => {
     const room = crypto.randomUUID();
     const closesAt = Date.now() + HOUR;
     const therapist = await join(room, THERAPIST, closesAt);
@@ -305,6 +218,7 @@ describe('what the room keeps', () => {
     const client = await join(room, CLIENT, closesAt);
     await client.next();
     await therapist.next();
+    expect(await storedEntries(room)).toEqual({ entries: [['closesAt', closesAt]], alarm: closesAt });
     therapist.send({ type: 'admit' });
     await client.next();
     therapist.send(offer);
@@ -312,7 +226,9 @@ describe('what the room keeps', () => {
     client.send(answer);
     await therapist.next();
     await therapist.next();
-    expect(await storedEntries(room)).toEqual({ entries: [['closesAt', closesAt]], alarm: closesAt });
+    expect(await storedEntries(room)).toEqual({ entries: [['admitted', ['client:km']], ['closesAt', closesAt]], alarm: closesAt });
+    // Neither name nor signaling reaches storage: only the participant id from the join token.
+    expect(JSON.stringify(await storedEntries(room))).not.toMatch(/K\. M\.|v=0|candidate/);
   });
 
   it('closes every socket with CLOSE.closed when its alarm fires and leaves its storage empty', async () => {

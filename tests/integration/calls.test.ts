@@ -2,22 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { runMaintenance } from '../../workers/services/maintenance';
 import { MAX_ACCESS_CODE_FAILURES } from '../../workers/services/calls';
+import { videoCallSoon } from './call-room-support';
 import { bookablePractice, Client, request, signUpTherapist, testDeps } from './harness';
-
-/** A video appointment starting in five minutes (its room is open), created by the therapist by hand. */
-async function videoCallSoon() {
-  const practice = await bookablePractice();
-  const created = await practice.client.json('/api/clients', { displayName: 'Video Client' });
-  const clientId = (await created.json<{ client: { id: string } }>()).client.id;
-  const start = new Date(Date.now() + 5 * 60_000);
-  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(start);
-  const [date = '', time = ''] = local.split(' ');
-  const html = await (await practice.client.form('/dashboard/appointments', { clientId, typeId: practice.video.id, date, time })).text();
-  const appointmentId = /\/call\/([0-9a-f-]{36})/.exec(html)?.[1] ?? '';
-  const code = /([A-Z2-9]{3}-[A-Z2-9]{3}-[A-Z2-9]{3})/.exec(html)?.[1] ?? '';
-  expect(appointmentId).not.toBe('');
-  return { practice, appointmentId, code };
-}
 
 function join(appointmentId: string, body: unknown, client = new Client()) {
   return client.json(`/api/calls/${appointmentId}/join`, body);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callWindow, CLOSES_AFTER_MS, OPENS_BEFORE_MS, windowState } from '../../workers/domain/call-window';
-import { signJoinToken, verifyJoinToken } from '../../workers/domain/join-token';
+import { clientParticipant, signJoinToken, verifyJoinToken } from '../../workers/domain/join-token';
+import { sha256Hex } from '../../workers/lib/crypto';
 import { iceServers, turnCredentials } from '../../workers/domain/turn';
 
 const SECRET = 'a-test-secret-that-is-long-enough-123';
@@ -34,6 +35,26 @@ describe('join tokens', () => {
     const report = await signJoinToken({ ...claims, use: 'report' }, SECRET);
     expect((await verifyJoinToken(report, SECRET, { room: 'appt-1', now: NOW })).ok).toBe(false);
     expect((await verifyJoinToken(report, SECRET, { room: 'appt-1', now: NOW, use: 'report' })).ok).toBe(true);
+  });
+});
+
+describe('client participant ids', () => {
+  it('gives the same name in the same room the same id, whatever its case and outer spaces', async () => {
+    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
+    expect(id).toMatch(/^client:[0-9a-f]{16}$/);
+    expect(await clientParticipant('appt-1', '  kim meyer ', SECRET)).toBe(id);
+  });
+
+  it('gives another name, another room or another secret another id', async () => {
+    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
+    expect(await clientParticipant('appt-1', 'Kim Maier', SECRET)).not.toBe(id);
+    expect(await clientParticipant('appt-2', 'Kim Meyer', SECRET)).not.toBe(id);
+    expect(await clientParticipant('appt-1', 'Kim Meyer', 'another-secret-that-is-long-enough-456')).not.toBe(id);
+  });
+
+  it('is not a plain hash of the name, which a dictionary of names would reverse', async () => {
+    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
+    for (const plain of ['kim meyer', 'token:kim meyer', 'appt-1:kim meyer']) expect(id).not.toContain((await sha256Hex(plain)).slice(0, 16));
   });
 });
 

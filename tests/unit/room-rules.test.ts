@@ -3,8 +3,12 @@ import {
   announceArrival,
   decideJoin,
   fullBucket,
+  MAX_REMEMBERED_ADMISSIONS,
   MAX_STRIKES,
+  readAdmissions,
   readClientMessage,
+  rememberAdmission,
+  revokeAdmission,
   routeMessage,
   takeToken,
   type Seat,
@@ -26,19 +30,60 @@ describe('decideJoin', () => {
     ['a second client is refused', [therapist, admittedClient], { role: 'client', participant: 'client:other' }, { action: 'refuse-full' }],
     ['another client is refused even when the therapist is away', [waitingClient], { role: 'client', participant: 'client:other' }, { action: 'refuse-full' }],
   ] as const)('decides when %s', (_case, existing, joining, expected) => {
-    expect(decideJoin(existing, joining)).toEqual(expected);
+    expect(decideJoin(existing, joining, [])).toEqual(expected);
+  });
+
+  it.each([
+    ['an admitted client comes back to an empty room (a restart dropped every socket)', [], waitingClient, { action: 'accept', admitted: true }],
+    ['an admitted client comes back to the therapist', [therapist], waitingClient, { action: 'accept', admitted: true }],
+    ['an admitted client replaces a tab the room had not admitted', [therapist, waitingClient], waitingClient, { action: 'accept', admitted: true, replace: 1 }],
+    ['another client arrives while the admitted one is away', [therapist], { role: 'client', participant: 'client:other' }, { action: 'accept', admitted: false }],
+    ['another client arrives while the admitted one holds the seat', [admittedClient], { role: 'client', participant: 'client:other' }, { action: 'refuse-full' }],
+  ] as const)('remembers admissions when %s', (_case, existing, joining, expected) => {
+    expect(decideJoin(existing, joining, ['client:km'])).toEqual(expected);
   });
 
   it('lets the same client replace their own tab and keep their admission', () => {
-    expect(decideJoin([therapist, admittedClient], { role: 'client', participant: 'client:km' })).toEqual({ action: 'accept', admitted: true, replace: 1 });
+    expect(decideJoin([therapist, admittedClient], { role: 'client', participant: 'client:km' }, [])).toEqual({ action: 'accept', admitted: true, replace: 1 });
   });
 
   it('keeps a replacing client in the waiting room when they were not admitted yet', () => {
-    expect(decideJoin([waitingClient, therapist], { role: 'client', participant: 'client:km' })).toEqual({ action: 'accept', admitted: false, replace: 0 });
+    expect(decideJoin([waitingClient, therapist], { role: 'client', participant: 'client:km' }, [])).toEqual({ action: 'accept', admitted: false, replace: 0 });
   });
 
   it('lets the same therapist replace their own tab', () => {
-    expect(decideJoin([waitingClient, therapist], { role: 'therapist', participant: 'therapist:1' })).toEqual({ action: 'accept', admitted: true, replace: 1 });
+    expect(decideJoin([waitingClient, therapist], { role: 'therapist', participant: 'therapist:1' }, [])).toEqual({ action: 'accept', admitted: true, replace: 1 });
+  });
+});
+
+describe('remembered admissions', () => {
+  it('adds an admitted participant once, newest last', () => {
+    expect(rememberAdmission([], 'client:km')).toEqual(['client:km']);
+    expect(rememberAdmission(['client:km', 'client:b'], 'client:km')).toEqual(['client:b', 'client:km']);
+  });
+
+  it('forgets the oldest admission beyond the cap', () => {
+    const full = Array.from({ length: MAX_REMEMBERED_ADMISSIONS }, (_, i) => `client:${i}`);
+    const next = rememberAdmission(full, 'client:new');
+    expect(next).toHaveLength(MAX_REMEMBERED_ADMISSIONS);
+    expect(next).not.toContain('client:0');
+    expect(next.at(-1)).toBe('client:new');
+  });
+
+  it('takes an admission back when the therapist denies the participant', () => {
+    expect(revokeAdmission(['client:km', 'client:b'], 'client:km')).toEqual(['client:b']);
+    expect(revokeAdmission(['client:b'], 'client:km')).toEqual(['client:b']);
+  });
+
+  it.each([
+    ['nothing stored', undefined, []],
+    ['a stored list', ['client:km'], ['client:km']],
+    ['something that is not a list', 'client:km', []],
+    ['a list with a non-string', ['client:km', 7], []],
+    ['an empty id', [''], []],
+    ['a list over the cap', Array.from({ length: MAX_REMEMBERED_ADMISSIONS + 1 }, (_, i) => `client:${i}`), []],
+  ])('reads %s as the admissions it holds, and anything invalid as nobody admitted', (_case, stored, expected) => {
+    expect(readAdmissions(stored)).toEqual(expected);
   });
 });
 

@@ -108,9 +108,9 @@ function onSocketClosed(code) {
   final[CLOSE.hangup] = ROLE === 'client' ? t.endedByTherapist : t.clientLeft;
   if (final[code]) return endCall(final[code], false);
   if (!socketEverOpened) setCheck('relay', t.unreachable, false);
-  // The room or the network dropped the socket; media may still be flowing. Join again as the same participant:
-  // a room that still holds the old socket hands its seat and admission over; one that noticed the drop puts the
-  // client back in the waiting room, and the therapist lets them in again.
+  // The room or the network dropped the socket (also when the room itself restarted); media may still be flowing.
+  // Join again with a fresh token as the same participant: the room remembers an admitted client until it closes,
+  // so the client goes straight back into the call and the therapist is not asked to admit them again.
   if (view === 'in-call' || view === 'connecting') setView('reconnecting');
   say(t.reconnecting);
   scheduleReconnect();

@@ -3,8 +3,9 @@ import { clientMessage, MAX_MESSAGE_BYTES, RATE_BURST, RATE_PER_SECOND, type Cli
 
 /**
  * The rules of a call room, as pure functions over plain data. The room holds one therapist seat and one client
- * seat; what it knows about each socket lives only in that socket's attachment (runtime memory, never storage), so
- * everything here takes and returns the attachment's shape.
+ * seat; what it knows about each socket lives in that socket's attachment (runtime memory, never storage). The one
+ * thing it stores besides its closing time is which client participants the therapist admitted, so that a restarted
+ * room still knows them (see readAdmissions).
  */
 export type Role = 'therapist' | 'client';
 
@@ -24,23 +25,49 @@ export type ParticipantState = z.infer<typeof participantState>;
 
 export type Seat = Pick<ParticipantState, 'role' | 'participant' | 'admitted'>;
 
+/**
+ * Admitted client participants remembered per room. A participant id is the pseudonym from the join token (for a
+ * client, a keyed per-room hash of the name as typed, see clientParticipant): no name, address or SDP is ever stored
+ * (Art. 5(1)(c) GDPR). The therapist is always admitted and so never listed. The cap bounds storage if the therapist admits one person under
+ * several spellings of their name; the oldest admission goes first.
+ */
+export const MAX_REMEMBERED_ADMISSIONS = 8;
+const admissions = z.array(z.string().min(1).max(128)).max(MAX_REMEMBERED_ADMISSIONS);
+
+/** Reads the stored admissions; anything that is not a valid list counts as nobody admitted, so in doubt a client waits. */
+export function readAdmissions(stored: unknown): string[] {
+  const parsed = admissions.safeParse(stored ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** The therapist admitted `participant`: remembered until the room closes, without duplicates, newest last. */
+export function rememberAdmission(admitted: readonly string[], participant: string): string[] {
+  return [...admitted.filter((id) => id !== participant), participant].slice(-MAX_REMEMBERED_ADMISSIONS);
+}
+
+/** The therapist denied `participant`: a denied client must not come back straight into the call. */
+export function revokeAdmission(admitted: readonly string[], participant: string): string[] {
+  return admitted.filter((id) => id !== participant);
+}
+
 export type JoinDecision = { action: 'accept'; admitted: boolean; replace?: number } | { action: 'refuse-full' };
 
 /**
- * Who may take a seat.
- * - A free seat is taken. The therapist is admitted at once; a client starts in the waiting room.
+ * Who may take a seat, given the seats taken and the admissions the room remembers.
+ * - A free seat is taken. The therapist is admitted at once; a client the therapist admitted earlier in this room
+ *   is admitted again (a reload, a dropped socket, a restarted room); any other client starts in the waiting room.
  * - The same participant again (a second tab, a reload) replaces their own earlier socket and keeps its admission,
  *   so reloading the page never sends an admitted client back to the waiting room.
  * - Someone else for a taken seat is refused: whoever holds the seat keeps it, so a forwarded link cannot push the
  *   real client out of the call.
  */
-export function decideJoin(existing: readonly Seat[], joining: Pick<Seat, 'role' | 'participant'>): JoinDecision {
+export function decideJoin(existing: readonly Seat[], joining: Pick<Seat, 'role' | 'participant'>, admitted: readonly string[]): JoinDecision {
   const index = existing.findIndex((seat) => seat.role === joining.role);
-  const alwaysAdmitted = joining.role === 'therapist';
-  if (index === -1) return { action: 'accept', admitted: alwaysAdmitted };
+  const known = joining.role === 'therapist' || admitted.includes(joining.participant);
+  if (index === -1) return { action: 'accept', admitted: known };
   const seat = existing[index];
   if (!seat || seat.participant !== joining.participant) return { action: 'refuse-full' };
-  return { action: 'accept', admitted: alwaysAdmitted || seat.admitted, replace: index };
+  return { action: 'accept', admitted: known || seat.admitted, replace: index };
 }
 
 /** What the newcomer and the one already in the room are told when a socket takes a seat, in this order. */

@@ -4,15 +4,23 @@ import {
   decideJoin,
   fullBucket,
   participantState,
+  readAdmissions,
   readClientMessage,
+  rememberAdmission,
+  revokeAdmission,
   routeMessage,
   takeToken,
   type ParticipantState,
 } from '../domain/room-rules';
 import { CLOSE, participantHeaders, type RoomMessage } from './protocol';
 
-/** The only key the room ever stores: when it closes. No SDP, messages, names or addresses (Art. 5(1)(c) GDPR). */
+/**
+ * The room stores two keys, both deleted when it closes: when it closes, and the pseudonymous ids of the clients the
+ * therapist admitted, so that a restart (deploy, crash, eviction that drops the sockets) does not send an admitted
+ * client back to the waiting room. No SDP, messages, names or addresses (Art. 5(1)(c) GDPR).
+ */
 const CLOSES_AT = 'closesAt';
+const ADMITTED = 'admitted';
 /** RFC 6455 "policy violation": the socket kept sending after being told it was rate-limited. */
 const CLOSE_POLICY = 1008;
 
@@ -21,8 +29,9 @@ type Occupant = { ws: WebSocket; state: ParticipantState };
 /**
  * One object per video appointment, relaying signaling between its therapist and its client. The Worker verifies
  * the join token and forwards the upgrade with internal participant headers; the room trusts only those. Sockets use
- * the hibernation API and keep their state in attachments, so the object can be evicted mid-call; the closing time
- * is an alarm, not a timer. The rules live in domain/room-rules.ts; this class wires sockets to them.
+ * the hibernation API and keep their state in attachments, so the object can be evicted mid-call; admissions are
+ * also stored, because attachments are lost with the sockets when the object restarts. The closing time is an
+ * alarm, not a timer. The rules live in domain/room-rules.ts; this class wires sockets and storage to them.
  */
 export class CallRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
@@ -51,7 +60,7 @@ export class CallRoom extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(closesAt);
 
     const occupants = this.occupants();
-    const decision = decideJoin(occupants.map((o) => o.state), { role, participant });
+    const decision = decideJoin(occupants.map((o) => o.state), { role, participant }, await this.admissions());
     const { 0: client, 1: server } = new WebSocketPair();
     if (decision.action === 'refuse-full') {
       // Accepted outside the hibernation API so that the refused socket never counts as an occupant.
@@ -103,27 +112,24 @@ export class CallRoom extends DurableObject<Env> {
       case 'refuse':
         return send(ws, { type: 'error', code: route.code, message: route.message });
       case 'admit':
-        if (!peer) return;
-        peer.ws.serializeAttachment({ ...peer.state, admitted: true });
-        send(peer.ws, { type: 'admitted' });
-        return send(ws, { type: 'admitted' });
+        if (peer) await this.admit(ws, peer);
+        return;
       case 'deny':
-        // The therapist hears `peer-left` once the client's socket has closed (webSocketClose).
-        if (peer) closeQuietly(peer.ws, CLOSE.denied, 'The therapist did not admit you to this call');
+        if (peer) await this.deny(peer);
         return;
       case 'ignore':
         return;
     }
   }
 
-  override async webSocketClose(ws: WebSocket): Promise<void> {
+  override webSocketClose(ws: WebSocket): void {
     // Answer the close frame: the hibernation API does not do so by itself on every compatibility date.
     closeQuietly(ws, 1000, 'Goodbye');
-    await this.leave(ws);
+    this.leave(ws);
   }
 
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.leave(ws);
+  override webSocketError(ws: WebSocket): void {
+    this.leave(ws);
   }
 
   /** Closing time: everybody out, and nothing of the room remains. */
@@ -132,15 +138,40 @@ export class CallRoom extends DurableObject<Env> {
     await this.forget();
   }
 
-  /** Tells the remaining participant, unless the leaver's own new tab holds the seat; the last one out clears up. */
-  private async leave(ws: WebSocket): Promise<void> {
+  /** Stored before anyone is told, so that an admission announced is one a restarted room still knows. */
+  private async admit(therapist: WebSocket, client: Occupant): Promise<void> {
+    await this.storeAdmissions(rememberAdmission(await this.admissions(), client.state.participant));
+    client.ws.serializeAttachment({ ...client.state, admitted: true });
+    send(client.ws, { type: 'admitted' });
+    send(therapist, { type: 'admitted' });
+  }
+
+  /** Also takes back an earlier admission. The therapist hears `peer-left` once the socket has closed. */
+  private async deny(client: Occupant): Promise<void> {
+    await this.storeAdmissions(revokeAdmission(await this.admissions(), client.state.participant));
+    closeQuietly(client.ws, CLOSE.denied, 'The therapist did not admit you to this call');
+  }
+
+  /**
+   * Tells the remaining participant, unless the leaver's own new tab holds the seat. Storage stays until the alarm:
+   * when both sockets drop at once (a network change on both sides) the admitted client must still walk back in.
+   */
+  private leave(ws: WebSocket): void {
     const left = readState(ws);
     const remaining = this.occupants().filter((o) => o.ws !== ws);
-    if (remaining.length === 0) return this.forget();
     if (left && !remaining.some((o) => o.state.role === left.role)) remaining.forEach((o) => send(o.ws, { type: 'peer-left' }));
   }
 
-  /** Deletes the closing time and its alarm (deleteAll does not remove alarms): the room keeps nothing. */
+  private async admissions(): Promise<string[]> {
+    return readAdmissions(await this.ctx.storage.get(ADMITTED));
+  }
+
+  private async storeAdmissions(admitted: string[]): Promise<void> {
+    if (admitted.length === 0) await this.ctx.storage.delete(ADMITTED);
+    else await this.ctx.storage.put(ADMITTED, admitted);
+  }
+
+  /** Deletes the closing time, the admissions and the alarm (deleteAll does not remove alarms): nothing remains. */
   private async forget(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();

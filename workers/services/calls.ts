@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
-import { JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
+import { clientParticipant, JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
 import { iceServers } from '../domain/turn';
 import { hashToken, newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
@@ -85,7 +85,7 @@ export async function joinAsClient(deps: Deps, appointmentId: string, input: { n
   }
   assertOpen(deps, room);
   // Same name, same participant: a second tab replaces the first instead of counting as a third person.
-  const participant = `client:${(await hashToken(input.name.trim().toLowerCase())).slice(0, 16)}`;
+  const participant = await clientParticipant(appointmentId, input.name, deps.config.JOIN_TOKEN_SECRET);
   return passFor(deps, room, { role: 'client', participant, name: input.name.trim() });
 }
 
