@@ -1,7 +1,16 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { consentInsert, sealAllChains, verifyPracticeChain } from '../../workers/services/consent';
-import { bookablePractice, bookingRequest, freeSlots, termsOf, testDeps, unique } from './harness';
+import { bookablePractice, bookingRequest, freeSlots, requestInIsolate, rowsChanged, tableCounts, termsOf, testDeps, unique } from './harness';
+
+const SLOTS = 10;
+const ATTEMPTS_PER_SLOT = 100;
+
+function tally(values: (string | number)[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
 
 describe('booking under load', () => {
   it('books 40 different slots of one practice at once without a server error and keeps one unbroken consent chain', async () => {
@@ -21,6 +30,62 @@ describe('booking under load', () => {
     const booked = statuses.filter((s) => s === 201).length;
     expect(await env.DB.prepare('SELECT count(*) AS n FROM consent_records WHERE practice_id = ?').bind(practice.practiceId).first('n')).toBe(booked);
     expect(await verifyPracticeChain(await testDeps(), practice.practiceId)).toEqual({ ok: true, length: booked });
+  });
+});
+
+describe('a rush on ten slots', () => {
+  it('lets 1,000 booking attempts at once on 10 slots end in exactly 10 bookings, 10 consent records and nothing from the 990 refused', { timeout: 300_000 }, async () => {
+    const practice = await bookablePractice();
+    // One slot on each of ten days, so that the ten never overlap one another.
+    const free = await freeSlots(practice.slug, practice.inPerson.id, 21);
+    const slots = free.filter((slot, i) => free.findIndex((s) => s.start.slice(0, 10) === slot.start.slice(0, 10)) === i).slice(0, SLOTS);
+    expect(slots).toHaveLength(SLOTS);
+    const terms = await termsOf(practice.slug);
+    const tag = unique('rush');
+    const attempts = Array.from({ length: SLOTS * ATTEMPTS_PER_SLOT }, (_, i) => ({ slot: slots[i % SLOTS], email: `${tag}-${i}@example.com` }));
+    const before = await tableCounts();
+
+    // All 1,000 at once, each a public JSON booking with accepted terms and its own address. They go to the Worker's
+    // fetch handler directly: through the test pool's dispatch they would take minutes (see requestInIsolate).
+    const answers = await Promise.all(
+      attempts.map(async ({ slot, email }) => {
+        const body = JSON.stringify({ typeId: slot?.typeId, start: slot?.start, name: 'K. M.', email, termsVersion: terms.version, acceptTerms: true });
+        const response = await requestInIsolate(`/api/p/${practice.slug}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = await response.json<{ error?: { code: string } }>();
+        return { status: response.status, code: answer.error?.code ?? 'none', email, start: slot?.start };
+      }),
+    );
+
+    // Neither abuse limit can refuse here: the per-address one counts each address's bookings (every address is new) and
+    // the per-practice one (60 an hour) counts committed bookings, of which there are never more than ten.
+    expect(tally(answers.map((a) => a.status))).toEqual({ 201: SLOTS, 409: SLOTS * (ATTEMPTS_PER_SLOT - 1) });
+    expect(tally(answers.filter((a) => a.status === 409).map((a) => a.code))).toEqual({ CONFLICT: SLOTS * (ATTEMPTS_PER_SLOT - 1) });
+    const winners = answers.filter((a) => a.status === 201);
+    expect(new Set(winners.map((w) => w.start)).size).toBe(SLOTS);
+    const winnerEmails = winners.map((w) => w.email).sort();
+
+    // Every new row belongs to one of the ten bookings: a client, an appointment, its slot claims (one per five minutes
+    // of duration and buffers), a consent record, an audit entry and two emails (to the client and the therapist).
+    const minutes = await env.DB.prepare('SELECT duration_min + buffer_before_min + buffer_after_min AS m FROM appointment_types WHERE id = ?').bind(practice.inPerson.id).first<number>('m');
+    const claimsPerBooking = (minutes ?? 0) / 5;
+    expect(rowsChanged(before, await tableCounts())).toEqual({
+      clients: SLOTS,
+      appointments: SLOTS,
+      appointment_slots: SLOTS * claimsPerBooking,
+      consent_records: SLOTS,
+      audit_events: SLOTS,
+      outbox_messages: 2 * SLOTS,
+    });
+    const clients = await env.DB.prepare('SELECT email FROM clients WHERE practice_id = ? ORDER BY email').bind(practice.practiceId).all<{ email: string }>();
+    expect(clients.results.map((c) => c.email)).toEqual(winnerEmails);
+    const mailed = await env.DB.prepare('SELECT DISTINCT recipient FROM outbox_messages WHERE instr(recipient, ?) = 1 ORDER BY recipient').bind(tag).all<{ recipient: string }>();
+    expect(mailed.results.map((m) => m.recipient)).toEqual(winnerEmails);
+    const complete = await env.DB.prepare(
+      `SELECT count(*) AS n FROM appointments a JOIN consent_records r ON r.id = a.consent_record_id AND r.client_id = a.client_id
+       WHERE a.practice_id = ? AND (SELECT count(*) FROM appointment_slots s WHERE s.appointment_id = a.id) = ?`,
+    ).bind(practice.practiceId, claimsPerBooking).first('n');
+    expect(complete).toBe(SLOTS);
+    expect(await verifyPracticeChain(await testDeps(), practice.practiceId)).toEqual({ ok: true, length: SLOTS });
   });
 });
 

@@ -1,6 +1,8 @@
+import { createExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { DPA_VERSION } from '../../workers/domain/dpa';
+import worker from '../../workers/index';
 import { createDeps } from '../../workers/lib/deps';
 import type { Deps } from '../../workers/services/deps';
 
@@ -15,6 +17,15 @@ export function unique(prefix: string): string {
 
 export function request(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
+}
+
+/**
+ * The Worker's own fetch handler, called in this isolate with the real bindings: the same app and middleware as
+ * `request`, without the test pool's dispatch, which gets slower with every request a test file has sent
+ * (cloudflare/workers-sdk#15446) and would make a thousand requests take minutes instead of seconds.
+ */
+export function requestInIsolate(path: string, init?: RequestInit): Promise<Response> {
+  return Promise.resolve(worker.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }), env, createExecutionContext()));
 }
 
 /** A minimal browser: keeps cookies like a user agent would and sends same-origin fetch metadata. */
@@ -97,6 +108,22 @@ export function testDeps(): Promise<Deps> {
 export async function countRows(table: string): Promise<number> {
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
   return row?.n ?? 0;
+}
+
+/** Row counts of every application table (not D1's or SQLite's own), to show what an operation wrote and nothing else. */
+export async function tableCounts(): Promise<Record<string, number>> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT GLOB 'sqlite_*' AND name NOT GLOB '_cf_*' AND name NOT GLOB 'd1_*' ORDER BY name",
+  ).all<{ name: string }>();
+  const names = tables.results.map((t) => t.name);
+  const counts = await Promise.all(names.map(countRows));
+  return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
+}
+
+/** The tables whose row count changed between two `tableCounts()`, with the change (negative for rows removed). */
+export function rowsChanged(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const changed = Object.entries(after).map(([table, n]) => [table, n - (before[table] ?? 0)] as const);
+  return Object.fromEntries(changed.filter(([, delta]) => delta !== 0));
 }
 
 export type OutboxMessage = { to: string; subject: string; text: string; html: string; attachments: { filename: string; contentType: string }[]; sentAt: string };

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 422,
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -58,10 +59,23 @@ export function validationError(error: z.ZodError): AppError {
   return new AppError('VALIDATION_FAILED', `Invalid input (${summary})`, fields);
 }
 
-/** Normalises anything thrown into an AppError; unknown failures become a generic 500 without details. */
+/**
+ * True when D1 failed a statement (its errors read "D1_ERROR: ..."; drizzle keeps them as the cause). That failure is
+ * ours and usually passing, so it is answered 503: the same request may be sent again, and since writes that belong
+ * together go in one batch, the failed attempt left nothing half-written.
+ */
+function isDatabaseFailure(err: unknown): boolean {
+  for (let current: unknown = err; current instanceof Error; current = current.cause) {
+    if (current.message.startsWith('D1_ERROR')) return true;
+  }
+  return false;
+}
+
+/** Normalises anything thrown into an AppError; a database failure becomes a 503, anything else a generic 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return validationError(err);
+  if (isDatabaseFailure(err)) return new AppError('UNAVAILABLE', 'Our database is briefly unavailable. Please try again in a moment.');
   if (err instanceof HTTPException) {
     if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
     if (err.status === 400) return new AppError('BAD_REQUEST', err.message || 'Malformed request');
