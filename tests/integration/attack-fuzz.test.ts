@@ -7,18 +7,16 @@ import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
 import { DEMO } from '../../workers/services/seed';
 import {
   asDpo,
-  countChanges,
   createClient,
   expectErrorShape,
   joinCall,
-  rowCounts,
   SESSION_COOKIE,
   settledFetch,
   signInWithoutPassword,
   userIdOf,
   videoCallSoon,
 } from './attack-support';
-import { bookablePractice, Client, freeSlots, request, unique } from './harness';
+import { bookablePractice, Client, freeSlots, request, rowsChanged, tableCounts, unique } from './harness';
 
 // Property-based fuzzing of every JSON endpoint in the route table. Bodies and queries are generated from the request
 // schemas of the OpenAPI document (or, for routes outside it, from the fields their 422 answers name), mixed with
@@ -406,7 +404,7 @@ describe('fuzzing every JSON endpoint of the route table', () => {
             await signInWithoutPassword(fixture.jar, fixture.userId);
             known = undefined;
           }
-          const before = known ?? (await rowCounts());
+          const before = known ?? (await tableCounts());
           known = undefined;
           const response = await send(endpoint, fixture, c);
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
@@ -417,10 +415,10 @@ describe('fuzzing every JSON endpoint of the route table', () => {
           expect(response.status).toBeLessThan(500);
           // Read to the end: a streamed export that fails after its 200 would be a server error in disguise.
           if (response.status < 400) return void (await response.arrayBuffer());
-          const after = await rowCounts();
+          const after = await tableCounts();
           known = after;
           await expectErrorShape(response, endpoint.key);
-          expect(countChanges(before, after, REFUSAL_WRITES[endpoint.key])).toEqual({});
+          expect(rowsChanged(before, after, REFUSAL_WRITES[endpoint.key])).toEqual({});
         }),
         { numRuns: RUNS, seed: seedOf(endpoint.key) },
       );

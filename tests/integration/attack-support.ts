@@ -8,40 +8,11 @@ import { csrfTokenFor, startSession } from '../../workers/services/sessions';
 import { DEMO, seedDemo } from '../../workers/services/seed';
 import { type bookablePractice, bookingRequest, Client, freeSlots, logIn, ORIGIN, outbox, type OutboxMessage, termsOf, testDeps, unique } from './harness';
 
-// Shared by the attack-*.test.ts files: the database's state as row counts, the one error shape, and the few
+// Shared by the attack-*.test.ts files: the one error shape, and the few
 // multi-step set-ups (a call about to start, a confirmed rights request) the attacks start from.
 
 export type Practice = Awaited<ReturnType<typeof bookablePractice>>;
 export const SESSION_COOKIE = '__Host-session';
-
-// ------------------------------------------------------------------------------------------------ database state
-
-/** Every table the app writes to; D1's and the migration runner's own tables are not app state. */
-export async function tableNames(): Promise<string[]> {
-  const rows = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name",
-  ).all<{ name: string }>();
-  return rows.results.map((row) => row.name);
-}
-
-let countAll: string | undefined;
-
-/** Row counts of every table (the outbox included) in one statement, cheap enough to take around every request. */
-export async function rowCounts(): Promise<Record<string, number>> {
-  // Scalar subqueries in one row: D1 caps the terms of a compound SELECT, so UNION ALL over every table fails.
-  countAll ??= `SELECT ${(await tableNames()).map((name) => `(SELECT count(*) FROM "${name}") AS "${name}"`).join(', ')}`;
-  const row = await env.DB.prepare(countAll).first<Record<string, number>>();
-  return { ...row };
-}
-
-/** The tables whose count moved, as { table: [before, after] }; `{}` when nothing was inserted or deleted. */
-export function countChanges(before: Record<string, number>, after: Record<string, number>, ignore: readonly string[] = []) {
-  const changed: Record<string, [number, number]> = {};
-  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (!ignore.includes(name) && before[name] !== after[name]) changed[name] = [before[name] ?? 0, after[name] ?? 0];
-  }
-  return changed;
-}
 
 // ------------------------------------------------------------------------------------------------ answers
 

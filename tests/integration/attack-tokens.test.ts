@@ -7,7 +7,6 @@ import { ROUTE_ACCESS } from '../../workers/routes/access';
 import {
   asDpo,
   bookedClient,
-  countChanges,
   createClient,
   dpoAct,
   expectErrorPage,
@@ -17,12 +16,11 @@ import {
   mailTo,
   type Practice,
   requestRights,
-  rowCounts,
   SESSION_COOKIE,
   userIdOf,
   videoCallSoon,
 } from './attack-support';
-import { bookablePractice, Client, logIn, manageTokenFor, outbox, request, signUpTherapist, testDeps } from './harness';
+import { bookablePractice, Client, logIn, manageTokenFor, outbox, request, rowsChanged, signUpTherapist, tableCounts, testDeps } from './harness';
 
 // Forged, expired and replayed credentials: every one is refused with a 4xx (the API in the one error shape, pages as
 // an HTML error page), never a 5xx, and the refusal changes no row of any table.
@@ -31,9 +29,9 @@ const forged = () => randomToken(32);
 
 /** Runs `attempt` and checks that no table gained or lost a row meanwhile (`ignore` names expected clean-ups). */
 async function unchanged<T>(attempt: () => Promise<T>, ignore: string[] = []): Promise<T> {
-  const before = await rowCounts();
+  const before = await tableCounts();
   const result = await attempt();
-  expect(countChanges(before, await rowCounts(), ignore)).toEqual({});
+  expect(rowsChanged(before, await tableCounts(), ignore)).toEqual({});
   return result;
 }
 
@@ -69,11 +67,11 @@ describe('session cookies', () => {
     const token = await sessionCookieOf(therapist);
     const userId = await userIdOf(therapist.email);
     await env.DB.prepare('UPDATE sessions SET last_seen_at = ? WHERE user_id = ?').bind(Date.now() - SESSION_IDLE_MS - 60_000, userId).run();
-    const before = await rowCounts();
+    const before = await tableCounts();
     const refused = await expectErrorShape(await withCookie(token).fetch('/api/auth/session'));
     expect(refused.code).toBe('UNAUTHENTICATED');
     await expectErrorShape(await therapist.client.json('/api/clients', { displayName: 'After timeout' }));
-    expect(countChanges(before, await rowCounts())).toEqual({ sessions: [before.sessions, (before.sessions ?? 0) - 1] });
+    expect(rowsChanged(before, await tableCounts())).toEqual({ sessions: -1 });
   });
 
   it('refuses a session older than 12 hours even when it was used a moment ago', async () => {

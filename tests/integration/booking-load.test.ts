@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { consentInsert, sealAllChains, verifyPracticeChain } from '../../workers/services/consent';
-import { bookablePractice, bookingRequest, freeSlots, requestInIsolate, rowsChanged, tableCounts, termsOf, testDeps, unique } from './harness';
+import { bookablePractice, bookingRequest, freeSlots, request, rowsChanged, tableCounts, termsOf, testDeps, unique } from './harness';
 
 const SLOTS = 10;
 const ATTEMPTS_PER_SLOT = 100;
@@ -46,11 +46,11 @@ describe('a rush on ten slots', () => {
     const before = await tableCounts();
 
     // All 1,000 at once, each a public JSON booking with accepted terms and its own address. They go to the Worker's
-    // fetch handler directly: through the test pool's dispatch they would take minutes (see requestInIsolate).
+    // fetch handler directly: through the test pool's dispatch they would take minutes (see request).
     const answers = await Promise.all(
       attempts.map(async ({ slot, email }) => {
         const body = JSON.stringify({ typeId: slot?.typeId, start: slot?.start, name: 'K. M.', email, termsVersion: terms.version, acceptTerms: true });
-        const response = await requestInIsolate(`/api/p/${practice.slug}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await request(`/api/p/${practice.slug}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         const answer = await response.json<{ error?: { code: string } }>();
         return { status: response.status, code: answer.error?.code ?? 'none', email, start: slot?.start };
       }),
