@@ -19,7 +19,10 @@ export const errorResponses = {
   400: { description: 'Malformed request', content: { 'application/json': { schema: errorBodySchema } } },
   401: { description: 'Not signed in or wrong credentials', content: { 'application/json': { schema: errorBodySchema } } },
   403: { description: 'CSRF check failed or not allowed', content: { 'application/json': { schema: errorBodySchema } } },
+  413: { description: 'Body over 64 KiB', content: { 'application/json': { schema: errorBodySchema } } },
+  415: { description: 'Body is not JSON', content: { 'application/json': { schema: errorBodySchema } } },
   422: { description: 'Invalid input, with field messages', content: { 'application/json': { schema: errorBodySchema } } },
+  503: { description: 'Database briefly unavailable; nothing was saved, try again', content: { 'application/json': { schema: errorBodySchema } } },
 } as const;
 
 export const notFoundResponse = { description: 'Not found (or not yours)', content: { 'application/json': { schema: errorBodySchema } } };
