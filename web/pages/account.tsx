@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { formatDateTime } from '../../workers/domain/locale';
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 export function DashboardPage(props: {
   page: PageContext;

@@ -1,7 +1,7 @@
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import type { DashboardMessages } from '../i18n/dashboard';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 export type AgendaDay = { label: string; items: { id: string; time: string; clientName: string; typeName: string; status: 'booked' | 'cancelled' | 'completed' | 'no_show'; callMinutes?: number | undefined; callPath?: string | undefined }[] };
 

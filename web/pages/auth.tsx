@@ -1,39 +1,7 @@
-import type { FieldErrors } from '../../workers/lib/errors';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
-
-export type FormState = { message?: string | undefined; fields?: FieldErrors | undefined; values?: Record<string, string> };
+import { type FormState, TextField } from '../components/text-field';
 
 const COMMON_ZONES = ['Europe/Berlin', 'Europe/Copenhagen', 'Europe/Vienna', 'Europe/Zurich'];
-
-function Field(props: {
-  name: string;
-  label: string;
-  type?: string;
-  state: FormState;
-  hint?: string;
-  autocomplete?: string;
-  required?: boolean;
-  value?: string | undefined;
-}) {
-  const errorId = `${props.name}-error`;
-  const errors = props.state.fields?.[props.name];
-  return (
-    <label>
-      {props.label}
-      {props.hint ? <span class="hint">{props.hint}</span> : null}
-      <input
-        name={props.name}
-        type={props.type ?? 'text'}
-        required={props.required ?? true}
-        autocomplete={props.autocomplete}
-        value={props.value ?? props.state.values?.[props.name]}
-        aria-invalid={errors ? 'true' : undefined}
-        aria-describedby={errors ? errorId : undefined}
-      />
-      <FieldError id={errorId} messages={errors} />
-    </label>
-  );
-}
 
 export function SignUpPage(props: { page: PageContext; state: FormState; dpaText: string; dpaVersion: string }) {
   const { t } = props.page;
@@ -44,8 +12,8 @@ export function SignUpPage(props: { page: PageContext; state: FormState; dpaText
       <FormAlert message={state.message} />
       <form class="stack" method="post" action="/signup">
         <CsrfField session={props.page.session} />
-        <Field name="practiceName" label={t.practiceName} state={state} autocomplete="organization" />
-        <Field name="slug" label={t.slug} hint={t.slugHint} state={state} />
+        <TextField name="practiceName" label={t.practiceName} state={state} autocomplete="organization" />
+        <TextField name="slug" label={t.slug} hint={t.slugHint} state={state} />
         <label>
           {t.timeZone}
           <input name="timeZone" list="zones" required value={zone} />
@@ -56,9 +24,9 @@ export function SignUpPage(props: { page: PageContext; state: FormState; dpaText
           </datalist>
           <FieldError id="timeZone-error" messages={state.fields?.timeZone} />
         </label>
-        <Field name="displayName" label={t.displayName} state={state} autocomplete="name" />
-        <Field name="email" label={t.email} type="email" state={state} autocomplete="email" />
-        <Field name="password" label={t.password} type="password" hint={t.passwordHint} state={state} autocomplete="new-password" value="" />
+        <TextField name="displayName" label={t.displayName} state={state} autocomplete="name" />
+        <TextField name="email" label={t.email} type="email" state={state} autocomplete="email" />
+        <TextField name="password" label={t.password} type="password" hint={t.passwordHint} state={state} autocomplete="new-password" />
         <h2>{t.dpaTitle}</h2>
         <pre class="legal" tabindex={0}>
           {props.dpaText}
@@ -84,9 +52,9 @@ export function LoginPage(props: { page: PageContext; state: FormState; next?: s
       <form class="stack" method="post" action="/login">
         <CsrfField session={props.page.session} />
         {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
-        <Field name="email" label={t.email} type="email" state={props.state} autocomplete="username" />
-        <Field name="password" label={t.password} type="password" state={props.state} autocomplete="current-password" value="" />
-        <Field name="totp" label={t.totpCode} state={props.state} autocomplete="one-time-code" required={false} value="" />
+        <TextField name="email" label={t.email} type="email" state={props.state} autocomplete="username" />
+        <TextField name="password" label={t.password} type="password" state={props.state} autocomplete="current-password" />
+        <TextField name="totp" label={t.totpCode} state={props.state} autocomplete="one-time-code" required={false} keep={false} />
         <button type="submit">{t.signInSubmit}</button>
         <a href="/forgot-password">{t.forgotPassword}</a>
       </form>
@@ -102,7 +70,7 @@ export function ForgotPasswordPage(props: { page: PageContext; state: FormState;
       <FormAlert message={props.state.message} />
       <form class="stack" method="post" action="/forgot-password">
         <CsrfField session={props.page.session} />
-        <Field name="email" label={t.email} type="email" state={props.state} autocomplete="email" />
+        <TextField name="email" label={t.email} type="email" state={props.state} autocomplete="email" />
         <button type="submit">{t.resetRequestSubmit}</button>
       </form>
     </Layout>
@@ -118,7 +86,7 @@ export function ResetPasswordPage(props: { page: PageContext; state: FormState; 
         <form class="stack" method="post" action="/reset-password">
           <CsrfField session={props.page.session} />
           <input type="hidden" name="token" value={props.token} />
-          <Field name="password" label={t.newPassword} type="password" hint={t.passwordHint} state={props.state} autocomplete="new-password" value="" />
+          <TextField name="password" label={t.newPassword} type="password" hint={t.passwordHint} state={props.state} autocomplete="new-password" />
           <button type="submit">{t.resetSubmit}</button>
         </form>
       ) : (

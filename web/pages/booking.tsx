@@ -1,6 +1,6 @@
 import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
 import type { BookingMessages } from '../i18n/booking';
-import type { FormState } from './auth';
+import { type FormState, TextField } from '../components/text-field';
 
 export type TypeOption = { id: string; name: string; durationMin: number; mode: 'video' | 'in_person'; priceText: string | null };
 export type DaySlots = { label: string; slots: { value: string; label: string }[] };
@@ -46,6 +46,7 @@ export function BookingPage(props: {
 }) {
   const { b, state, practice } = props;
   const base = `/book/${practice.slug}`;
+  const termsErrors = state.fields?.acceptTerms ?? state.fields?.termsVersion;
   return (
     <Layout page={props.page} title={`${b.bookWith} – ${practice.name}`}>
       <p>
@@ -76,18 +77,8 @@ export function BookingPage(props: {
           {props.prevFrom ? <a href={`${base}?type=${props.selectedTypeId}&from=${props.prevFrom}`}>{b.earlier}</a> : null}{' '}
           <a href={`${base}?type=${props.selectedTypeId}&from=${props.nextFrom}`}>{b.later}</a>
         </p>
-        <label>
-          {b.yourName}
-          <span class="hint">{b.yourNameHint}</span>
-          <input name="name" required maxlength={80} autocomplete="nickname" value={state.values?.name} />
-          <FieldError id="name-error" messages={state.fields?.name} />
-        </label>
-        <label>
-          {b.yourEmail}
-          <span class="hint">{b.yourEmailHint}</span>
-          <input name="email" type="email" required autocomplete="email" value={state.values?.email} />
-          <FieldError id="email-error" messages={state.fields?.email} />
-        </label>
+        <TextField name="name" label={b.yourName} hint={b.yourNameHint} state={state} maxlength={80} autocomplete="nickname" />
+        <TextField name="email" type="email" label={b.yourEmail} hint={b.yourEmailHint} state={state} autocomplete="email" />
         <h2>
           {b.terms} <span class="hint">({b.termsVersion} {props.terms.version})</span>
         </h2>
@@ -95,10 +86,10 @@ export function BookingPage(props: {
           {props.terms.text}
         </pre>
         <label class="check">
-          <input type="checkbox" name="acceptTerms" value="true" required />
+          <input type="checkbox" name="acceptTerms" value="true" required aria-invalid={termsErrors ? 'true' : undefined} aria-describedby={termsErrors ? 'acceptTerms-error' : undefined} />
           <span>{b.acceptTerms}</span>
         </label>
-        <FieldError id="acceptTerms-error" messages={state.fields?.acceptTerms ?? state.fields?.termsVersion} />
+        <FieldError id="acceptTerms-error" messages={termsErrors} />
         <label class="check">
           <input type="checkbox" name="reminders" value="true" />
           <span>{b.reminders}</span>

@@ -2,7 +2,7 @@ import { formatDateTime, type Locale } from '../../workers/domain/locale';
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import type { DashboardMessages } from '../i18n/dashboard';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 export type ClientRow = { id: string; displayName: string; email: string | null; active: boolean; restrictedAt: number | null };
 

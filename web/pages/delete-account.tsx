@@ -1,7 +1,7 @@
 import { CsrfField, FieldError, FormAlert, Layout, type PageContext } from '../components/layout';
 import { DashboardNav } from '../components/dashboard-nav';
 import { toolMessages } from '../i18n/dashboard-tools';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 /** Explains what deletion removes and what stays, then asks for the password and the typed booking address. */
 export function DeleteAccountPage(props: { page: PageContext; slug: string; state: FormState }) {

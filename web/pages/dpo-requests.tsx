@@ -6,7 +6,7 @@ import type { practiceRequests, QueueRow, requestDetail, requestTrail } from '..
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import { formatDueDate, type RightsMessages, rightsStatusLabel, rightsTypeLabel, trailActionLabel, trailActorLabel } from '../i18n/rights';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 export type RequestDetail = Awaited<ReturnType<typeof requestDetail>>;
 export type PracticeRequest = Awaited<ReturnType<typeof practiceRequests>>[number];

@@ -4,7 +4,7 @@ import type { Locale } from '../../workers/domain/locale';
 import type { IncidentSummary, IncidentView, timelineOf } from '../../workers/services/incidents';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import { categoryLabel, DATA_CATEGORY_LABELS, type IncidentsMessages, SUBJECT_CATEGORY_LABELS } from '../i18n/incidents';
-import type { FormState } from './auth';
+import { type FormState, TextField } from '../components/text-field';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { de: 'Deutsch', da: 'Dansk', en: 'English' };
 
@@ -89,25 +89,6 @@ function TextArea(props: { name: string; label: string; hint?: string; state: Fo
   );
 }
 
-function Input(props: { name: string; label: string; type: string; state: FormState; value?: string; hint?: string; required?: boolean; min?: number }) {
-  const errors = props.state.fields?.[props.name];
-  return (
-    <label>
-      {props.label}
-      {props.hint ? <span class="hint">{props.hint}</span> : null}
-      <input
-        name={props.name}
-        type={props.type}
-        value={props.state.values?.[props.name] ?? props.value ?? ''}
-        required={props.required ?? true}
-        min={props.min}
-        aria-invalid={errors ? 'true' : undefined}
-        aria-describedby={errors ? `${props.name}-error` : undefined}
-      />
-      <FieldError id={`${props.name}-error`} messages={errors} />
-    </label>
-  );
-}
 
 /** Checkboxes sharing one name; after a failed submit the route echoes the chosen values joined by newlines. */
 function Checkboxes(props: { name: string; legend: string; options: readonly string[]; labels: Record<string, string>; state: FormState }) {
@@ -138,15 +119,15 @@ export function IncidentFormPage(props: { page: PageContext; m: IncidentsMessage
       <FormAlert message={state.message} />
       <form class="stack" method="post" action="/dpo/incidents">
         <CsrfField session={page.session} />
-        <Input name="awareAt" type="datetime-local" label={m.awareAt} hint={m.awareAtHint} state={state} value={props.defaults.awareAt} />
+        <TextField name="awareAt" type="datetime-local" label={m.awareAt} hint={m.awareAtHint} state={state} value={props.defaults.awareAt} />
         <TextArea name="nature" label={m.nature} hint={m.natureHint} state={state} />
         <Checkboxes name="dataCategories" legend={m.dataCategories} options={BREACH_DATA_CATEGORIES} labels={DATA_CATEGORY_LABELS[page.locale]} state={state} />
         <Checkboxes name="subjectCategories" legend={m.subjectCategories} options={SUBJECT_CATEGORIES} labels={SUBJECT_CATEGORY_LABELS[page.locale]} state={state} />
-        <Input name="approxSubjects" type="number" min={0} label={m.approxSubjects} state={state} />
-        <Input name="approxRecords" type="number" min={0} label={m.approxRecords} state={state} />
+        <TextField name="approxSubjects" type="number" min={0} label={m.approxSubjects} state={state} />
+        <TextField name="approxRecords" type="number" min={0} label={m.approxRecords} state={state} />
         <TextArea name="consequences" label={m.consequences} state={state} />
         <TextArea name="measures" label={m.measures} state={state} />
-        <Input name="contact" type="email" label={m.contact} hint={m.contactHint} state={state} value={props.defaults.contact} />
+        <TextField name="contact" type="email" label={m.contact} hint={m.contactHint} state={state} value={props.defaults.contact} />
         <fieldset>
           <legend>{m.scope}</legend>
           {(['all', 'practices', 'window'] as const).map((kind) => (
@@ -156,8 +137,8 @@ export function IncidentFormPage(props: { page: PageContext; m: IncidentsMessage
             </label>
           ))}
           <TextArea name="practiceSlugs" label={m.practiceSlugs} state={state} required={false} />
-          <Input name="windowFrom" type="datetime-local" label={m.windowFrom} state={state} required={false} />
-          <Input name="windowTo" type="datetime-local" label={m.windowTo} state={state} required={false} />
+          <TextField name="windowFrom" type="datetime-local" label={m.windowFrom} state={state} required={false} />
+          <TextField name="windowTo" type="datetime-local" label={m.windowTo} state={state} required={false} />
         </fieldset>
         <label class="check">
           <input type="checkbox" name="highRisk" value="on" checked={state.values?.highRisk === 'on'} />

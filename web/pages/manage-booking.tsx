@@ -1,6 +1,6 @@
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import type { BookingMessages } from '../i18n/booking';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 import { type DaySlots, SlotPicker } from './booking';
 
 export type ManageView = {

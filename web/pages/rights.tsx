@@ -2,7 +2,7 @@ import { RIGHTS_TYPES } from '../../db/schema/rights-requests';
 import { MAX_DETAILS } from '../../workers/lib/rights-input';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import { fillIn, formatDueDate, type RightsMessages, rightsStatusLabel, rightsTypeLabel } from '../i18n/rights';
-import type { FormState } from './auth';
+import type { FormState } from '../components/text-field';
 
 type RightsType = (typeof RIGHTS_TYPES)[number];
 

@@ -5,7 +5,7 @@ import type { SettingsView } from '../../workers/services/settings';
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import type { SettingsMessages } from '../i18n/settings';
-import type { FormState } from './auth';
+import { type FormState, TextField } from '../components/text-field';
 
 export type SettingsForm = 'profile' | 'hours' | 'exception' | 'type' | 'terms';
 type AppointmentType = SettingsView['types'][number];
@@ -26,29 +26,6 @@ function formatDate(date: string, locale: Locale): string {
 }
 
 /** A labelled input whose error is announced with it; after a failed submit it shows what was typed. */
-function Input(props: { name: string; label: string; state: FormState; value?: string | number | null; type?: string; hint?: string; required?: boolean; min?: number; max?: number; step?: number }) {
-  const errors = props.state.fields?.[props.name];
-  const errorId = `${props.name}-error`;
-  const value = props.state.values ? props.state.values[props.name] : props.value;
-  return (
-    <label>
-      {props.label}
-      {props.hint ? <span class="hint">{props.hint}</span> : null}
-      <input
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={value ?? ''}
-        required={props.required ?? true}
-        min={props.min}
-        max={props.max}
-        step={props.step}
-        aria-invalid={errors ? 'true' : undefined}
-        aria-describedby={errors ? errorId : undefined}
-      />
-      <FieldError id={errorId} messages={errors} />
-    </label>
-  );
-}
 
 function Select(props: { name: string; label: string; options: [string, string][]; selected: string; state: FormState }) {
   const errors = props.state.fields?.[props.name];
@@ -79,8 +56,8 @@ function ProfileSection(props: { s: SettingsMessages; view: SettingsView; state:
       <FormAlert message={state.message} />
       <form class="stack" method="post" action="/dashboard/settings/profile">
         {props.csrf}
-        <Input name="name" label={s.practiceName} state={state} value={p.name} />
-        <Input name="contactEmail" type="email" label={s.contactEmail} hint={s.contactEmailHint} state={state} value={p.contactEmail} />
+        <TextField name="name" label={s.practiceName} state={state} value={p.name} />
+        <TextField name="contactEmail" type="email" label={s.contactEmail} hint={s.contactEmailHint} state={state} value={p.contactEmail} />
         <label>
           {s.timeZone}
           <span class="hint">{s.timeZoneHint}</span>
@@ -93,7 +70,7 @@ function ProfileSection(props: { s: SettingsMessages; view: SettingsView; state:
           <FieldError id="timeZone-error" messages={state.fields?.timeZone} />
         </label>
         <Select name="locale" label={s.locale} options={LOCALES.map((code) => [code, LANGUAGE_NAMES[code]])} selected={state.values?.locale ?? p.locale} state={state} />
-        <Input name="cancellationNoticeHours" type="number" min={0} max={336} label={s.cancellationNotice} hint={s.cancellationNoticeHint} state={state} value={p.cancellationNoticeHours} />
+        <TextField name="cancellationNoticeHours" type="number" min={0} max={336} label={s.cancellationNotice} hint={s.cancellationNoticeHint} state={state} value={p.cancellationNoticeHours} />
         <button type="submit">{s.saveProfile}</button>
       </form>
     </section>
@@ -120,8 +97,8 @@ function HoursSection(props: { s: SettingsMessages; locale: Locale; view: Settin
                 const number = ` (${index + 1})`;
                 return (
                   <p>
-                    <Input name={hourFieldName(weekday, index, 'start')} type="time" required={false} label={`${s.from}${number}`} state={state} value={range ? clockOfMinutes(range.startMinute) : ''} />{' '}
-                    <Input name={hourFieldName(weekday, index, 'end')} type="time" required={false} label={`${s.until}${number}`} state={state} value={range ? clockOfEnd(range.endMinute) : ''} />
+                    <TextField name={hourFieldName(weekday, index, 'start')} type="time" required={false} label={`${s.from}${number}`} state={state} value={range ? clockOfMinutes(range.startMinute) : ''} />{' '}
+                    <TextField name={hourFieldName(weekday, index, 'end')} type="time" required={false} label={`${s.until}${number}`} state={state} value={range ? clockOfEnd(range.endMinute) : ''} />
                   </p>
                 );
               })}
@@ -177,11 +154,11 @@ function ExceptionsSection(props: { s: SettingsMessages; locale: Locale; view: S
       <FormAlert message={state.message} />
       <form class="stack" method="post" action="/dashboard/settings/exceptions">
         {props.csrf}
-        <Input name="date" type="date" label={s.date} state={state} />
+        <TextField name="date" type="date" label={s.date} state={state} />
         <Select name="kind" label={s.kind} options={[['closed', s.closed], ['extra', s.extra]]} selected={state.values?.kind ?? 'closed'} state={state} />
         <p class="hint">{s.exceptionTimesHint}</p>
-        <Input name="start" type="time" required={false} label={s.from} state={state} />
-        <Input name="end" type="time" required={false} label={s.until} state={state} />
+        <TextField name="start" type="time" required={false} label={s.from} state={state} />
+        <TextField name="end" type="time" required={false} label={s.until} state={state} />
         <button type="submit">{s.addException}</button>
       </form>
     </section>
@@ -193,14 +170,14 @@ export function TypeFields(props: { s: SettingsMessages; state: FormState; type?
   const { s, state, type } = props;
   return (
     <>
-      <Input name="name" label={s.name} state={state} value={type?.name} />
-      <Input name="durationMin" type="number" min={5} max={480} step={5} label={s.duration} hint={s.bufferHint} state={state} value={type?.durationMin ?? 50} />
-      <Input name="bufferBeforeMin" type="number" min={0} max={240} step={5} label={s.bufferBefore} state={state} value={type?.bufferBeforeMin ?? 0} />
-      <Input name="bufferAfterMin" type="number" min={0} max={240} step={5} label={s.bufferAfter} state={state} value={type?.bufferAfterMin ?? 10} />
-      <Input name="minNoticeMin" type="number" min={0} label={s.minNotice} hint={s.minNoticeHint} state={state} value={type?.minNoticeMin ?? 720} />
-      <Input name="horizonDays" type="number" min={1} max={365} label={s.horizon} state={state} value={type?.horizonDays ?? 60} />
+      <TextField name="name" label={s.name} state={state} value={type?.name} />
+      <TextField name="durationMin" type="number" min={5} max={480} step={5} label={s.duration} hint={s.bufferHint} state={state} value={type?.durationMin ?? 50} />
+      <TextField name="bufferBeforeMin" type="number" min={0} max={240} step={5} label={s.bufferBefore} state={state} value={type?.bufferBeforeMin ?? 0} />
+      <TextField name="bufferAfterMin" type="number" min={0} max={240} step={5} label={s.bufferAfter} state={state} value={type?.bufferAfterMin ?? 10} />
+      <TextField name="minNoticeMin" type="number" min={0} label={s.minNotice} hint={s.minNoticeHint} state={state} value={type?.minNoticeMin ?? 720} />
+      <TextField name="horizonDays" type="number" min={1} max={365} label={s.horizon} state={state} value={type?.horizonDays ?? 60} />
       <Select name="mode" label={s.mode} options={[['video', s.video], ['in_person', s.inPerson]]} selected={state.values?.mode ?? type?.mode ?? 'video'} state={state} />
-      <Input name="priceText" required={false} label={s.price} state={state} value={type?.priceText} />
+      <TextField name="priceText" required={false} label={s.price} state={state} value={type?.priceText} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import type { PageContext } from '../../web/components/layout';
 import { messages } from '../../web/i18n';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { AppError, validationError } from './errors';
 import type { HonoEnv } from './hono-env';
 

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { dashboardMessages } from '../../web/i18n/dashboard';
 import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { addDays, isIsoDate, localDateTimeToUtc, utcToLocal, weekdayOf } from '../domain/zoned-time';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
 import { BookingPage, TermsPage } from '../../web/pages/booking';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { addDays, isIsoDate, utcToLocal } from '../domain/zoned-time';
 import { sha256Hex } from '../lib/crypto';
 import type { HonoEnv } from '../lib/hono-env';

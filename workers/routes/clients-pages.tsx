@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { consentRecords } from '../../db/schema';
 import { dashboardMessages } from '../../web/i18n/dashboard';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { ClientDetailPage, ClientsPage } from '../../web/pages/clients';
 import { consentReceipt } from '../domain/consent-receipt';
 import { clientCreateBody, clientPatchBody } from '../lib/clients-input';

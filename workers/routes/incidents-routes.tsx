@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { incidentsMessages } from '../../web/i18n/incidents';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { IncidentDetailPage, IncidentFormPage, IncidentsListPage } from '../../web/pages/incidents';
 import { RecordOfProcessingPage } from '../../web/pages/record-of-processing';
 import { BREACH_DATA_CATEGORIES, SUBJECT_CATEGORIES } from '../domain/breach';

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { ManagePage, ReschedulePage, WithdrawPage } from '../../web/pages/manage-booking';
 import { formatDateTime } from '../domain/locale';
 import { addDays, utcToLocal } from '../domain/zoned-time';

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { rightsMessages } from '../../web/i18n/rights';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { DpoQueuePage, DpoRequestPage, type FailedForm, PracticeRequestsPage } from '../../web/pages/dpo-requests';
 import { RequestConfirmedPage, RightsPortalPage, VerifyRequestPage } from '../../web/pages/rights';
 import { AppError, errorBodySchema } from '../lib/errors';

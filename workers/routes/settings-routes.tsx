@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type SettingsMessages, settingsMessages } from '../../web/i18n/settings';
-import type { FormState } from '../../web/pages/auth';
+import type { FormState } from '../../web/components/text-field';
 import { type SettingsForm, SettingsPage, TermsVersionPage, TypeEditPage } from '../../web/pages/settings';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
