@@ -102,7 +102,8 @@ async function exerciseRightsAndExports(practice: Practice, email: string, clien
   await dpoAct(dpo, id, 'start');
   await dpoAct(dpo, id, 'download-link', { format: 'json' });
   const link = /\/rights\/download\/([\w-]{43})/.exec((await mailTo(email, /\/rights\/download\//)).text)?.[1];
-  await expectStatus(new MarkedClient().fetch(`/rights/download/${link}`), 200, 'download');
+  await expectStatus(new MarkedClient().fetch(`/rights/download/${link}`), 200, 'download page');
+  await expectStatus(new MarkedClient().form(`/rights/download/${link}`, {}), 200, 'download');
   await expectStatus(practice.client.fetch('/api/export'), 200, 'practice export');
   await expectStatus(practice.client.fetch(`/api/clients/${clientId}/export?format=fhir`), 200, 'client export');
   await expectStatus(practice.client.fetch('/dashboard/export'), 200, 'export page');

@@ -224,22 +224,39 @@ describe('download links of access requests', () => {
     await dpoAct(dpo, requestId, 'start');
   });
 
-  it('serves a link once and refuses it the second time, changing nothing', async () => {
+  it('shows the link’s page as often as it is opened, serves the download once and refuses it the second time', async () => {
     const token = await newDownloadToken();
-    expect((await request(`/rights/download/${token}`)).status).toBe(200);
-    await unchanged(async () => expectErrorPage(await request(`/rights/download/${token}`), 404));
+    const usedAt = async () => env.DB.prepare('SELECT used_at FROM download_links WHERE token_hash = ?').bind(await hashToken(token)).first('used_at');
+    await unchanged(async () => {
+      for (const opened of [1, 2]) expect((await request(`/rights/download/${token}`)).status, `opened ${opened}×`).toBe(200);
+    });
+    expect(await usedAt()).toBeNull();
+    const first = await new Client().form(`/rights/download/${token}`, {});
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(await usedAt()).not.toBeNull();
+    await unchanged(async () => {
+      await expectErrorPage(await new Client().form(`/rights/download/${token}`, {}), 404);
+      await expectErrorPage(await request(`/rights/download/${token}`), 404);
+    });
   });
 
   it('refuses an expired link and leaves it unused', async () => {
     const token = await newDownloadToken();
     await env.DB.prepare('UPDATE download_links SET expires_at = ? WHERE token_hash = ?').bind(Date.now() - 1000, await hashToken(token)).run();
-    await unchanged(async () => expectErrorPage(await request(`/rights/download/${token}`), 404));
+    await unchanged(async () => {
+      await expectErrorPage(await request(`/rights/download/${token}`), 404);
+      await expectErrorPage(await new Client().form(`/rights/download/${token}`, {}), 404);
+    });
     expect(await env.DB.prepare('SELECT used_at FROM download_links WHERE token_hash = ?').bind(await hashToken(token)).first('used_at')).toBeNull();
   });
 
   it('refuses forged and malformed links', async () => {
     await unchanged(async () => {
-      for (const token of [forged(), 'short', 'x'.repeat(300), '%3Cscript%3E']) await expectErrorPage(await request(`/rights/download/${token}`), 404, token);
+      for (const token of [forged(), 'short', 'x'.repeat(300), '%3Cscript%3E']) {
+        await expectErrorPage(await request(`/rights/download/${token}`), 404, token);
+        await expectErrorPage(await new Client().form(`/rights/download/${token}`, {}), 404, token);
+      }
     });
   });
 });

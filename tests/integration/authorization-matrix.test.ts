@@ -97,7 +97,7 @@ async function worldFor(route: Route, everything = false): Promise<World> {
     ids.recordId = (await env.DB.prepare('SELECT id FROM consent_records WHERE client_id = ?').bind(clientId).first<string>('id')) ?? '';
     link.manage = await manageTokenFor(booked.email);
     if (route.access === 'subject-link') link.verify = await requestRights(a, booked.email, ['access']);
-    if (route.key === 'GET /rights/download/:token') link.download = await downloadLinkFor(booked.email, link.verify);
+    if (route.path.startsWith('/rights/download/')) link.download = await downloadLinkFor(booked.email, link.verify);
   }
   // A terms version only A has: B's own version 1 would be B's to see.
   if (route.path.includes(':version')) await env.DB.prepare("INSERT INTO terms_versions (id, practice_id, version, text, sha256, created_at) VALUES (?, ?, 2, 'v2', 'x', 0)").bind(crypto.randomUUID(), a.practiceId).run();

@@ -240,8 +240,9 @@ downloads.use(depsMiddleware);
 downloads.route('/', rightsDownload);
 downloads.onError((error, c) => errorResponse(c, toAppError(error)));
 
+/** The download itself is the link page's button: a POST (opening the link only shows the page). */
 function download(url: string, init?: RequestInit) {
-  return downloads.request(new URL(url).pathname, init, env);
+  return downloads.request(new URL(url).pathname, { method: 'POST', ...init }, env);
 }
 
 describe('download links for an access package', () => {

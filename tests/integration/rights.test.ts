@@ -235,10 +235,13 @@ describe('each kind of request through its lifecycle', () => {
     await act(id, 'download-link', { format: 'json' });
     const link = /\/rights\/download\/([\w-]{43})/.exec((await mailTo(email, /\/rights\/download\//)).text)?.[1];
     expect(link).toBeDefined();
-    const download = await request(`/rights/download/${link}`);
+    const page = await (await request(`/rights/download/${link}`)).text();
+    expect(page).toContain(`<form method="post" action="/rights/download/${link}">`);
+    expect(page).not.toContain(email);
+    const download = await new Client().form(`/rights/download/${link}`, {});
     expect(download.status).toBe(200);
     expect(await download.text()).toContain(email);
-    expect((await request(`/rights/download/${link}`)).status).toBe(404);
+    expect((await new Client().form(`/rights/download/${link}`, {})).status).toBe(404);
     await act(id, 'complete', { outcome: 'Package delivered' });
     expect(await latestRequest(email)).toMatchObject({ status: 'completed', outcome: 'Package delivered' });
     const actions = (await trailOf(id)).map((e) => e.action);

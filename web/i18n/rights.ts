@@ -20,6 +20,9 @@ const en = {
   send: 'Send request',
   received:
     'Thank you, your request has been received. If the address belongs to a client of the practice, we have sent a link to confirm the request; it works once, for 48 hours. Otherwise the practice will confirm your identity with you in person.',
+  packageTitle: 'Your data is ready',
+  downloadIntro: 'The practice has prepared a copy of your data ({format}). The link works for one download, until {until}.',
+  downloadButton: 'Download my data',
   verifyTitle: 'Confirm your request',
   verifyIntro: 'Please confirm that you made this request to {practice}. Nothing happens until you do.',
   confirm: 'Confirm request',
@@ -118,6 +121,9 @@ const de: RightsMessages = {
   send: 'Anfrage senden',
   received:
     'Vielen Dank, Ihre Anfrage ist eingegangen. Gehört die Adresse zu einer Klientin oder einem Klienten der Praxis, haben wir einen Link zur Bestätigung geschickt; er gilt einmal und 48 Stunden lang. Andernfalls bestätigt die Praxis Ihre Identität persönlich mit Ihnen.',
+  packageTitle: 'Ihre Daten liegen bereit',
+  downloadIntro: 'Die Praxis hat eine Kopie Ihrer Daten vorbereitet ({format}). Der Link gilt für einen Download, bis {until}.',
+  downloadButton: 'Meine Daten herunterladen',
   verifyTitle: 'Anfrage bestätigen',
   verifyIntro: 'Bitte bestätigen Sie, dass Sie diese Anfrage an {practice} gestellt haben. Ohne Ihre Bestätigung geschieht nichts.',
   confirm: 'Anfrage bestätigen',
@@ -212,6 +218,9 @@ const da: RightsMessages = {
   send: 'Send anmodning',
   received:
     'Tak, din anmodning er modtaget. Hvis adressen tilhører en klient hos praksissen, har vi sendt et link til at bekræfte anmodningen; det virker én gang i 48 timer. Ellers bekræfter praksissen din identitet personligt med dig.',
+  packageTitle: 'Dine oplysninger er klar',
+  downloadIntro: 'Praksissen har gjort en kopi af dine oplysninger klar ({format}). Linket virker til én download, indtil {until}.',
+  downloadButton: 'Hent mine oplysninger',
   verifyTitle: 'Bekræft din anmodning',
   verifyIntro: 'Bekræft venligst, at du har sendt denne anmodning til {practice}. Der sker intet, før du gør det.',
   confirm: 'Bekræft anmodning',

@@ -73,6 +73,20 @@ export function VerifyRequestPage(props: { page: PageContext; r: RightsMessages;
   );
 }
 
+/** The emailed download link's page: the single download starts only from the button, never from opening the link. */
+export function DownloadPackagePage(props: { page: PageContext; r: RightsMessages; token: string; format: string; until: string }) {
+  const { page, r } = props;
+  return (
+    <Layout page={page} title={r.packageTitle}>
+      <p>{fillIn(r.downloadIntro, { format: props.format.toUpperCase(), until: props.until })}</p>
+      <form method="post" action={`/rights/download/${props.token}`}>
+        <CsrfField session={page.session} />
+        <button type="submit">{r.downloadButton}</button>
+      </form>
+    </Layout>
+  );
+}
+
 export function RequestConfirmedPage(props: {
   page: PageContext;
   r: RightsMessages;

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { downloadLinks, rightsRequestEvents, rightsRequests } from '../../db/schema';
+import { downloadLinks, practices, rightsRequestEvents, rightsRequests } from '../../db/schema';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
@@ -10,6 +10,7 @@ import type { Deps } from './deps';
  */
 export type PackageFormat = 'json' | 'csv' | 'fhir';
 export type DownloadLink = { token: string; url: string; expiresAt: number };
+export type LinkView = { format: PackageFormat; expiresAt: number; timeZone: string };
 export type RedeemedLink = { requestId: string; practiceId: string; clientId: string; format: PackageFormat };
 
 export const DOWNLOAD_LINK_TTL_MS = 7 * 86_400_000;
@@ -30,6 +31,23 @@ export async function createDownloadLink(deps: Deps, input: { requestId: string;
 }
 
 const NOT_FOUND = 'This download link is unknown, already used or expired';
+
+/**
+ * What the link offers, without using it up: opening the emailed link shows a page whose button downloads, because
+ * mail scanners and link previews open links and would otherwise spend the single download.
+ */
+export async function viewDownloadLink(deps: Deps, token: string): Promise<LinkView> {
+  if (!TOKEN_SHAPE.test(token)) throw new AppError('NOT_FOUND', NOT_FOUND);
+  const [link] = await deps.db
+    .select({ format: downloadLinks.format, expiresAt: downloadLinks.expiresAt, timeZone: practices.timeZone })
+    .from(downloadLinks)
+    .innerJoin(rightsRequests, eq(rightsRequests.id, downloadLinks.requestId))
+    .innerJoin(practices, eq(practices.id, rightsRequests.practiceId))
+    .where(and(eq(downloadLinks.tokenHash, await hashToken(token)), isNull(downloadLinks.usedAt), gt(downloadLinks.expiresAt, deps.now()), isNotNull(rightsRequests.clientId)))
+    .limit(1);
+  if (!link) throw new AppError('NOT_FOUND', NOT_FOUND);
+  return link;
+}
 
 /**
  * Uses the link up: one conditional UPDATE marks it used only if it is unused, unexpired and its request still has a

@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import type { HonoEnv } from '../lib/hono-env';
-import { redeemDownloadLink } from '../services/access-package';
+import { DownloadPackagePage } from '../../web/pages/rights';
+import { rightsMessages } from '../../web/i18n/rights';
+import { formatDateTime } from '../domain/locale';
+import { pageContext } from '../lib/pages';
+import { redeemDownloadLink, viewDownloadLink } from '../services/access-package';
 import { exportClient } from '../services/export';
 import type { Access } from './access';
 
@@ -9,14 +13,23 @@ export const rightsDownload = new Hono<HonoEnv>();
 
 export const RIGHTS_DOWNLOAD_ACCESS: Record<string, Access> = {
   'GET /rights/download/:token': 'subject-link',
+  'POST /rights/download/:token': 'subject-link',
 };
 
 // exportClient records who exported; the subject has no account, and the audit column is empty for anonymous actions.
 const NO_ACCOUNT = '';
 
+/** Opening the link shows what it offers and a button; only the button (a POST) spends the single download. */
 rightsDownload.get('/rights/download/:token', async (c) => {
-  // Link checkers probe with HEAD (Hono routes it here): answer without using up the single download.
+  // Link checkers probe with HEAD (Hono routes it here): answer without a body.
   if (c.req.method === 'HEAD') return c.body(null, 200, { 'cache-control': 'no-store' });
+  const token = c.req.param('token');
+  const link = await viewDownloadLink(c.var.deps, token);
+  const until = formatDateTime(link.expiresAt, c.var.locale, link.timeZone);
+  return c.html(<DownloadPackagePage page={pageContext(c)} r={rightsMessages(c.var.locale)} token={token} format={link.format} until={until} />);
+});
+
+rightsDownload.post('/rights/download/:token', async (c) => {
   const deps = c.var.deps;
   const link = await redeemDownloadLink(deps, c.req.param('token'));
   const file = await exportClient(deps, link.practiceId, link.clientId, NO_ACCOUNT, link.format);
