@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
 import { verifyPracticeChain } from '../../workers/services/consent';
-import { book, bookablePractice, bookingRequest, countRows, freeSlots, outbox, request, termsOf, testDeps, unique } from './harness';
+import { book, bookablePractice, bookingRequest, countRows, freeSlots, request, termsOf, testDeps, unique } from './harness';
 
 const WRITE_TABLES = ['clients', 'appointments', 'appointment_slots', 'consent_records', 'audit_events', 'outbox_messages'];
 const snapshot = () => Promise.all(WRITE_TABLES.map(countRows));

@@ -43,7 +43,7 @@ function calendarEvent(deps: Deps, practice: Practice, appointment: NoticeAppoin
 }
 
 /** Emails are sent after the booking committed; a failed delivery must not undo or fail the booking itself. */
-async function deliver(deps: Deps, send: () => Promise<void>) {
+async function deliver(send: () => Promise<void>) {
   try {
     await send();
   } catch (error) {
@@ -58,7 +58,7 @@ async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked'
     { event, start, timeZone: practice.timeZone, typeName: type.name, dashboardUrl: `${deps.config.APP_ORIGIN}/dashboard` },
     practiceLocale(practice),
   );
-  await deliver(deps, () => deps.mailer.send({ to: owner.email, ...email }));
+  await deliver(() => deps.mailer.send({ to: owner.email, ...email }));
 }
 
 export async function notifyBooked(
@@ -98,7 +98,7 @@ export async function notifyBooked(
       },
       input.locale,
     );
-    await deliver(deps, () => deps.mailer.send({ to: clientEmail, ...email }));
+    await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
   }
   await noticeToTherapist(deps, practice, input.event ?? 'booked', appointment.start, type);
 }
@@ -128,7 +128,7 @@ export async function notifyCancelled(
       },
       input.locale,
     );
-    await deliver(deps, () => deps.mailer.send({ to: clientEmail, ...email }));
+    await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
   }
   await noticeToTherapist(deps, practice, 'cancelled', appointment.start, input.type);
 }
