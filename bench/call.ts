@@ -7,6 +7,8 @@
 //     "Admit" until both pages' peer connections are connected, beside two RTCPeerConnections in one page.
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/browser.ts';
+import { type Session, signIn } from './http.ts';
+import { percentile } from './stats.ts';
 
 /** The shape of bench/run.ts's figures, plus what the numbers mean. */
 export type CallFigure = { scenario: string; concurrency: number; requests: number; ok: number; statuses: Record<string, number>; rps: number; p50: number; p99: number; note: string };
@@ -16,11 +18,6 @@ const PACE_MS = 110; // just under the room's 10 messages per second
 const TRIALS = 5;
 const DEMO = { email: 'demo@example.com', password: 'demo-therapist-pass' };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 function figure(scenario: string, attempts: number, samples: number[], seconds: number, note: string): CallFigure {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
@@ -28,15 +25,7 @@ function figure(scenario: string, attempts: number, samples: number[], seconds: 
   return { scenario, concurrency: 1, requests: attempts, ok, statuses: { ok, lost: attempts - ok }, rps: round(ok / seconds), p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), note };
 }
 
-type Therapist = { cookie: string; csrf: string };
-
-async function signIn(origin: string): Promise<Therapist> {
-  const response = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) });
-  if (!response.ok) throw new Error(`demo sign-in failed: ${response.status}`);
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return { cookie, csrf: csrfToken };
-}
+type Therapist = Session;
 
 /** Date and time in Berlin on the minute, `minutes` from now (the call opens 15 minutes before its start). */
 function berlinIn(minutes: number) {
@@ -249,7 +238,7 @@ async function benchConnect(origin: string, call: { callUrl: string; accessCode:
 }
 
 export async function benchCall(origin: string): Promise<CallFigure[]> {
-  const therapist = await signIn(origin);
+  const therapist = await signIn(origin, DEMO.email, DEMO.password);
   const call = await openCall(origin, therapist);
   return [...(await benchRelay(origin, therapist, call)), ...(await benchConnect(origin, call))];
 }

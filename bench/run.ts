@@ -1,18 +1,20 @@
 // `npm run bench`: starts the app locally (seeded, loopback only), measures, prints a table and writes the figures to
-// bench/results/. It reports; it never asserts a time.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+// bench/results/. It reports; it never asserts a time. Load and call figures here and in call.ts; the whole-practice
+// export in export.ts, erasure in erasure.ts, bundle and page sizes in sizes.ts; tables in report.ts.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startLocalServer } from '../tests/e2e/server.ts';
 import { benchCall } from './call.ts';
+import { benchErasure } from './erasure.ts';
+import { benchExport, requestBulkPractice } from './export.ts';
+import { isoDate } from './http.ts';
+import { formatSummary, type LoadRow, type Results, writeResults } from './report.ts';
+import { measureBookingPage, measureBundle } from './sizes.ts';
+import { percentile } from './stats.ts';
 
 type Figure = { scenario: string; concurrency: number; requests: number; ok: number; statuses: Record<string, number>; rps: number; p50: number; p99: number };
 
 const LEVELS = [1, 16, 64];
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /** Runs `total` requests with at most `concurrency` in flight and reports throughput and latency percentiles. */
 async function measure(scenario: string, concurrency: number, total: number, send: (i: number) => Promise<Response>, okStatus: number): Promise<Figure> {
@@ -44,10 +46,6 @@ async function measure(scenario: string, concurrency: number, total: number, sen
   return { scenario, concurrency, requests: total, ok: statuses[okStatus] ?? 0, statuses, rps: round(total / seconds), p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) };
 }
 
-function isoDate(at: number) {
-  return new Date(at).toISOString().slice(0, 10);
-}
-
 async function bookablePractices(origin: string, stateDir: string, count: number) {
   const practices: { slug: string; id: string }[] = [];
   for (let i = 0; i < count; i++) {
@@ -62,11 +60,14 @@ async function bookablePractices(origin: string, stateDir: string, count: number
   }
   // Opening hours have no public API yet; the bench writes them straight into its throwaway local database.
   const rows = practices.flatMap((p) => [1, 2, 3, 4, 5].map((d) => `('${crypto.randomUUID()}','${p.id}',${d},480,1200)`));
-  const insert = spawnSync('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--command', `INSERT INTO working_hours (id, practice_id, weekday, start_minute, end_minute) VALUES ${rows.join(',')}`], {
+  // Run without blocking the event loop: a blocked loop misses the server closing idle kept-alive sockets, and the
+  // next fetch would go out on a closed one ("other side closed").
+  const sql = `INSERT INTO working_hours (id, practice_id, weekday, start_minute, end_minute) VALUES ${rows.join(',')}`;
+  await promisify(execFile)('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--command', sql], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-    encoding: 'utf8',
+  }).catch((error: unknown) => {
+    throw new Error(`could not open the bench practices: ${error instanceof Error ? error.message : 'wrangler failed'}`);
   });
-  if (insert.status !== 0) throw new Error(`could not open the bench practices: ${insert.stderr}`);
   return practices;
 }
 
@@ -84,55 +85,71 @@ async function bookingTargets(origin: string, practices: { slug: string }[]) {
   return targets;
 }
 
+async function measureReads(origin: string): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const from = isoDate(Date.now());
+  const to = isoDate(Date.now() + 13 * 86_400_000);
+  for (const c of LEVELS) {
+    const total = Math.max(100, c * 8);
+    figures.push(await measure('trivial route (GET /api/health)', c, total, () => fetch(`${origin}/api/health`), 200));
+    figures.push(await measure('slot listing (14 days)', c, total, () => fetch(`${origin}/api/p/demo/slots?from=${from}&to=${to}`), 200));
+  }
+  return figures;
+}
+
+async function measureBookings(origin: string, stateDir: string): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const practices = await bookablePractices(origin, stateDir, 12);
+  const targets = await bookingTargets(origin, practices);
+  let cursor = 0;
+  for (const c of LEVELS) {
+    const total = Math.min(Math.max(40, c * 4), targets.length - cursor);
+    const batch = targets.slice(cursor, cursor + total);
+    cursor += total;
+    figures.push(
+      await measure('booking creation', c, total, (i) => {
+        const t = batch[i];
+        return fetch(`${origin}/api/p/${t?.slug}/bookings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ typeId: t?.typeId, start: t?.start, name: 'B.', email: `bench-${c}-${i}@example.com`, termsVersion: 1, acceptTerms: true }),
+        });
+      }, 201),
+    );
+  }
+  return figures;
+}
+
+/** Throughput relative to the trivial route at the same concurrency: how much of the ceiling a scenario reaches. */
+function relateToCeiling(figures: Figure[]): LoadRow[] {
+  const ceiling = new Map(figures.filter((f) => f.scenario.startsWith('trivial')).map((f) => [f.concurrency, f.rps]));
+  return figures.map((f) => {
+    const trivial = ceiling.get(f.concurrency);
+    return { ...f, ofCeiling: trivial ? Math.round((f.rps / trivial) * 100) / 100 : null };
+  });
+}
+
 async function main() {
+  // Built before the app starts, so the build's CPU does not overlap any timing.
+  const bundle = measureBundle();
   const server = await startLocalServer();
   const { origin } = server;
-  const figures: Figure[] = [];
+  let results: Results;
   try {
-    const from = isoDate(Date.now());
-    const to = isoDate(Date.now() + 13 * 86_400_000);
-    for (const c of LEVELS) {
-      const total = Math.max(100, c * 8);
-      figures.push(await measure('trivial route (GET /api/health)', c, total, () => fetch(`${origin}/api/health`), 200));
-      figures.push(await measure('slot listing (14 days)', c, total, () => fetch(`${origin}/api/p/demo/slots?from=${from}&to=${to}`), 200));
-    }
-    const practices = await bookablePractices(origin, server.stateDir, 12);
-    const targets = await bookingTargets(origin, practices);
-    let cursor = 0;
-    for (const c of LEVELS) {
-      const total = Math.min(Math.max(40, c * 4), targets.length - cursor);
-      const batch = targets.slice(cursor, cursor + total);
-      cursor += total;
-      figures.push(
-        await measure('booking creation', c, total, (i) => {
-          const t = batch[i];
-          return fetch(`${origin}/api/p/${t?.slug}/bookings`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ typeId: t?.typeId, start: t?.start, name: 'B.', email: `bench-${c}-${i}@example.com`, termsVersion: 1, acceptTerms: true }),
-          });
-        }, 201),
-      );
-    }
-    figures.push(...(await benchCall(origin)));
+    const reads = await measureReads(origin);
+    const calls = await benchCall(origin);
+    const practice = await requestBulkPractice(origin);
+    const exports = await benchExport(origin, practice);
+    const erasures = await benchErasure(origin, practice);
+    const bookingPage = await measureBookingPage(origin, 'demo');
+    // Last: at 64 concurrent bookings wrangler dev itself has been seen to exit, which would end every later scenario.
+    const bookings = await measureBookings(origin, server.stateDir);
+    results = { load: relateToCeiling([...reads, ...bookings, ...calls]), practice, exports, erasures, bundle, bookingPage };
   } finally {
     await server.stop();
   }
-  report(figures);
-}
-
-function report(figures: Figure[]) {
-  const ceiling = new Map(figures.filter((f) => f.scenario.startsWith('trivial')).map((f) => [f.concurrency, f.rps]));
-  const rows = figures.map((f) => ({ ...f, ofCeiling: ceiling.get(f.concurrency) ? Math.round((f.rps / (ceiling.get(f.concurrency) ?? 1)) * 100) / 100 : null }));
-  const header = '| scenario | concurrency | requests | ok | rps | p50 ms | p99 ms | rps / trivial |';
-  const lines = [header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...rows.map((r) => `| ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.ok} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ofCeiling ?? ''} |`)];
-  const table = lines.join('\n');
-  console.log(`\n${table}\n`);
-  mkdirSync('bench/results', { recursive: true });
-  const stamp = new Date().toISOString();
-  const machine = { node: process.version, platform: process.platform, note: 'wrangler dev (local workerd + local D1) over loopback' };
-  writeFileSync('bench/results/booking.json', `${JSON.stringify({ measuredAt: stamp, machine, figures: rows }, null, 2)}\n`);
-  writeFileSync('bench/results/SUMMARY.md', `# Benchmark summary\n\nMeasured ${stamp} on ${machine.note}, Node ${machine.node}. Figures are reported, never asserted.\n\n${table}\n`);
+  console.log(`\n${formatSummary(results)}\n`);
+  writeResults(results, { node: process.version, platform: process.platform, note: 'wrangler dev (local workerd + local D1) over loopback' });
 }
 
 await main();

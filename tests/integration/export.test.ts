@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { privacyOf } from '../../db/privacy';
 import { appointments, auditEvents, clients, consentRecords, rightsRequests, sessionNotes } from '../../db/schema';
 import { exportedColumns, parseCsv, projectRow, unguardFormula } from '../../workers/domain/export-formats';
+import { BULK_SIZE, insertBulkRows } from '../../workers/services/bulk-seed';
 import { exportPractice } from '../../workers/services/export';
 import { book, bookablePractice, Client, freeSlots, request, signUpTherapist, testDeps, unique } from './harness';
 
@@ -237,32 +238,13 @@ describe('client export', () => {
 
 // ---------------------------------------------------------------------------------------------- large practice
 
-const CLIENTS = 10_000;
-const APPOINTMENTS = 100_000;
-
-/** 10,000 clients and 100,000 appointments, inserted set-wise in batches of 10,000 rows. */
-async function seedLargePractice(practiceId: string, typeId: string) {
-  const series = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
-  const clientsInsert = env.DB.prepare(
-    `${series(CLIENTS)} INSERT INTO clients (id, practice_id, display_name, email, active, created_at)
-     SELECT ?1 || '-c' || i, ?1, 'Client ' || i, 'c' || i || '@' || ?1 || '.example', 1, 1700000000000 FROM n`,
-  ).bind(practiceId);
-  // The offset is written into the statement: D1 binds JavaScript numbers as REAL, which would turn ids into "5.0".
-  const appointmentInserts = Array.from({ length: APPOINTMENTS / 10_000 }, (_, batch) =>
-    env.DB.prepare(
-      `${series(10_000)}, m(k) AS (SELECT ${batch * 10_000} + i FROM n)
-       INSERT INTO appointments (id, practice_id, client_id, type_id, start_at, end_at, status, sequence, manage_token_hash, consent_record_id, created_at)
-       SELECT ?1 || '-a' || k, ?1, ?1 || '-c' || (k % ${CLIENTS}), ?2, 1800000000000 + k * 1800000, 1800000000000 + k * 1800000 + 3000000,
-              'booked', 0, ?1 || '-h' || k, 'none', 1700000000000 FROM m`,
-    ).bind(practiceId, typeId),
-  );
-  await env.DB.batch([clientsInsert, ...appointmentInserts]);
-}
+/** 10,000 clients and 100,000 appointments, inserted set-wise: the rows `npm run bench` exports, too. */
+const { clients: CLIENTS, appointments: APPOINTMENTS } = BULK_SIZE;
 
 describe('whole-practice export', () => {
   it('streams 10,000 clients and 100,000 appointments in bounded chunks with the right counts', { timeout: 120_000 }, async () => {
     const practice = await bookablePractice();
-    await seedLargePractice(practice.practiceId, practice.video.id);
+    await insertBulkRows((await testDeps()).db, { practiceId: practice.practiceId, typeId: practice.video.id, ...BULK_SIZE });
     const response = await practice.client.fetch('/api/export?format=json');
     expect(response.status).toBe(200);
     const reader = response.body?.getReader();

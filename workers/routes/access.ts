@@ -61,6 +61,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /account/totp/disable': 'signed-in',
   'GET /dev/outbox': 'local',
   'POST /dev/seed': 'local',
+  'POST /dev/seed-bulk': 'local',
   'GET /api/p/:slug/slots': 'public',
   'GET /api/p/:slug/terms': 'public',
   'POST /api/p/:slug/bookings': 'public',

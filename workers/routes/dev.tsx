@@ -2,6 +2,7 @@ import { desc } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { outboxMessages } from '../../db/schema';
 import { OutboxPage, type OutboxEntry } from '../../web/pages/misc';
+import { seedBulkPractice } from '../services/bulk-seed';
 import { seedDemo } from '../services/seed';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
@@ -30,3 +31,6 @@ devRoutes.get('/dev/outbox', async (c) => {
 });
 
 devRoutes.post('/dev/seed', async (c) => c.json(await seedDemo(c.var.deps)));
+
+/** `npm run bench`: a second practice with 10,000 clients and 100,000 appointments, for the export and erasure figures. */
+devRoutes.post('/dev/seed-bulk', async (c) => c.json(await seedBulkPractice(c.var.deps)));
