@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../workers/app';
+import { ROUTE_ACCESS } from '../../workers/routes/access';
 import { RESEND_ENDPOINT, resendMailer } from '../../workers/services/mailer';
 import { ORIGIN, outbox, request, signUpTherapist } from './harness';
 
@@ -98,12 +99,16 @@ describe('email', () => {
     expect(await page.text()).toContain('Nulstil din adgangskode til Praxisraum');
   });
 
-  it('hides the outbox and the seed in production configuration', async () => {
+  it('hides every development route of the route table (outbox, seeds) in production configuration', async () => {
     const app = createApp();
     const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
-    for (const [method, path] of [['GET', '/dev/outbox'], ['POST', '/dev/seed']] as const) {
+    const local = Object.keys(ROUTE_ACCESS).filter((key) => ROUTE_ACCESS[key] === 'local');
+    expect(local).toEqual(expect.arrayContaining(['GET /dev/outbox', 'POST /dev/seed', 'POST /dev/seed-bulk']));
+    for (const key of local) {
+      const [method = '', path = ''] = key.split(' ');
       const response = await app.fetch(new Request(`${ORIGIN}${path}`, { method }), production, createExecutionContext());
-      expect(response.status, path).toBe(404);
+      expect(response.status, key).toBe(404);
     }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM practices WHERE slug = 'bulk'").first('n')).toBe(0);
   });
 });
