@@ -219,8 +219,11 @@ function validish(raw: Schema, name: string, known: Known, depth: number): fc.Ar
       return hinted.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...hinted) }, fitting, { weight: 1, arbitrary: knownString }) : fc.oneof(fitting, { weight: 1, arbitrary: knownString });
     }
     case 'integer':
-    case 'number':
-      return fc.oneof(fc.integer({ min: schema.minimum ?? -1_000_000, max: schema.maximum ?? 1_000_000 }), fc.constantFrom(...NUMBERS));
+    case 'number': {
+      const anyNumber = fc.oneof(fc.integer({ min: schema.minimum ?? -1_000_000, max: schema.maximum ?? 1_000_000 }), fc.constantFrom(...NUMBERS));
+      const hinted = (known.hints[name] ?? []).map(Number).filter(Number.isFinite);
+      return hinted.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...hinted) }, anyNumber) : anyNumber;
+    }
     case 'boolean':
       return fc.boolean();
     case 'array':
@@ -336,6 +339,7 @@ async function fixtureFor(endpoint: Endpoint): Promise<Fixture> {
     keyId: [keyId],
     timeZone: ['Europe/Berlin', 'Europe/Copenhagen'],
     dpaVersion: [DPA_VERSION],
+    termsVersion: ['1'],
     from: [today],
     to: [new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10)],
   };
