@@ -20,3 +20,5 @@ export { sessionNotes } from './session-notes';
 export { callMetrics } from './call-metrics';
 export { downloadLinks, rightsRequestEvents, rightsRequests } from './rights-requests';
 export { incidentNotices, incidentUpdates, incidents } from './incidents';
+export { practiceBookingWindows } from './practice-booking-windows';
+export { clientBookingWindows } from './client-booking-windows';

@@ -34,6 +34,8 @@ async function consentHashOf(practiceId: string) {
 /** The writes of the booking batch, in its order; each must take the whole batch down with it. */
 const BATCH_WRITES = [
   ['the client', 'clients'],
+  ['the practice’s hour counter', 'practice_booking_windows'],
+  ['the client’s day counter', 'client_booking_windows'],
   ['the appointment', 'appointments'],
   ['the slot claim', 'appointment_slots'],
   ['the consent record', 'consent_records'],
@@ -101,7 +103,15 @@ describe('a failure after the booking committed', () => {
     expect(booked.status).toBe(201);
     expect(await mailsTo(email)).toEqual([]);
     // Twelve slot claims: five-minute buckets for 50 minutes and the 10-minute buffer after.
-    expect(rowsChanged(before, await tableCounts())).toEqual({ clients: 1, appointments: 1, appointment_slots: 12, consent_records: 1, audit_events: 1 });
+    expect(rowsChanged(before, await tableCounts())).toEqual({
+      clients: 1,
+      appointments: 1,
+      appointment_slots: 12,
+      consent_records: 1,
+      audit_events: 1,
+      practice_booking_windows: 1,
+      client_booking_windows: 1,
+    });
     expect(await consentHashOf(practice.practiceId)).toMatch(/^[0-9a-f]{64}$/);
     expect((await freeSlots(practice.slug, practice.inPerson.id)).map((s) => s.start)).not.toContain(start);
   });

@@ -57,7 +57,8 @@ describe('a rush on ten slots', () => {
     );
 
     // Neither abuse limit can refuse here: the per-address one counts each address's bookings (every address is new) and
-    // the per-practice one (60 an hour) counts committed bookings, of which there are never more than ten.
+    // the per-practice one (60 an hour) counts committed bookings, of which there are never more than ten: a refused
+    // batch takes its count with it.
     expect(tally(answers.map((a) => a.status))).toEqual({ 201: SLOTS, 409: SLOTS * (ATTEMPTS_PER_SLOT - 1) });
     expect(tally(answers.filter((a) => a.status === 409).map((a) => a.code))).toEqual({ CONFLICT: SLOTS * (ATTEMPTS_PER_SLOT - 1) });
     const winners = answers.filter((a) => a.status === 201);
@@ -65,7 +66,8 @@ describe('a rush on ten slots', () => {
     const winnerEmails = winners.map((w) => w.email).sort();
 
     // Every new row belongs to one of the ten bookings: a client, an appointment, its slot claims (one per five minutes
-    // of duration and buffers), a consent record, an audit entry and two emails (to the client and the therapist).
+    // of duration and buffers), a consent record, an audit entry, two emails (to the client and the therapist) and the
+    // client's day counter; the practice's hour counter is one row.
     const minutes = await env.DB.prepare('SELECT duration_min + buffer_before_min + buffer_after_min AS m FROM appointment_types WHERE id = ?').bind(practice.inPerson.id).first<number>('m');
     const claimsPerBooking = (minutes ?? 0) / 5;
     expect(rowsChanged(before, await tableCounts())).toEqual({
@@ -75,6 +77,8 @@ describe('a rush on ten slots', () => {
       consent_records: SLOTS,
       audit_events: SLOTS,
       outbox_messages: 2 * SLOTS,
+      client_booking_windows: SLOTS,
+      practice_booking_windows: 1,
     });
     const clients = await env.DB.prepare('SELECT email FROM clients WHERE practice_id = ? ORDER BY email').bind(practice.practiceId).all<{ email: string }>();
     expect(clients.results.map((c) => c.email)).toEqual(winnerEmails);

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { privacyOf } from '../../db/privacy';
-import { appointments, auditEvents, clients, consentRecords, rightsRequests, sessionNotes } from '../../db/schema';
+import { appointments, auditEvents, clientBookingWindows, clients, consentRecords, rightsRequests, sessionNotes } from '../../db/schema';
 import { exportedColumns, parseCsv, projectRow, unguardFormula } from '../../workers/domain/export-formats';
 import { BULK_SIZE, insertBulkRows } from '../../workers/services/bulk-seed';
 import { exportPractice } from '../../workers/services/export';
@@ -138,6 +138,7 @@ async function databaseRows(clientId: string) {
     session_notes: cut('session_notes', await db.select().from(sessionNotes).where(eq(sessionNotes.clientId, clientId)).orderBy(asc(sessionNotes.id))),
     // Tables added later with a client reference join the export by themselves (derived from the annotations).
     rights_requests: cut('rights_requests', await db.select().from(rightsRequests).where(eq(rightsRequests.clientId, clientId))),
+    client_booking_windows: cut('client_booking_windows', await db.select().from(clientBookingWindows).where(eq(clientBookingWindows.clientId, clientId))),
   };
 }
 

@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../../workers/domain/booking-limits';
 import { purgeExpired } from '../../workers/services/retention';
 import { signUpTherapist, testDeps } from './harness';
 
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
+const HOUR = 3_600_000;
 
 async function rightsRequest(practiceId: string, status: string, createdAt: number, completedAt: number | null = null): Promise<string> {
   const id = crypto.randomUUID();
@@ -64,8 +66,9 @@ describe('retention purge', () => {
     const recentIncident = await incident(now - 4 * YEAR, practiceId);
 
     const deps = { ...(await testDeps()), now: () => now };
-    expect(await purgeExpired(deps)).toEqual({ downloadLinks: 2, unverifiedRightsRequests: 1, completedRightsRequests: 1, incidents: 1 });
-    expect(await purgeExpired(deps)).toEqual({ downloadLinks: 0, unverifiedRightsRequests: 0, completedRightsRequests: 0, incidents: 0 });
+    const nothingElse = { practiceBookingWindows: 0, clientBookingWindows: 0 };
+    expect(await purgeExpired(deps)).toEqual({ downloadLinks: 2, unverifiedRightsRequests: 1, completedRightsRequests: 1, incidents: 1, ...nothingElse });
+    expect(await purgeExpired(deps)).toEqual({ downloadLinks: 0, unverifiedRightsRequests: 0, completedRightsRequests: 0, incidents: 0, ...nothingElse });
 
     for (const id of [unverifiedOld, completedLongAgo]) expect(await exists('rights_requests', id)).toBe(false);
     for (const id of [unverifiedRecent, verifiedOld, completedRecently]) expect(await exists('rights_requests', id)).toBe(true);
@@ -78,5 +81,29 @@ describe('retention purge', () => {
       .bind(oldIncident, oldIncident)
       .first('n');
     expect(orphans).toBe(0);
+  });
+
+  it('deletes the booking counters of hours and days that have passed and keeps the current ones', async () => {
+    const { practiceId } = await signUpTherapist();
+    const clientId = crypto.randomUUID();
+    await env.DB.prepare("INSERT INTO clients (id, practice_id, display_name, email, created_at) VALUES (?, ?, 'K. M.', ?, ?)").bind(clientId, practiceId, `${clientId}@example.com`, Date.now()).run();
+    // One millisecond into an hour: the hours and the day before it have ended, the current hour and day have not.
+    const now = windowStartOf(CLIENT_LIMIT, Date.now()) - HOUR + 1;
+    const hour = windowStartOf(PRACTICE_LIMIT, now);
+    const day = windowStartOf(CLIENT_LIMIT, now);
+    await env.DB.batch([
+      ...[hour - 2 * HOUR, hour - HOUR, hour, hour + HOUR].map((start) =>
+        env.DB.prepare('INSERT INTO practice_booking_windows (practice_id, window_start, bookings) VALUES (?, ?, 1)').bind(practiceId, start),
+      ),
+      ...[day - DAY, day].map((start) => env.DB.prepare('INSERT INTO client_booking_windows (client_id, window_start, bookings) VALUES (?, ?, 1)').bind(clientId, start)),
+    ]);
+
+    const deps = { ...(await testDeps()), now: () => now };
+    expect(await purgeExpired(deps)).toMatchObject({ practiceBookingWindows: 2, clientBookingWindows: 1 });
+    expect(await purgeExpired(deps)).toMatchObject({ practiceBookingWindows: 0, clientBookingWindows: 0 });
+
+    const starts = (table: string) => env.DB.prepare(`SELECT window_start AS s FROM ${table} ORDER BY window_start`).all<{ s: number }>();
+    expect((await starts('practice_booking_windows')).results.map((r) => r.s)).toEqual([hour, hour + HOUR]);
+    expect((await starts('client_booking_windows')).results.map((r) => r.s)).toEqual([day]);
   });
 });

@@ -1,6 +1,7 @@
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, clients } from '../../db/schema';
+import { appointments, appointmentSlots, clientBookingWindows, clients, practiceBookingWindows } from '../../db/schema';
+import { bookingFits, CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
 import type { ConsentPurpose } from '../domain/consent-chain';
 import type { Locale } from '../domain/locale';
 import { blockedInterval, isFreeSlot } from '../domain/slots';
@@ -24,10 +25,6 @@ export type BookingInput = {
   consents?: { reminders?: boolean | undefined } | undefined;
 };
 
-/** Abuse limits that need no network addresses: per address and per practice, counted from existing bookings. */
-export const MAX_BOOKINGS_PER_ADDRESS_PER_DAY = 5;
-export const MAX_BOOKINGS_PER_PRACTICE_PER_HOUR = 60;
-
 const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** A code a person can read out and type: 9 characters from an alphabet without look-alikes, grouped by three. */
@@ -41,20 +38,49 @@ export function normaliseAccessCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-async function enforceBookingLimits(deps: Deps, practiceId: string, email: string) {
+const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
+
+/**
+ * The friendly fast path of the abuse limits: a request that the counters already refuse is answered before any
+ * work. It is not the guarantee (concurrent requests all read the same counts): the CHECKs on the counters, written
+ * in the booking's batch, are.
+ */
+async function refuseOverLimit(deps: Deps, practiceId: string, email: string) {
   const now = deps.now();
-  const [perAddress] = await deps.db
-    .select({ n: count() })
-    .from(appointments)
-    .innerJoin(clients, eq(clients.id, appointments.clientId))
-    .where(and(eq(clients.practiceId, practiceId), eq(clients.email, email), gte(appointments.createdAt, now - 86_400_000)));
-  const [perPractice] = await deps.db
-    .select({ n: count() })
-    .from(appointments)
-    .where(and(eq(appointments.practiceId, practiceId), gte(appointments.createdAt, now - 3_600_000)));
-  if ((perAddress?.n ?? 0) >= MAX_BOOKINGS_PER_ADDRESS_PER_DAY || (perPractice?.n ?? 0) >= MAX_BOOKINGS_PER_PRACTICE_PER_HOUR) {
-    throw new AppError('TOO_MANY_ATTEMPTS', 'Too many bookings in a short time. Please contact the practice directly.');
+  const [practice, client] = await deps.db.batch([
+    deps.db
+      .select({ bookings: practiceBookingWindows.bookings })
+      .from(practiceBookingWindows)
+      .where(and(eq(practiceBookingWindows.practiceId, practiceId), eq(practiceBookingWindows.windowStart, windowStartOf(PRACTICE_LIMIT, now)))),
+    deps.db
+      .select({ bookings: clientBookingWindows.bookings })
+      .from(clientBookingWindows)
+      .innerJoin(clients, eq(clients.id, clientBookingWindows.clientId))
+      .where(and(eq(clients.practiceId, practiceId), eq(clients.email, email), eq(clientBookingWindows.windowStart, windowStartOf(CLIENT_LIMIT, now)))),
+  ]);
+  if (!bookingFits({ practice: practice[0]?.bookings ?? 0, client: client[0]?.bookings ?? 0 })) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
+}
+
+/** Counts the booking in its practice's hour and its client's day; the batch fails if either goes over its limit. */
+function countBooking(deps: Deps, practiceId: string, clientId: string, now: number) {
+  return [
+    deps.db
+      .insert(practiceBookingWindows)
+      .values({ practiceId, windowStart: windowStartOf(PRACTICE_LIMIT, now), bookings: 1 })
+      .onConflictDoUpdate({ target: [practiceBookingWindows.practiceId, practiceBookingWindows.windowStart], set: { bookings: sql`${practiceBookingWindows.bookings} + 1` } }),
+    deps.db
+      .insert(clientBookingWindows)
+      .values({ clientId, windowStart: windowStartOf(CLIENT_LIMIT, now), bookings: 1 })
+      .onConflictDoUpdate({ target: [clientBookingWindows.clientId, clientBookingWindows.windowStart], set: { bookings: sql`${clientBookingWindows.bookings} + 1` } }),
+  ] as const;
+}
+
+/** True when a write failed on the CHECK of a booking counter: the booking would go over an abuse limit. */
+function isOverLimit(error: unknown): boolean {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (current.message.includes('CHECK constraint failed') && current.message.includes('booking_windows_within_limit')) return true;
   }
+  return false;
 }
 
 async function validateBooking(deps: Deps, practice: Practice, input: BookingInput) {
@@ -76,12 +102,13 @@ async function validateBooking(deps: Deps, practice: Practice, input: BookingInp
 
 /**
  * Books an appointment: client (matched by email within the practice), appointment, slot claims, consent record and
- * audit entry commit in one batch or not at all. The slot claims' primary key settles races: of any number of
- * concurrent requests for overlapping times exactly one commits, the others get 409.
+ * audit entry commit in one batch or not at all, counted against the abuse limits in the same batch. The slot claims'
+ * primary key settles races: of any number of concurrent requests for overlapping times exactly one commits, the
+ * others get 409. The counters' CHECKs do the same for the limits: past a limit the batch fails and the answer is 429.
  */
 export async function createBooking(deps: Deps, practice: Practice, input: BookingInput, context: { method: string; locale: Locale }) {
   const { terms, type } = await validateBooking(deps, practice, input);
-  await enforceBookingLimits(deps, practice.id, input.email);
+  await refuseOverLimit(deps, practice.id, input.email);
   const date = utcToLocal(input.start, practice.timeZone).date;
   if (!isFreeSlot(await slotQuery(deps, practice, [type], date, date), input.start, type.id)) {
     throw new AppError('CONFLICT', 'This time is no longer free. Please choose another one.', { start: ['No longer available'] });
@@ -110,6 +137,7 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
     const now = deps.now();
     await deps.db.batch([
       deps.db.insert(clients).values({ id: clientId, practiceId: practice.id, displayName: input.name, email: input.email, createdAt: now }).onConflictDoNothing({ target: clients.id }),
+      ...countBooking(deps, practice.id, clientId, now),
       deps.db.insert(appointments).values({
         id,
         practiceId: practice.id,
@@ -129,6 +157,7 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
     ]);
     return { id, clientId, clientName: existing?.displayName ?? input.name };
   }).catch((error: unknown) => {
+    if (isOverLimit(error)) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
     if (isUniqueViolation(error, 'appointment_slots.')) {
       throw new AppError('CONFLICT', 'This time was just booked by someone else. Please choose another one.', { start: ['No longer available'] });
     }

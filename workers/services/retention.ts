@@ -1,9 +1,11 @@
 import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
-import { downloadLinks, incidents, rightsRequests } from '../../db/schema';
+import { clientBookingWindows, downloadLinks, incidents, practiceBookingWindows, rightsRequests } from '../../db/schema';
+import { CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
 import type { Deps } from './deps';
 
-// Retention periods of the data-subject requests and the breach register, as their schema annotations declare them
-// (Art. 5(1)(e) GDPR: kept no longer than necessary). Years are counted as 366 days so nothing goes a day early.
+// Retention periods of the data-subject requests, the breach register and the booking counters, as their schema
+// annotations declare them (Art. 5(1)(e) GDPR: kept no longer than necessary). Years are counted as 366 days so
+// nothing goes a day early.
 const DAY_MS = 86_400_000;
 const YEAR_MS = 366 * DAY_MS;
 
@@ -38,10 +40,21 @@ export async function purgeExpired(deps: Deps): Promise<Record<string, number>> 
     .delete(incidents)
     .where(lt(incidents.createdAt, now - INCIDENT_MS))
     .returning({ id: incidents.id });
+  // The booking counters limit one hour or one day; once it has passed they are no longer needed (Art. 5(1)(c), (e)).
+  const practiceWindows = await db
+    .delete(practiceBookingWindows)
+    .where(lt(practiceBookingWindows.windowStart, windowStartOf(PRACTICE_LIMIT, now)))
+    .returning({ start: practiceBookingWindows.windowStart });
+  const clientWindows = await db
+    .delete(clientBookingWindows)
+    .where(lt(clientBookingWindows.windowStart, windowStartOf(CLIENT_LIMIT, now)))
+    .returning({ start: clientBookingWindows.windowStart });
   return {
     downloadLinks: links.length,
     unverifiedRightsRequests: unverified.length,
     completedRightsRequests: completed.length,
     incidents: oldIncidents.length,
+    practiceBookingWindows: practiceWindows.length,
+    clientBookingWindows: clientWindows.length,
   };
 }

@@ -1,0 +1,29 @@
+/**
+ * Abuse limits of the public booking, counted in fixed windows: per practice per hour, and per client (one client per
+ * address within a practice) per day. Neither needs a network address (Art. 5(1)(c) GDPR). The database holds one
+ * counter row per practice or client and window, and a CHECK on it refuses the booking that would go over the limit,
+ * so the limits hold however many requests arrive at once (db/schema/practice-booking-windows.ts, client-booking-windows.ts).
+ */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+export const MAX_BOOKINGS_PER_PRACTICE_PER_HOUR = 60;
+export const MAX_BOOKINGS_PER_ADDRESS_PER_DAY = 5;
+
+export type BookingLimit = { max: number; windowMs: number };
+
+export const PRACTICE_LIMIT: BookingLimit = { max: MAX_BOOKINGS_PER_PRACTICE_PER_HOUR, windowMs: HOUR_MS };
+export const CLIENT_LIMIT: BookingLimit = { max: MAX_BOOKINGS_PER_ADDRESS_PER_DAY, windowMs: DAY_MS };
+
+/**
+ * The start of the window `now` falls in: windows are aligned to the epoch (whole UTC hours and days). A counter of an
+ * earlier window counts for nothing any more, so the retention cron deletes it.
+ */
+export function windowStartOf(limit: BookingLimit, now: number): number {
+  return Math.floor(now / limit.windowMs) * limit.windowMs;
+}
+
+/** True when one more booking still fits, given what the current windows have counted (0 when no row yet). */
+export function bookingFits(used: { practice: number; client: number }): boolean {
+  return used.practice < PRACTICE_LIMIT.max && used.client < CLIENT_LIMIT.max;
+}
