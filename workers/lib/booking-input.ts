@@ -34,7 +34,8 @@ export const bookingBody = z
     name: clientNameField,
     email: emailField,
     termsVersion: z.coerce.number({ error: 'The terms version is missing' }).int('The terms version is a whole number').positive(),
-    acceptTerms: z.boolean({ error: 'Accept the terms to book' }),
+    // Art. 7(1): consent is shown by ticking; the check sits in the schema so a form hears of it with every other field.
+    acceptTerms: z.literal(true, { error: 'Read and accept the terms to book' }),
     consents: z.object({ reminders: z.boolean().optional() }).optional(),
   })
   .openapi('BookingRequest');
