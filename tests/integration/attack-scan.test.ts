@@ -1,42 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
-import { asDpo, bookedClient, createClient, dpoAct, joinCall, latestRequestId, mailTo, type Practice, requestRights, videoCallSoon } from './attack-support';
-import { Client, manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
+import { asDpo, bookedClient, createClient, dpoAct, joinCall, latestRequestId, MARKED_HEADERS, MarkedClient, MARKERS, mailTo, type Practice, requestRights, videoCallSoon } from './attack-support';
+import { manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
 
 // Data minimisation (Art. 5(1)(c) GDPR): the app is exercised with every header that carries a network address, a
 // user agent or a location, each holding a unique marker, and afterwards no column of any table may hold a marker,
 // in clear or as a SHA-256. Storage is isolated per test file, so the exercise and the scan share this file.
-
-const SUFFIX = unique('m').replace(/\W/g, '');
-const IPV4 = '198.51.100.173';
-const FORWARDED = '203.0.113.199';
-const REAL_IP = '203.0.113.188';
-const IPV6 = '2001:db8::5ca:173';
-const AGENT = `ScanMarkerAgent-${SUFFIX}`;
-// Cloudflare sends a two-letter country code; a real one ("DE") also appears in consent receipts, so a marker it is.
-const COUNTRY = `country-${SUFFIX}`;
-const CITY = `city-${SUFFIX}`;
-
-const MARKED_HEADERS: Record<string, string> = {
-  'cf-connecting-ip': IPV4,
-  'x-forwarded-for': `${FORWARDED}, ${IPV4}`,
-  'x-real-ip': REAL_IP,
-  'true-client-ip': IPV6,
-  'user-agent': `Mozilla/5.0 (X11; Linux x86_64) ${AGENT}`,
-  'cf-ipcountry': COUNTRY,
-  'cf-ipcity': CITY,
-};
-const MARKERS = [IPV4, FORWARDED, REAL_IP, IPV6, AGENT, COUNTRY, CITY];
-
-/** A browser whose every request carries the marked headers. */
-class MarkedClient extends Client {
-  override fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    for (const [name, value] of Object.entries(MARKED_HEADERS)) headers.set(name, value);
-    return super.fetch(path, { ...init, headers });
-  }
-}
 
 async function expectStatus(response: Promise<Response>, status: number, what: string) {
   const answer = await response;

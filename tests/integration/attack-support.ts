@@ -14,6 +14,45 @@ import { type bookablePractice, bookingRequest, Client, freeSlots, logIn, ORIGIN
 export type Practice = Awaited<ReturnType<typeof bookablePractice>>;
 export const SESSION_COOKIE = '__Host-session';
 
+// ------------------------------------------------------------------------------------------------ request metadata
+
+const SUFFIX = unique('m').replace(/\W/g, '');
+const IPV4 = '198.51.100.173';
+const FORWARDED = '203.0.113.199';
+const REAL_IP = '203.0.113.188';
+const IPV6 = '2001:db8::5ca:173';
+export const AGENT = `ScanMarkerAgent-${SUFFIX}`;
+// Cloudflare sends a two-letter country code; a real one ("DE") also appears in consent receipts, so a marker it is.
+const COUNTRY = `country-${SUFFIX}`;
+const CITY = `city-${SUFFIX}`;
+
+/** Every header that carries a network address, a user agent or a location, each holding a unique marker. */
+export const MARKED_HEADERS: Record<string, string> = {
+  'cf-connecting-ip': IPV4,
+  'x-forwarded-for': `${FORWARDED}, ${IPV4}`,
+  'x-real-ip': REAL_IP,
+  'true-client-ip': IPV6,
+  'user-agent': `Mozilla/5.0 (X11; Linux x86_64) ${AGENT}`,
+  'cf-ipcountry': COUNTRY,
+  'cf-ipcity': CITY,
+};
+export const MARKERS = [IPV4, FORWARDED, REAL_IP, IPV6, AGENT, COUNTRY, CITY];
+
+/** A browser whose every request carries the marked headers. */
+export class MarkedClient extends Client {
+  override fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(MARKED_HEADERS)) headers.set(name, value);
+    return super.fetch(path, { ...init, headers });
+  }
+}
+
+/** The markers found in `text` (case-insensitively), for a message that names what leaked. */
+export function markersIn(text: string): string[] {
+  const lower = text.toLowerCase();
+  return MARKERS.filter((marker) => lower.includes(marker.toLowerCase()));
+}
+
 // ------------------------------------------------------------------------------------------------ answers
 
 const knownCode = z.string().refine((code) => code in ERROR_STATUS, 'an error code of ERROR_STATUS');
@@ -45,13 +84,14 @@ const app = createApp();
 
 /**
  * The app's fetch with an execution context that is awaited, so work it leaves for after the response (the rights
- * portal's mail) has finished when this resolves and cannot be counted against the next request.
+ * portal's mail) has finished when this resolves and cannot be counted against the next request. `bindings` are the
+ * test environment unless a test configures more (a Resend key, for instance).
  */
-export async function settledFetch(path: string, init: RequestInit, jar?: Client): Promise<Response> {
+export async function settledFetch(path: string, init: RequestInit, jar?: Client, bindings: Env = env): Promise<Response> {
   const headers = new Headers(init.headers);
   if (jar?.cookies.size) headers.set('cookie', jar.cookieHeader());
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init, headers }), env, ctx);
+  const response = await app.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init, headers }), bindings, ctx);
   await waitOnExecutionContext(ctx);
   for (const line of response.headers.getSetCookie()) {
     const [pair = ''] = line.split(';');
