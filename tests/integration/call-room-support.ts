@@ -2,6 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { roomMessage, type RoomMessage } from '../../workers/rooms/protocol';
+import { createClient, videoCallSoon as videoCallFor } from './attack-support';
 import { bookablePractice } from './harness';
 
 /** What the call tests share: a video appointment, browsers on the room's socket, the room's storage as a test sees it. */
@@ -100,17 +101,9 @@ export function storedEntries(room: string) {
   }));
 }
 
-/** A video appointment starting in five minutes (its room is open), created by the therapist by hand. */
+/** A new practice with a video appointment starting in five minutes (its room is open), booked by hand. */
 export async function videoCallSoon() {
   const practice = await bookablePractice();
-  const created = await practice.client.json('/api/clients', { displayName: 'Video Client' });
-  const clientId = (await created.json<{ client: { id: string } }>()).client.id;
-  const start = new Date(Date.now() + 5 * 60_000);
-  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(start);
-  const [date = '', time = ''] = local.split(' ');
-  const html = await (await practice.client.form('/dashboard/appointments', { clientId, typeId: practice.video.id, date, time })).text();
-  const appointmentId = /\/call\/([0-9a-f-]{36})/.exec(html)?.[1] ?? '';
-  const code = /([A-Z2-9]{3}-[A-Z2-9]{3}-[A-Z2-9]{3})/.exec(html)?.[1] ?? '';
-  expect(appointmentId).not.toBe('');
-  return { practice, appointmentId, code };
+  const call = await videoCallFor(practice, await createClient(practice, 'Video Client'));
+  return { practice, ...call };
 }
