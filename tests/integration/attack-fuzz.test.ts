@@ -5,18 +5,8 @@ import { createApp } from '../../workers/app';
 import { DPA_VERSION } from '../../workers/domain/dpa';
 import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
 import { DEMO } from '../../workers/services/seed';
-import {
-  asDpo,
-  createClient,
-  expectErrorShape,
-  joinCall,
-  SESSION_COOKIE,
-  settledFetch,
-  signInWithoutPassword,
-  userIdOf,
-  videoCallSoon,
-} from './attack-support';
-import { bookablePractice, Client, freeSlots, request, rowsChanged, tableCounts, unique } from './harness';
+import { createClient, expectErrorShape, joinCall, SESSION_COOKIE, settledFetch, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
+import { asDpo, bookablePractice, Client, freeSlots, request, rowsChanged, tableCounts, unique } from './harness';
 
 // Property-based fuzzing of every JSON endpoint in the route table. Bodies and queries are generated from the request
 // schemas of the OpenAPI document (or, for routes outside it, from the fields their 422 answers name), mixed with

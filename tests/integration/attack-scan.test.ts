@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
-import { asDpo, bookedClient, createClient, dpoAct, joinCall, latestRequestId, MARKED_HEADERS, MarkedClient, MARKERS, mailTo, type Practice, requestRights, videoCallSoon } from './attack-support';
-import { manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
+import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, MARKED_HEADERS, MarkedClient, MARKERS, type Practice, requestRights, videoCallSoon } from './attack-support';
+import { asDpo, mailTo, manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
 
 // Data minimisation (Art. 5(1)(c) GDPR): the app is exercised with every header that carries a network address, a
 // user agent or a location, each holding a unique marker, and afterwards no column of any table may hold a marker,

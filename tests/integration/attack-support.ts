@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { createApp } from '../../workers/app';
 import { ERROR_STATUS, errorBodySchema } from '../../workers/lib/errors';
 import { csrfTokenFor, startSession } from '../../workers/services/sessions';
-import { DEMO, seedDemo } from '../../workers/services/seed';
-import { type bookablePractice, bookingRequest, Client, freeSlots, logIn, ORIGIN, outbox, type OutboxMessage, termsOf, testDeps, unique } from './harness';
+import { type bookablePractice, bookingRequest, Client, freeSlots, ORIGIN, outbox, termsOf, testDeps, unique } from './harness';
 
 // Shared by the attack-*.test.ts files: the one error shape, and the few
 // multi-step set-ups (a call about to start, a confirmed rights request) the attacks start from.
@@ -116,26 +115,9 @@ export async function userIdOf(email: string): Promise<string> {
   return id;
 }
 
-export async function asDpo(): Promise<Client> {
-  await seedDemo(await testDeps());
-  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
-  expect(response.status).toBe(200);
-  return client;
-}
-
 // ------------------------------------------------------------------------------------------------ set-ups
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The newest mail to `to` matching `pattern`; the rights portal mails after its response, so wait a little. */
-export async function mailTo(to: string, pattern: RegExp): Promise<OutboxMessage> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const found = (await outbox()).find((m) => m.to === to && pattern.test(m.text));
-    if (found) return found;
-    await sleep(20);
-  }
-  throw new Error(`no mail to ${to} matching ${pattern}`);
-}
 
 export async function createClient(practice: Practice, displayName: string, email?: string): Promise<string> {
   const response = await practice.client.json('/api/clients', { displayName, ...(email ? { email } : {}) });

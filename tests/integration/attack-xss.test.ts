@@ -1,15 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  asDpo,
-  createClient,
-  dpoAct,
-  latestRequestId,
-  type Practice,
-  requestRights,
-  videoCallSoon,
-} from './attack-support';
-import { book, Client, freeSlots, manageTokenFor, openWeekdays, outbox, request, signUpTherapist, typesOf, unique } from './harness';
+import { createClient, dpoAct, latestRequestId, type Practice, requestRights, videoCallSoon } from './attack-support';
+import { asDpo, book, Client, freeSlots, manageTokenFor, openWeekdays, outbox, request, signUpTherapist, typesOf, unique } from './harness';
 
 // Stored XSS: every free-text field a person can set is filled with markup through the real routes, then every page
 // and email that shows it must carry it escaped. Notes are ciphertext the server never renders; exceptions have no

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
 import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
 import { DEMO } from '../../workers/services/seed';
-import { asDpo, bookedClient, createClient, dpoAct, joinCall, latestRequestId, mailTo, type Practice, requestRights, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
-import { bookablePractice, Client, manageTokenFor, signUpTherapist } from './harness';
+import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, type Practice, requestRights, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
+import { asDpo, bookablePractice, Client, mailTo, manageTokenFor, signUpTherapist } from './harness';
 
 // Every route of the route table, called by each of five actors with what that actor legitimately holds: nobody
 // (anonymous), the emailed links and access code of one client (client link), the practice's therapist (A), the

@@ -2,8 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
 import { ROUTE_ACCESS, type Access } from '../../workers/routes/access';
-import { seedDemo, DEMO } from '../../workers/services/seed';
-import { bookablePractice, Client, logIn, signUpTherapist, testDeps } from './harness';
+import { asDpo, bookablePractice, Client, signUpTherapist } from './harness';
 
 const routes = createApp()
   .routes.filter((route) => route.method !== 'ALL')
@@ -12,13 +11,6 @@ const unique = [...new Map(routes.map((r) => [r.key, r])).values()];
 
 function call(client: Client, method: string, path: string) {
   return method === 'GET' ? client.fetch(path) : path.startsWith('/api/') ? client.json(path, {}, method) : client.form(path, {});
-}
-
-async function asDpo(): Promise<Client> {
-  await seedDemo(await testDeps());
-  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
-  expect(response.status).toBe(200);
-  return client;
 }
 
 function expectRefusedAnonymous(status: number, path: string) {

@@ -5,6 +5,7 @@ import { DPA_VERSION } from '../../workers/domain/dpa';
 import worker from '../../workers/index';
 import { createDeps } from '../../workers/lib/deps';
 import type { Deps } from '../../workers/services/deps';
+import { DEMO, seedDemo } from '../../workers/services/seed';
 
 export const ORIGIN = 'http://127.0.0.1:8787';
 let counter = 0;
@@ -97,6 +98,14 @@ export async function logIn(email: string, password: string, totp?: string) {
   return { client, response };
 }
 
+/** The platform's DPO (from the demo seed), signed in. */
+export async function asDpo(): Promise<Client> {
+  await seedDemo(await testDeps());
+  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
+  expect(response.status).toBe(200);
+  return client;
+}
+
 export function testDeps(): Promise<Deps> {
   return createDeps(env);
 }
@@ -136,6 +145,16 @@ export async function outbox(): Promise<OutboxMessage[]> {
   const response = await request('/dev/outbox', { headers: { accept: 'application/json' } });
   expect(response.status).toBe(200);
   return response.json<OutboxMessage[]>();
+}
+
+/** The newest mail to `to` matching `pattern`; mail of the rights portal goes out after the response, so wait a little. */
+export async function mailTo(to: string, pattern: RegExp): Promise<OutboxMessage> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const found = (await outbox()).find((m) => m.to === to && pattern.test(m.text));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no mail to ${to} matching ${pattern}`);
 }
 
 /** Weekday opening hours for a test practice (Mon–Fri 09:00–17:00 local). */

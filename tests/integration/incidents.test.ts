@@ -1,19 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INCIDENTS_ACCESS } from '../../workers/routes/incidents-routes';
-import { DEMO, seedDemo } from '../../workers/services/seed';
 import { formatUtc } from '../../workers/domain/breach';
-import { Client, countRows, logIn, outbox, signUpTherapist, type Therapist, testDeps } from './harness';
+import { asDpo, Client, countRows, outbox, signUpTherapist, type Therapist } from './harness';
 
 const HOUR = 3_600_000;
 const utcInput = (at: number) => new Date(at).toISOString().slice(0, 16);
-
-async function asDpo(): Promise<Client> {
-  await seedDemo(await testDeps());
-  const { client, response } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
-  expect(response.status).toBe(200);
-  return client;
-}
 
 /** Posts a form whose checkboxes repeat a name, as a browser does. */
 function postForm(client: Client, path: string, pairs: [string, string][]) {

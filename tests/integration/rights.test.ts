@@ -4,30 +4,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
 import { extendedDueDate } from '../../workers/domain/deadlines';
 import { RIGHTS_ACCESS } from '../../workers/routes/rights-routes';
-import { DEMO, seedDemo } from '../../workers/services/seed';
-import { book, bookablePractice, bookingRequest, Client, freeSlots, logIn, ORIGIN, outbox, type OutboxMessage, request, termsOf, testDeps, unique } from './harness';
+import { asDpo, book, bookablePractice, bookingRequest, Client, freeSlots, mailTo, ORIGIN, outbox, type OutboxMessage, request, termsOf, unique } from './harness';
 
 type Practice = Awaited<ReturnType<typeof bookablePractice>>;
 
 let dpo: Client;
 beforeAll(async () => {
-  await seedDemo(await testDeps());
-  const signedIn = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
-  expect(signedIn.response.status).toBe(200);
-  dpo = signedIn.client;
+  dpo = await asDpo();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Mail of the portal goes out after the response; wait for it a little. */
-async function mailTo(to: string, pattern: RegExp): Promise<OutboxMessage> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const found = (await outbox()).find((m) => m.to === to && pattern.test(m.text));
-    if (found) return found;
-    await sleep(20);
-  }
-  throw new Error(`no mail to ${to} matching ${pattern}`);
-}
 
 async function mailsTo(to: string): Promise<OutboxMessage[]> {
   return (await outbox()).filter((m) => m.to === to);
