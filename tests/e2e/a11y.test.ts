@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookDemo } from './demo';
 import { browserSuite } from './suite';
 
 // Fake camera and microphone, so the call page gets past its device check as it would on a real device.
@@ -57,22 +58,6 @@ async function signIn(page: Page, email: string, password: string, landing: stri
 
 async function csrfTokenOf(request: APIRequestContext): Promise<string> {
   return ((await (await request.get(`${suite.server.origin}/api/auth/session`)).json()) as { csrfToken: string }).csrfToken;
-}
-
-const isoDate = (at: number) => new Date(at).toISOString().slice(0, 10);
-
-/** Makes the address a client of the demo practice the way the public does: by booking through the JSON API. */
-async function bookDemo(email: string) {
-  const { origin } = suite.server;
-  const slots = await fetch(`${origin}/api/p/demo/slots?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 13 * 86_400_000)}`);
-  const [slot] = ((await slots.json()) as { slots: { start: string; typeId: string }[] }).slots;
-  const terms = (await (await fetch(`${origin}/api/p/demo/terms`)).json()) as { version: number };
-  const booked = await fetch(`${origin}/api/p/demo/bookings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ typeId: slot?.typeId, start: slot?.start, name: 'A. B.', email, termsVersion: terms.version, acceptTerms: true }),
-  });
-  expect(booked.status).toBe(201);
 }
 
 /** Date and time (HH:MM, on the 5-minute grid) in Berlin, at least `minutes` from now: the call room is open. */
@@ -147,7 +132,7 @@ describe('accessibility of the dashboard for the signed-in therapist, with a boo
   let callPath = '';
 
   beforeAll(async () => {
-    await bookDemo('a11y-dashboard@example.com');
+    await bookDemo(suite.server.origin, 'a11y-dashboard@example.com');
     context = await auditContext();
     page = await context.newPage();
     await signIn(page, 'demo@example.com', 'demo-therapist-pass', '/dashboard');
@@ -205,7 +190,7 @@ describe('accessibility of the DPO console, with a rights request and an inciden
   let requestId = '';
 
   beforeAll(async () => {
-    await bookDemo('a11y-rights@example.com');
+    await bookDemo(suite.server.origin, 'a11y-rights@example.com');
     const request = await fetch(`${suite.server.origin}/api/rights/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

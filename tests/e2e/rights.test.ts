@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { bookDemo } from './demo';
 import { browserSuite } from './suite';
 
 const suite = browserSuite();
 
 type Mail = { to: string; text: string };
-
-const isoDate = (at: number) => new Date(at).toISOString().slice(0, 10);
-
-/** Makes the address a client of the demo practice the way the public does: by booking through the JSON API. */
-async function bookDemo(origin: string, email: string) {
-  const slots = await fetch(`${origin}/api/p/demo/slots?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 13 * 86_400_000)}`);
-  const [slot] = ((await slots.json()) as { slots: { start: string; typeId: string }[] }).slots;
-  const terms = (await (await fetch(`${origin}/api/p/demo/terms`)).json()) as { version: number };
-  const booked = await fetch(`${origin}/api/p/demo/bookings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ typeId: slot?.typeId, start: slot?.start, name: 'R. S.', email, termsVersion: terms.version, acceptTerms: true }),
-  });
-  expect(booked.status).toBe(201);
-}
 
 /** The verification link from the local outbox; the mail goes out just after the portal's answer. */
 async function verificationLink(origin: string, email: string): Promise<string> {
@@ -34,7 +20,7 @@ async function verificationLink(origin: string, email: string): Promise<string> 
 describe('a data subject in a real browser', () => {
   it('sends a request through the portal, opens the emailed link, confirms and sees the request confirmed', async () => {
     const email = 'betroffene@example.com';
-    await bookDemo(suite.server.origin, email);
+    await bookDemo(suite.server.origin, email, 'R. S.');
     const context = await suite.browser.newContext({ javaScriptEnabled: false, locale: 'de-DE' });
     const page = await context.newPage();
 
