@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookDemo } from './demo';
+import { berlinSoon, bookDemo } from './demo';
 import { browserSuite } from './suite';
 
 // Fake camera and microphone, so the call page gets past its device check as it would on a real device.
@@ -58,17 +58,6 @@ async function signIn(page: Page, email: string, password: string, landing: stri
 
 async function csrfTokenOf(request: APIRequestContext): Promise<string> {
   return ((await (await request.get(`${suite.server.origin}/api/auth/session`)).json()) as { csrfToken: string }).csrfToken;
-}
-
-/** Date and time (HH:MM, on the 5-minute grid) in Berlin, at least `minutes` from now: the call room is open. */
-function berlinSoon(minutes: number): { date: string; time: string } {
-  const at = Math.ceil((Date.now() + minutes * 60_000) / 300_000) * 300_000;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((part) => [part.type, part.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
 describe('accessibility (axe: WCAG 2.1 A and AA, best practice) of the public pages', () => {

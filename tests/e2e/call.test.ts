@@ -1,5 +1,6 @@
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { berlinSoon } from './demo';
 import { browserSuite } from './suite';
 
 // Two fake-camera browsers on loopback: no STUN or TURN is configured locally, so ICE uses host candidates only.
@@ -8,17 +9,6 @@ const suite = browserSuite({ media: true });
 const CLIENT_NAME = 'Kim Testperson';
 const RENEW_MS = 4000;
 const WAIT = { timeout: 30_000, intervals: [250] };
-
-/** Date and time (HH:MM, on the 5-minute grid) in Berlin, at least `minutes` from now. */
-function berlinSoon(minutes: number): { date: string; time: string } {
-  const at = Math.ceil((Date.now() + minutes * 60_000) / 300_000) * 300_000;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((part) => [part.type, part.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
 
 async function signIn(page: Page, origin: string) {
   await page.goto(`${origin}/login`);

@@ -14,3 +14,14 @@ export async function bookDemo(origin: string, email: string, name = 'A. B.') {
   });
   expect(booked.status).toBe(201);
 }
+
+/** Date and time (HH:MM, on the 5-minute grid) in Berlin, at least `minutes` from now: a call booked for then is open. */
+export function berlinSoon(minutes: number): { date: string; time: string } {
+  const at = Math.ceil((Date.now() + minutes * 60_000) / 300_000) * 300_000;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
