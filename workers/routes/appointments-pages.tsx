@@ -14,7 +14,6 @@ import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { activeTypes, type Practice } from '../services/availability';
-import { callDurations } from '../services/calls';
 import { listClients } from '../services/clients';
 import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
 
@@ -50,7 +49,6 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
   const from = localDateTimeToUtc(first, 0, practice.timeZone) ?? Date.parse(`${first}T00:00:00Z`);
   const to = localDateTimeToUtc(addDays(first, length), 0, practice.timeZone) ?? from + length * 86_400_000;
   const rows = await appointmentsBetween(deps, practice.id, from, to);
-  const durations = await callDurations(deps, practice.id, rows.map((r) => r.appointment.id));
   const dayFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
   const timeFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
   const days: AgendaDay[] = Array.from({ length }, (_, i) => {
@@ -58,7 +56,7 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
     const items = rows
       .filter((r) => utcToLocal(r.appointment.startAt, practice.timeZone).date === date)
       .map((r) => {
-        const ms = durations.get(r.appointment.id);
+        const ms = r.callMs ?? undefined;
         return {
           id: r.appointment.id,
           time: timeFormat.format(r.appointment.startAt),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
 import { clientParticipant, JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
@@ -117,10 +117,4 @@ export async function recordCallEvent(deps: Deps, appointmentId: string, role: '
 /** Cron: call metadata lives 90 days. */
 export async function purgeOldCallMetrics(deps: Deps) {
   await deps.db.delete(callMetrics).where(lt(callMetrics.createdAt, deps.now() - METRICS_RETENTION_MS));
-}
-
-export async function callDurations(deps: Deps, practiceId: string, appointmentIds: string[]) {
-  if (appointmentIds.length === 0) return new Map<string, number>();
-  const rows = await deps.db.query.callMetrics.findMany({ where: and(eq(callMetrics.practiceId, practiceId), inArray(callMetrics.appointmentId, appointmentIds)) });
-  return new Map(rows.map((r) => [r.appointmentId, r.connectedMs]));
 }

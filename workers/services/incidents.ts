@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
+import { chunksOf, MAX_BOUND_PARAMETERS, rowChunks } from '../../db/bound-parameters';
 import { incidentNotices, incidentUpdates, incidents, practices, users } from '../../db/schema';
 import { breachNoticeEmail } from '../../emails/breach-notice';
 import { breachSubjectNoticeEmail } from '../../emails/breach-subject-notice';
@@ -222,7 +223,9 @@ async function notifyPractice(ctx: Context, practice: Practice, claims: NoticeKe
   const rows = claims.map((k) => ({ id: newId(), incidentId: incident.id, practiceId: practice.id, kind: k.kind, updateId: k.updateId, sentAt: now, createdAt: now }));
   const audit = { actorUserId: ctx.actorUserId, practiceId: practice.id, targetId: incident.id };
   try {
-    await deps.db.batch([deps.db.insert(incidentNotices).values(rows), auditInsert(deps.db, { ...audit, action: 'incident.practice_notified' }, now)]);
+    // One row per update not yet sent: the DPO's updates are unbounded, D1's bound parameters are not.
+    const claimed = rowChunks(incidentNotices, rows).map((chunk) => deps.db.insert(incidentNotices).values(chunk));
+    await deps.db.batch([auditInsert(deps.db, { ...audit, action: 'incident.practice_notified' }, now), ...claimed]);
   } catch (error) {
     // A concurrent or repeated action claimed this notice first: it is (being) sent there, not here.
     if (isUniqueViolation(error, 'incident_notices.')) return 'skipped';
@@ -241,8 +244,8 @@ async function notifyPractice(ctx: Context, practice: Practice, claims: NoticeKe
   if (delivered > 0) return 'sent';
   // Nobody received it: release the claim so that the next "notify" tries again.
   await deps.db.batch([
-    deps.db.delete(incidentNotices).where(inArray(incidentNotices.id, rows.map((r) => r.id))),
     auditInsert(deps.db, { ...audit, action: 'incident.notice_failed' }, deps.now()),
+    ...chunksOf(rows.map((r) => r.id), MAX_BOUND_PARAMETERS).map((ids) => deps.db.delete(incidentNotices).where(inArray(incidentNotices.id, ids))),
   ]);
   return 'failed';
 }

@@ -327,24 +327,34 @@ export async function practiceRequest(deps: Deps, practiceId: string, requestId:
   return request;
 }
 
+/** The practice's page shows its newest requests; older ones stay with the DPO. */
+const PRACTICE_REQUESTS_SHOWN = 200;
+
 export async function practiceRequests(deps: Deps, practiceId: string) {
   const practice = await practiceOf(deps, practiceId);
-  const rows = await deps.db
-    .select({ request: rightsRequests, clientName: clients.displayName })
+  const newest = deps.db
+    .select({ id: rightsRequests.id })
     .from(rightsRequests)
-    .leftJoin(clients, eq(clients.id, rightsRequests.clientId))
     .where(practiceScope(practiceId))
     .orderBy(desc(rightsRequests.receivedAt))
-    .limit(200);
-  const trails = rows.length
-    ? await deps.db.query.rightsRequestEvents.findMany({
-        where: inArray(
-          rightsRequestEvents.requestId,
-          rows.map((row) => row.request.id),
-        ),
-        orderBy: [asc(rightsRequestEvents.at), asc(INSERTION_ORDER)],
-      })
-    : [];
+    .limit(PRACTICE_REQUESTS_SHOWN);
+  const [rows, events] = await Promise.all([
+    deps.db
+      .select({ request: rightsRequests, clientName: clients.displayName })
+      .from(rightsRequests)
+      .leftJoin(clients, eq(clients.id, rightsRequests.clientId))
+      .where(practiceScope(practiceId))
+      .orderBy(desc(rightsRequests.receivedAt))
+      .limit(PRACTICE_REQUESTS_SHOWN),
+    // The trails of the same requests, chosen by a subquery: a list of ids would hit D1's 100 bound parameters.
+    deps.db.query.rightsRequestEvents.findMany({ where: inArray(rightsRequestEvents.requestId, newest), orderBy: [asc(rightsRequestEvents.at), asc(INSERTION_ORDER)] }),
+  ]);
+  const trails = new Map<string, typeof events>();
+  for (const event of events) {
+    const trail = trails.get(event.requestId);
+    if (trail) trail.push(event);
+    else trails.set(event.requestId, [event]);
+  }
   const now = deps.now();
   return rows
     .map(({ request, clientName }) => ({
@@ -352,7 +362,7 @@ export async function practiceRequests(deps: Deps, practiceId: string) {
       clientName,
       email: request.status === 'needs_in_person' ? request.email : null,
       details: request.details,
-      trail: trails.filter((event) => event.requestId === request.id),
+      trail: trails.get(request.id) ?? [],
     }))
     .sort(compareByUrgency);
 }

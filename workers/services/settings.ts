@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
 import type { z } from 'zod';
 import { isUniqueViolation } from '../../db/errors';
+import { rowChunks } from '../../db/bound-parameters';
 import { appointments, appointmentTypes, availabilityExceptions, practices, termsVersions, workingHours } from '../../db/schema';
 import { utcToLocal } from '../domain/zoned-time';
 import { newId, sha256Hex } from '../lib/crypto';
@@ -56,7 +57,8 @@ export async function replaceWorkingHours(deps: Deps, practiceId: string, input:
   const rows = ranges.map((range) => ({ id: newId(), practiceId, ...range }));
   await deps.db.batch([
     deps.db.delete(workingHours).where(eq(workingHours.practiceId, practiceId)),
-    ...(rows.length ? [deps.db.insert(workingHours).values(rows)] : []),
+    // Seven days of up to eight ranges is more rows than one INSERT may bind on D1.
+    ...rowChunks(workingHours, rows).map((chunk) => deps.db.insert(workingHours).values(chunk)),
     auditInsert(deps.db, { action: 'settings.hours_replaced', actorUserId, practiceId, targetId: practiceId }, deps.now()),
   ]);
 }

@@ -1,23 +1,26 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, appointmentTypes, clients } from '../../db/schema';
+import { appointments, appointmentSlots, appointmentTypes, callMetrics, clients } from '../../db/schema';
 import type { Locale } from '../domain/locale';
 import { blockedInterval } from '../domain/slots';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
-import { bucketsOf, type Practice } from './availability';
+import type { Practice } from './availability';
 import { newAccessCode, normaliseAccessCode } from './booking';
 import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
 import { clientOfPractice, processingBlocked } from './clients';
 import type { Deps } from './deps';
+import { claimSlots } from './slot-claims';
 
+/** The agenda: appointments in [from, to) with the call's connected time joined in, so no list of ids is bound. */
 export async function appointmentsBetween(deps: Deps, practiceId: string, from: number, to: number) {
   return deps.db
-    .select({ appointment: appointments, clientName: clients.displayName, typeName: appointmentTypes.name, mode: appointmentTypes.mode })
+    .select({ appointment: appointments, clientName: clients.displayName, typeName: appointmentTypes.name, mode: appointmentTypes.mode, callMs: callMetrics.connectedMs })
     .from(appointments)
     .innerJoin(clients, eq(clients.id, appointments.clientId))
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
+    .leftJoin(callMetrics, and(eq(callMetrics.appointmentId, appointments.id), eq(callMetrics.practiceId, practiceId)))
     .where(and(eq(appointments.practiceId, practiceId), gte(appointments.startAt, from), lt(appointments.startAt, to)))
     .orderBy(asc(appointments.startAt));
 }
@@ -64,7 +67,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
         accessCodeHash: accessCode ? await hashToken(normaliseAccessCode(accessCode)) : null,
         createdAt: now,
       }),
-      deps.db.insert(appointmentSlots).values(bucketsOf(blockedInterval(input.start, type)).map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
+      claimSlots(deps.db, { practiceId: practice.id, appointmentId: id, interval: blockedInterval(input.start, type) }),
       auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
     ]);
   } catch (error) {
