@@ -1,3 +1,4 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { rightsDownload } from '../../workers/routes/rights-download';
 import { createDownloadLink, DOWNLOAD_LINK_TTL_MS, redeemDownloadLink } from '../../workers/services/access-package';
 import { auditInsert } from '../../workers/services/audit';
 import { verifyPracticeChain } from '../../workers/services/consent';
-import { eraseSubject, type ErasureReport, type RoomPurger } from '../../workers/services/erasure';
+import { deleteClient, ERASED, eraseSubject, type ErasureReport, type RoomPurger } from '../../workers/services/erasure';
+import { roomStub } from './call-room-support';
 import { book, bookablePractice, freeSlots, openWeekdays, outbox, signUpTherapist, testDeps, typesOf, unique } from './harness';
 
 const DAY = 86_400_000;
@@ -244,6 +246,33 @@ downloads.onError((error, c) => errorResponse(c, toAppError(error)));
 function download(url: string, init?: RequestInit) {
   return downloads.request(new URL(url).pathname, { method: 'POST', ...init }, env);
 }
+
+describe('the therapist’s "delete completely"', () => {
+  const roomKeys = async (appointmentId: string) => runInDurableObject(roomStub(appointmentId), async (_room, state) => [...(await state.storage.list()).keys()]);
+
+  it('erases the client’s rights requests as the annotations say and empties their call rooms at once', async () => {
+    const practice = await practiceWithTwoClients();
+    const { subject, bystander } = practice;
+    // What a room holds between admission and its closing alarm.
+    for (const room of [subject.video, bystander.video]) await runInDurableObject(roomStub(room), (_room, state) => state.storage.put('admitted', ['participant']));
+
+    expect((await practice.client.json(`/api/clients/${subject.id}`, {}, 'DELETE')).status).toBe(204);
+
+    expect(await findEverywhere([subject.email, subject.details, subject.name])).toEqual([]);
+    const request = await env.DB.prepare('SELECT client_id, email, details FROM rights_requests WHERE id = ?').bind(subject.requestId).first();
+    expect(request).toEqual({ client_id: null, email: ERASED, details: null });
+    expect(await roomKeys(subject.video)).toEqual([]);
+    expect(await roomKeys(bystander.video)).toEqual(['admitted']);
+    expect(await idsOf('SELECT id FROM rights_requests WHERE id = ? AND email = ?', bystander.requestId, bystander.email)).toHaveLength(1);
+  });
+
+  it('deletes nothing when a call room cannot be purged', async () => {
+    const practice = await practiceWithTwoClients();
+    const failing: RoomPurger = { purge: async () => Promise.reject(new Error('room unavailable')) };
+    await expect(deleteClient(practice.deps, practice.practiceId, practice.subject.id, failing)).rejects.toThrow('room unavailable');
+    expect(await idsOf('SELECT id FROM rights_requests WHERE id = ? AND email = ?', practice.subject.requestId, practice.subject.email)).toHaveLength(1);
+  });
+});
 
 describe('download links for an access package', () => {
   it('delivers the client’s export once, as an attachment, and then answers 404', async () => {

@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
 import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
+import { roomPurger } from '../lib/room-purger';
 import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
-import { type Client, clientDetail, createClient, deleteClient, listClients, updateClient } from '../services/clients';
+import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
+import { deleteClient } from '../services/erasure';
 
 const clientSchema = z
   .object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), active: z.boolean(), restricted: z.boolean(), createdAt: z.string() })
@@ -92,7 +94,7 @@ clientsApi.openapi(
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
-    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, roomPurger(c.env, c.var.config));
     return c.body(null, 204);
   },
 );

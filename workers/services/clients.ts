@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentTypes, auditEvents, clients, consentRecords, outboxMessages } from '../../db/schema';
+import { appointments, appointmentTypes, clients, consentRecords } from '../../db/schema';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
@@ -74,26 +74,6 @@ export async function updateClient(deps: Deps, practiceId: string, clientId: str
     .batch([deps.db.update(clients).set(changes).where(eq(clients.id, clientId)), auditInsert(deps.db, { action, practiceId, targetId: clientId }, now)])
     .catch(emailConflict);
   return clientOfPractice(deps, practiceId, clientId);
-}
-
-/**
- * Deletes the client for real: appointments, their slot claims and notes go by cascade; consent records lose their
- * link to the person (redacted, so the practice's chain still verifies); messages in the local outbox go too.
- */
-export async function deleteClient(deps: Deps, practiceId: string, clientId: string) {
-  const client = await clientOfPractice(deps, practiceId, clientId);
-  const now = deps.now();
-  const theirAppointments = deps.db.select({ id: appointments.id }).from(appointments).where(eq(appointments.clientId, clientId));
-  await deps.db.batch([
-    // Audit entries keep what happened but lose which client or appointment it concerned.
-    deps.db
-      .update(auditEvents)
-      .set({ targetId: null })
-      .where(and(eq(auditEvents.practiceId, practiceId), or(eq(auditEvents.targetId, clientId), inArray(auditEvents.targetId, theirAppointments)))),
-    deps.db.delete(clients).where(and(eq(clients.id, clientId), eq(clients.practiceId, practiceId))),
-    ...(client.email ? [deps.db.delete(outboxMessages).where(eq(outboxMessages.recipient, client.email))] : []),
-    auditInsert(deps.db, { action: 'client.deleted', practiceId, targetId: null }, now),
-  ]);
 }
 
 export async function clientDetail(deps: Deps, practiceId: string, clientId: string) {

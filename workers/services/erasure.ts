@@ -27,7 +27,8 @@ export type ErasureReport = {
  */
 export type RoomPurger = { purge(appointmentId: string): Promise<void> };
 
-export type ErasureInput = { practiceId: string; clientId: string; requestId?: string; rooms?: RoomPurger };
+/** `complete`: the therapist's "delete completely", which erases without the legal-duty decision (see deleteClient). */
+export type ErasureInput = { practiceId: string; clientId: string; requestId?: string; rooms?: RoomPurger; complete?: boolean };
 
 /** What a NOT NULL text column holds once anonymised. */
 export const ERASED = 'erased';
@@ -248,7 +249,7 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   if (!practice) throw new AppError('NOT_FOUND', 'No such client in your practice');
   if (requestId) await checkRequest(deps, input, requestId);
   const now = deps.now();
-  const decision = decideErasure(await treatmentRecordOf(deps, input), practice, now);
+  const decision: ErasureDecision = input.complete ? { outcome: 'erased' } : decideErasure(await treatmentRecordOf(deps, input), practice, now);
   const subject: Subject = { practiceId, clientId, requestId, decision };
   const purged = await purgeRooms(deps, subject, input.rooms, now);
 
@@ -268,4 +269,14 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   const rows: ErasureReportRow[] = steps.flatMap((step, index) => (step.row ? [{ ...step.row, rows: countOf(results[index]) }] : [])).filter((row) => row.rows > 0);
   if (purged > 0) rows.push({ table: 'call_rooms', action: 'deleted', rows: purged, reason: 'Durable Object storage of the video appointments’ call rooms' });
   return { clientId, practiceId, erasedAt: now, outcome: decision.outcome, rows, ...(decision.outcome === 'restricted' ? { legalBasis: decision.legalBasis } : {}) };
+}
+
+/**
+ * The therapist's "delete completely" of a client: the same walk over the annotated tables as the DPO's erasure, so
+ * the client's rights requests lose the address and text the client wrote (their trail stays, as accountability),
+ * the outbox and audit entries follow, and the call rooms are emptied at once rather than at their closing alarm.
+ * The therapist, as controller, decided against keeping the treatment record, so nothing is restricted instead.
+ */
+export async function deleteClient(deps: Deps, practiceId: string, clientId: string, rooms: RoomPurger): Promise<ErasureReport> {
+  return eraseSubject(deps, { practiceId, clientId, rooms, complete: true });
 }
