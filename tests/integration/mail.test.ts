@@ -101,7 +101,7 @@ describe('email', () => {
 
   it('hides every development route of the route table (outbox, seeds) in production configuration', async () => {
     const app = createApp();
-    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
+    const production = { ...env, ENVIRONMENT: 'production', LOCAL_DEV_ROUTES: undefined, RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
     const local = Object.keys(ROUTE_ACCESS).filter((key) => ROUTE_ACCESS[key] === 'local');
     expect(local).toEqual(expect.arrayContaining(['GET /dev/outbox', 'POST /dev/seed', 'POST /dev/seed-bulk']));
     for (const key of local) {

@@ -397,7 +397,7 @@ describe('who may see and act on requests', () => {
   });
 
   it('sends a DPO without a second factor to enrol one in production configuration', async () => {
-    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'p'.repeat(40) };
+    const production = { ...env, ENVIRONMENT: 'production', LOCAL_DEV_ROUTES: undefined, RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'p'.repeat(40) };
     const get = (path: string) => createApp().fetch(new Request(`${ORIGIN}${path}`, { headers: { cookie: dpo.cookieHeader() }, redirect: 'manual' }), production, createExecutionContext());
     const queue = await get('/dpo/requests');
     expect(queue.status).toBe(303);

@@ -176,7 +176,7 @@ describe('DPO console in production configuration', () => {
     const { seedDemo, DEMO } = await import('../../workers/services/seed');
     await seedDemo(await testDeps());
     const { client } = await logIn(DEMO.dpoEmail, DEMO.dpoPassword);
-    const production = { ...env, ENVIRONMENT: 'production', RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
+    const production = { ...env, ENVIRONMENT: 'production', LOCAL_DEV_ROUTES: undefined, RESEND_API_KEY: 're_test_abcdefghijk', JOIN_TOKEN_SECRET: 'a-production-secret-of-enough-length-xyz' };
     for (const path of ['/dpo', '/dpo/requests', '/dpo/incidents']) {
       const response = await createApp().fetch(new Request(`http://127.0.0.1:8787${path}`, { headers: { cookie: client.cookieHeader() } }), production, createExecutionContext());
       expect(response.status, path).toBe(303);

@@ -8,7 +8,7 @@
  *  - client-link: whoever holds the emailed link token of one appointment (the token is the credential)
  *  - subject-link: whoever holds a data-subject request's verification or download link
  *  - call:      the appointment's therapist (session) or whoever holds its access code or a join/report token
- *  - local:     development helpers, refused with 404 in production configuration
+ *  - local:     development helpers, 404 unless LOCAL_DEV_ROUTES = "true" (local runs only; production refuses it)
  */
 export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'subject-link' | 'call' | 'local';
 

@@ -8,7 +8,7 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
 
-/** Local-only helpers. Refused with 404 whenever the configuration is production. */
+/** Local-only helpers. 404 unless the configuration opts in with LOCAL_DEV_ROUTES = "true" (never in production). */
 export const devRoutes = new Hono<HonoEnv>();
 
 devRoutes.use('/dev/*', async (c, next) => {
