@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ErrorPage, HomePage } from '../web/pages/misc';
 import { STYLESHEET } from '../web/styles';
+import { limitBody } from './lib/body-limit';
 import { csrfProtection } from './lib/csrf';
 import { depsMiddleware } from './lib/deps';
 import { AppError, errorResponse, toAppError } from './lib/errors';
@@ -53,14 +53,7 @@ export function createApp() {
 
   app.use(securityHeaders);
   app.get('/static/app.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
-      },
-    }),
-  );
+  app.use(limitBody(MAX_BODY_BYTES));
   app.use(readableForms, depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
   app.use('/api/*', jsonOnly);
 

@@ -14,7 +14,7 @@ export type PageContext = {
 const LANGUAGE_NAMES: Record<Locale, string> = { de: 'Deutsch', da: 'Dansk', en: 'English' };
 
 export function Layout(props: { page: PageContext; title: string; children: Child }) {
-  const { t, locale, path, session } = props.page;
+  const { t, locale, session } = props.page;
   return (
     <>
       {raw('<!doctype html>')}
@@ -70,7 +70,7 @@ export function Layout(props: { page: PageContext; title: string; children: Chil
             <ul>
               {LOCALES.map((code) => (
                 <li>
-                  <a href={`${path}?lang=${code}`} hreflang={code} lang={code} aria-current={code === locale ? 'true' : undefined}>
+                  <a href={`?lang=${code}`} hreflang={code} lang={code} aria-current={code === locale ? 'true' : undefined}>
                     {LANGUAGE_NAMES[code]}
                   </a>
                 </li>

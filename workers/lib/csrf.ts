@@ -21,9 +21,12 @@ export const csrfProtection: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (site && site !== 'same-origin' && site !== 'none') {
     throw new AppError('CSRF_REJECTED', 'Cross-site requests are not allowed');
   }
-  // With Referrer-Policy: no-referrer, browsers send "Origin: null" on form posts; Fetch Metadata decides those.
+  // "Origin: null" comes from sandboxed frames, data: URLs and redirects, and from our own forms under a no-referrer
+  // policy. Fetch Metadata tells those apart; without it (browsers before Fetch Metadata) a null origin cannot be
+  // trusted, or a cross-site page could sign a visitor in to an account of its choosing (login CSRF). Clients that are
+  // not browsers send no Origin at all and are judged by the session token below.
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && origin !== new URL(c.req.url).origin) {
+  if (origin === 'null' ? !site : origin && origin !== new URL(c.req.url).origin) {
     throw new AppError('CSRF_REJECTED', 'The request came from another site');
   }
   const session = c.var.session;

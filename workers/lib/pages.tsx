@@ -28,7 +28,13 @@ export function parseForm<T extends z.ZodType>(schema: T, values: Record<string,
   return parsed.data;
 }
 
-/** Only same-site paths may be followed after sign-in (no open redirects). */
+/**
+ * Only same-site paths may be followed after sign-in (no open redirects): one leading slash, then printable ASCII
+ * without spaces or backslashes. Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil") and a control
+ * character cannot go into a Location header at all, so anything else falls back.
+ */
+const SAFE_PATH = /^\/(?!\/)[!-[\]-~]*$/;
+
 export function safeNext(next: unknown, fallback: string): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : fallback;
+  return typeof next === 'string' && next.length <= 2048 && SAFE_PATH.test(next) ? next : fallback;
 }
