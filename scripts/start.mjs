@@ -1,6 +1,7 @@
 // `npm start`: applies the D1 migrations to the local database, runs the Worker under `wrangler dev` on
 // 127.0.0.1:$PORT (default 8787) with local D1 and Durable Objects, seeds the demo practice and prints its accounts.
 import { spawn, spawnSync } from 'node:child_process';
+import { scrubLocalState } from './scrub-local-state.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://127.0.0.1:${port}`;
@@ -19,7 +20,15 @@ const dev = spawn(
   { env, stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
-dev.on('exit', (code) => process.exit(code ?? 0));
+dev.on('exit', (code) => {
+  // workerd cannot delete securely: once it has stopped, erased rows are wiped from the local state's files.
+  try {
+    scrubLocalState('.wrangler/state');
+  } catch (error) {
+    console.error(`Could not scrub the local state: ${error instanceof Error ? error.message : error}`);
+  }
+  process.exit(code ?? 0);
+});
 
 async function waitForHealth() {
   for (let attempt = 0; attempt < 240; attempt++) {

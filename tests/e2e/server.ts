@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scrubLocalState } from '../../scripts/scrub-local-state.ts';
 
-export type LocalServer = { origin: string; stateDir: string; stop(): Promise<void> };
+/** `shutdown` ends wrangler dev, waits for it and scrubs the state it leaves (as npm start does); `stop` also removes it. */
+export type LocalServer = { origin: string; stateDir: string; shutdown(): Promise<void>; stop(): Promise<void> };
 
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' };
 
@@ -37,9 +39,20 @@ export async function startLocalServer(): Promise<LocalServer> {
     child.stdout?.on('data', (c) => process.stderr.write(c));
     child.stderr?.on('data', (c) => process.stderr.write(c));
   }
-  const stop = async () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const halt = async () => {
+    if (child.pid && child.exitCode === null) {
+      process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
+  };
+  const shutdown = async () => {
+    await halt();
+    scrubLocalState(state);
+  };
+  const stop = async () => {
+    await halt();
     rmSync(state, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 240; attempt++) {
@@ -48,7 +61,7 @@ export async function startLocalServer(): Promise<LocalServer> {
       if ((await fetch(`${origin}/api/health`)).ok) {
         const seeded = await fetch(`${origin}/dev/seed`, { method: 'POST' });
         if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status}`);
-        return { origin, stateDir: state, stop };
+        return { origin, stateDir: state, shutdown, stop };
       }
     } catch {
       // still starting

@@ -8,6 +8,8 @@ import { asDpo, countRows, outbox, signUpTherapist, testDeps, typesOf, unique } 
 
 const ROWS = 1000;
 const MONDAY = '2027-03-01';
+/** listClients shows at most this many; the search finds the others. */
+const CLIENTS_SHOWN = 500;
 const numbers = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
 
 async function clientOf(practiceId: string, name: string): Promise<string> {
@@ -69,6 +71,38 @@ describe('listings with 1,000 rows', () => {
     const html = await response.text();
     expect(html.split(name).length - 1).toBeGreaterThanOrEqual(ROWS);
     expect(html.split('50 min').length - 1).toBeGreaterThanOrEqual(ROWS);
+  });
+
+  it('lists the first 500 of 1,000 clients on the page, in the API and in the agenda’s client choice (search finds the rest)', async () => {
+    const practice = await signUpTherapist();
+    const tag = unique('Klient');
+    await env.DB.prepare(`INSERT INTO clients (id, practice_id, display_name, email, created_at) ${numbers(ROWS)} SELECT ?1 || i, ?2, ?1 || ' ' || i, ?1 || i || '@example.com', ?3 FROM n`)
+      .bind(tag, practice.practiceId, Date.now())
+      .run();
+    const api = await practice.client.fetch('/api/clients');
+    expect(api.status).toBe(200);
+    expect((await api.json<{ clients: unknown[] }>()).clients).toHaveLength(CLIENTS_SHOWN);
+    for (const path of ['/dashboard/clients', '/dashboard/appointments']) {
+      const page = await practice.client.fetch(path);
+      expect(page.status, path).toBe(200);
+      expect((await page.text()).split(`${tag} `).length - 1, path).toBeGreaterThanOrEqual(CLIENTS_SHOWN);
+    }
+  });
+
+  it('shows the DPO a queue of 1,000 open requests', async () => {
+    const dpo = await asDpo();
+    const practice = await signUpTherapist();
+    const tag = unique('dporeq');
+    const now = Date.now();
+    await env.DB.prepare(
+      `INSERT INTO rights_requests (id, practice_id, email, types, status, locale, received_at, due_at, created_at)
+       ${numbers(ROWS)} SELECT ?1 || i, ?2, ?1 || i || '@example.com', '["erasure"]', 'in_progress', 'de', ?3, ?3 + i * 1000, ?3 FROM n`,
+    )
+      .bind(tag, practice.practiceId, now)
+      .run();
+    const response = await dpo.fetch('/dpo/requests');
+    expect(response.status).toBe(200);
+    expect((await response.text()).split(`data-request="${tag}`).length - 1).toBe(ROWS);
   });
 });
 

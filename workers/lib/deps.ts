@@ -1,6 +1,7 @@
 import { createClient } from '@libsql/client/web';
 import type { MiddlewareHandler } from 'hono';
 import { databaseFromD1, databaseFromLibsql, type Database } from '../../db/client';
+import { withSecureDelete } from '../../db/secure-delete';
 import type { Deps } from '../services/deps';
 import { outboxMailer, resendMailer } from '../services/mailer';
 import { workerPasswordHasher } from './argon2-module';
@@ -10,7 +11,7 @@ import type { HonoEnv } from './hono-env';
 /** The one database factory: libSQL when LIBSQL_URL is configured, the D1 binding otherwise. */
 export function createDatabase(env: Env, config: AppConfig): Database {
   if (config.LIBSQL_URL) {
-    return databaseFromLibsql(createClient({ url: config.LIBSQL_URL, authToken: config.LIBSQL_AUTH_TOKEN }));
+    return databaseFromLibsql(withSecureDelete(createClient({ url: config.LIBSQL_URL, authToken: config.LIBSQL_AUTH_TOKEN })));
   }
   return databaseFromD1(env.DB);
 }
