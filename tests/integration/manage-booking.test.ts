@@ -46,7 +46,7 @@ describe('confirmation emails', () => {
     expect(toClient?.attachments?.[0]).toMatchObject({ filename: 'appointment.ics', content_type: 'text/calendar; method=REQUEST' });
     const ics = decodeAttachment(toClient?.attachments?.[0]?.content ?? '');
     expect(ics).toContain('METHOD:REQUEST');
-    expect(ics).toContain(`UID:${await calendarUid(env.JOIN_TOKEN_SECRET, booking.id)}`);
+    expect(ics).toContain(`UID:${await calendarUid(env.JOIN_TOKEN_SECRET ?? '', booking.id)}`);
     expect(ics).toContain(`DTSTART:${(slot?.start ?? '').replace(/[-:]/g, '').replace('.000', '')}`);
     expect(toClient?.text).toContain(`${env.APP_ORIGIN}/call/${booking.id}`);
     expect(toClient?.text).toMatch(/[A-Z2-9]{3}-[A-Z2-9]{3}-[A-Z2-9]{3}/);
