@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactSecrets } from '../../workers/lib/redact';
 
 export type LocalServer = { origin: string; stateDir: string; stop(): Promise<void> };
 
@@ -31,11 +32,12 @@ export async function startLocalServer(): Promise<LocalServer> {
     { env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  // What wrangler prints is kept (and shown on failure) with its tokens cut out, like `npm start` does.
+  child.stdout?.on('data', (chunk) => (output += redactSecrets(String(chunk))));
+  child.stderr?.on('data', (chunk) => (output += redactSecrets(String(chunk))));
   if (process.env.BENCH_DEBUG) {
-    child.stdout?.on('data', (c) => process.stderr.write(c));
-    child.stderr?.on('data', (c) => process.stderr.write(c));
+    child.stdout?.on('data', (c) => process.stderr.write(redactSecrets(String(c))));
+    child.stderr?.on('data', (c) => process.stderr.write(redactSecrets(String(c))));
   }
   const stop = async () => {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
