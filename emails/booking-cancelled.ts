@@ -1,15 +1,15 @@
 import { formatDateTime, type Locale } from '../workers/domain/locale';
-import { calendarAttachment, type Paragraph, plainText } from './booking-parts';
+import { calendarAttachment, type Paragraph, plainText, subjectLine } from './booking-parts';
 import { htmlDocument, type RenderedEmail } from './render';
 
 type Reason = 'client' | 'practice' | 'withdrawal';
-type Data = { practiceName: string; clientName: string; start: number; timeZone: string; reason: Reason; ics: string };
+type Data = { practiceName: string; nameInSubject?: boolean; clientName: string; start: number; timeZone: string; reason: Reason; ics: string };
 
 type Copy = { subject: string; greeting: string; reason: Record<Reason, string>; rebook: string; calendar: string };
 
 const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
   en: (d, when) => ({
-    subject: `Appointment cancelled – ${d.practiceName}`,
+    subject: subjectLine(`Appointment cancelled: ${when}`, d),
     greeting: `Hello ${d.clientName},`,
     reason: {
       client: `as you asked, your appointment at ${d.practiceName} on ${when} (time zone ${d.timeZone}) is cancelled.`,
@@ -20,7 +20,7 @@ const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
     calendar: 'The attached file removes the appointment from your calendar.',
   }),
   de: (d, when) => ({
-    subject: `Termin abgesagt – ${d.practiceName}`,
+    subject: subjectLine(`Termin abgesagt: ${when}`, d),
     greeting: `Guten Tag ${d.clientName},`,
     reason: {
       client: `wie gewünscht ist Ihr Termin bei ${d.practiceName} am ${when} (Zeitzone ${d.timeZone}) abgesagt.`,
@@ -31,7 +31,7 @@ const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
     calendar: 'Mit der angehängten Datei entfernen Sie den Termin aus Ihrem Kalender.',
   }),
   da: (d, when) => ({
-    subject: `Tid aflyst – ${d.practiceName}`,
+    subject: subjectLine(`Tid aflyst: ${when}`, d),
     greeting: `Hej ${d.clientName}`,
     reason: {
       client: `Som ønsket er din tid hos ${d.practiceName} ${when} (tidszone ${d.timeZone}) aflyst.`,

@@ -1,9 +1,11 @@
 import { formatDateTime, type Locale } from '../workers/domain/locale';
-import { calendarAttachment, type Paragraph, plainText } from './booking-parts';
+import { calendarAttachment, type Paragraph, plainText, subjectLine } from './booking-parts';
 import { htmlDocument, type RenderedEmail } from './render';
 
 type Data = {
   practiceName: string;
+  /** The practice opted in to its name in subjects (off by default). */
+  nameInSubject?: boolean;
   therapistName: string;
   clientName: string;
   start: number;
@@ -41,7 +43,7 @@ type Facts = { when: string; minutes: number };
 
 const COPY: Record<Locale, (d: Data, f: Facts) => Copy> = {
   en: (d, f) => ({
-    subject: `Appointment confirmed – ${d.practiceName}`,
+    subject: subjectLine(`Your appointment on ${f.when}`, d),
     greeting: `Hello ${d.clientName},`,
     booked: `Your appointment “${d.typeName}” with ${d.therapistName} (${d.practiceName}) is booked: ${f.when}, ${f.minutes} minutes (time zone ${d.timeZone}).`,
     video: 'This is a video appointment. At the booked time, join with this link:',
@@ -59,7 +61,7 @@ const COPY: Record<Locale, (d: Data, f: Facts) => Copy> = {
     calendar: 'The attached file adds the appointment to your calendar.',
   }),
   de: (d, f) => ({
-    subject: `Termin bestätigt – ${d.practiceName}`,
+    subject: subjectLine(`Ihr Termin am ${f.when}`, d),
     greeting: `Guten Tag ${d.clientName},`,
     booked: `Ihr Termin „${d.typeName}“ bei ${d.therapistName} (${d.practiceName}) ist gebucht: ${f.when}, ${f.minutes} Minuten (Zeitzone ${d.timeZone}).`,
     video: 'Dies ist ein Videotermin. Zur gebuchten Zeit nehmen Sie über diesen Link teil:',
@@ -77,7 +79,7 @@ const COPY: Record<Locale, (d: Data, f: Facts) => Copy> = {
     calendar: 'Mit der angehängten Datei übernehmen Sie den Termin in Ihren Kalender.',
   }),
   da: (d, f) => ({
-    subject: `Tid bekræftet – ${d.practiceName}`,
+    subject: subjectLine(`Din tid ${f.when}`, d),
     greeting: `Hej ${d.clientName}`,
     booked: `Din tid »${d.typeName}« hos ${d.therapistName} (${d.practiceName}) er booket: ${f.when}, ${f.minutes} minutter (tidszone ${d.timeZone}).`,
     video: 'Det er en videokonsultation. På det bookede tidspunkt deltager du via dette link:',

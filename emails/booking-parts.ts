@@ -5,6 +5,14 @@ import { base64Utf8, type htmlDocument } from './render';
 
 export type Paragraph = Parameters<typeof htmlDocument>[2][number];
 
+/**
+ * Subject lines show on lock screens and in shared inboxes, and a practice name such as "Psychotherapie …" reveals
+ * treatment (Art. 9 GDPR): subjects are neutral unless the practice opted in to its name (settings).
+ */
+export function subjectLine(neutral: string, practice: { practiceName: string; nameInSubject?: boolean | undefined }): string {
+  return practice.nameInSubject ? `${neutral} – ${practice.practiceName}` : neutral;
+}
+
 export function plainText(paragraphs: Paragraph[]): string {
   return `${paragraphs.map((p) => (typeof p === 'string' ? p : `${p.label}: ${p.link}`)).join('\n\n')}\n`;
 }

@@ -1,9 +1,10 @@
 import { formatDateTime, type Locale } from '../workers/domain/locale';
-import { type Paragraph, plainText } from './booking-parts';
+import { type Paragraph, plainText, subjectLine } from './booking-parts';
 import { htmlDocument, type RenderedEmail } from './render';
 
 type Data = {
   practiceName: string;
+  nameInSubject?: boolean;
   clientName: string;
   start: number;
   timeZone: string;
@@ -23,7 +24,7 @@ type Copy = {
 
 const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
   en: (d, when) => ({
-    subject: `Reminder: your appointment at ${d.practiceName}`,
+    subject: subjectLine(`Reminder: your appointment on ${when}`, d),
     greeting: `Hello ${d.clientName},`,
     reminder: `This is a reminder of your appointment at ${d.practiceName} on ${when} (time zone ${d.timeZone}).`,
     join: 'At the booked time, join the video call with this link:',
@@ -32,7 +33,7 @@ const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
     manageLabel: 'Manage your appointment',
   }),
   de: (d, when) => ({
-    subject: `Erinnerung: Ihr Termin bei ${d.practiceName}`,
+    subject: subjectLine(`Erinnerung: Ihr Termin am ${when}`, d),
     greeting: `Guten Tag ${d.clientName},`,
     reminder: `wir erinnern Sie an Ihren Termin bei ${d.practiceName} am ${when} (Zeitzone ${d.timeZone}).`,
     join: 'Zur gebuchten Zeit nehmen Sie über diesen Link am Videogespräch teil:',
@@ -41,7 +42,7 @@ const COPY: Record<Locale, (d: Data, when: string) => Copy> = {
     manageLabel: 'Termin verwalten',
   }),
   da: (d, when) => ({
-    subject: `Påmindelse: din tid hos ${d.practiceName}`,
+    subject: subjectLine(`Påmindelse: din tid ${when}`, d),
     greeting: `Hej ${d.clientName}`,
     reminder: `Vi minder dig om din tid hos ${d.practiceName} ${when} (tidszone ${d.timeZone}).`,
     join: 'På det bookede tidspunkt deltager du i videosamtalen via dette link:',

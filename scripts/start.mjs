@@ -2,6 +2,8 @@
 // 127.0.0.1:$PORT (default 8787) with local D1 and Durable Objects, seeds the demo practice and prints its accounts.
 import { spawn, spawnSync } from 'node:child_process';
 import { scrubLocalState } from './scrub-local-state.ts';
+import { createInterface } from 'node:readline';
+import { redactSecrets } from '../workers/lib/redact.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://127.0.0.1:${port}`;
@@ -17,8 +19,13 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 const dev = spawn(
   'wrangler',
   ['dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `APP_ORIGIN:${origin}`, '--show-interactive-dev-session=false'],
-  { env, stdio: 'inherit' },
+  { env, stdio: ['inherit', 'pipe', 'pipe'] },
 );
+// wrangler prints every request's path; manage, feed, verification and join tokens are cut out before they reach the
+// terminal or a captured log (issue 11, item 14).
+for (const [from, to] of [[dev.stdout, process.stdout], [dev.stderr, process.stderr]]) {
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(`${redactSecrets(line)}\n`));
+}
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => {
   // workerd cannot delete securely: once it has stopped, erased rows are wiped from the local state's files.

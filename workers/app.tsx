@@ -12,6 +12,7 @@ import { localeMiddleware } from './lib/locale';
 import { jsonResponse } from './lib/openapi';
 import { pageContext } from './lib/pages';
 import { securityHeaders } from './lib/security-headers';
+import { tokenFromBody } from './lib/token-in-body';
 import { sessionMiddleware } from './lib/session';
 import { accountPages } from './routes/account-pages';
 import { authApi } from './routes/auth-api';
@@ -51,6 +52,8 @@ const readableForms: MiddlewareHandler<HonoEnv> = async (c, next) => {
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>();
 
+  // First, so the request handed on meets every middleware once, and the answer gets its headers (and CSP nonce) once.
+  app.use(tokenFromBody((request, c) => Promise.resolve(app.fetch(request, c.env, c.executionCtx))));
   app.use(securityHeaders);
   app.get('/static/app.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use(limitBody(MAX_BODY_BYTES));

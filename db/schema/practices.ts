@@ -39,6 +39,12 @@ export const practices = privateTable('practices', {
     retention: 'Until the practice account is deleted',
     erasure: 'delete',
   }),
+  nameInSubjects: privacy(integer('name_in_subjects', { mode: 'boolean' }).notNull().default(false), {
+    category: 'organisational',
+    purpose: 'Whether the practice name appears in email subjects and calendar entries (off unless the practice opts in: a name can reveal treatment)',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
   consentHeadSeq: privacy(integer('consent_head_seq').notNull().default(0), {
     category: 'technical',
     purpose: 'Last position of the consent chain, so a removed last record is detected',

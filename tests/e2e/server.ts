@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scrubLocalState } from '../../scripts/scrub-local-state.ts';
+import { redactSecrets } from '../../workers/lib/redact';
 
 /** `shutdown` ends wrangler dev, waits for it and scrubs the state it leaves (as npm start does); `stop` also removes it. */
 export type LocalServer = { origin: string; stateDir: string; shutdown(): Promise<void>; stop(): Promise<void> };
@@ -33,11 +34,12 @@ export async function startLocalServer(): Promise<LocalServer> {
     { env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  // What wrangler prints is kept (and shown on failure) with its tokens cut out, like `npm start` does.
+  child.stdout?.on('data', (chunk) => (output += redactSecrets(String(chunk))));
+  child.stderr?.on('data', (chunk) => (output += redactSecrets(String(chunk))));
   if (process.env.BENCH_DEBUG) {
-    child.stdout?.on('data', (c) => process.stderr.write(c));
-    child.stderr?.on('data', (c) => process.stderr.write(c));
+    child.stdout?.on('data', (c) => process.stderr.write(redactSecrets(String(c))));
+    child.stderr?.on('data', (c) => process.stderr.write(redactSecrets(String(c))));
   }
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const halt = async () => {

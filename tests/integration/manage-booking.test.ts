@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../workers/app';
+import { calendarUid } from '../../workers/domain/ics';
 import { RESEND_ENDPOINT } from '../../workers/services/mailer';
 import { sendDueReminders } from '../../workers/services/reminders';
 import { book, bookablePractice, Client, freeSlots, manageTokenFor, ORIGIN, outbox, request, termsOf, testDeps, unique } from './harness';
@@ -45,7 +46,7 @@ describe('confirmation emails', () => {
     expect(toClient?.attachments?.[0]).toMatchObject({ filename: 'appointment.ics', content_type: 'text/calendar; method=REQUEST' });
     const ics = decodeAttachment(toClient?.attachments?.[0]?.content ?? '');
     expect(ics).toContain('METHOD:REQUEST');
-    expect(ics).toContain(`UID:${booking.id}@praxisraum`);
+    expect(ics).toContain(`UID:${await calendarUid(env.JOIN_TOKEN_SECRET ?? '', booking.id)}`);
     expect(ics).toContain(`DTSTART:${(slot?.start ?? '').replace(/[-:]/g, '').replace('.000', '')}`);
     expect(toClient?.text).toContain(`${env.APP_ORIGIN}/call/${booking.id}`);
     expect(toClient?.text).toMatch(/[A-Z2-9]{3}-[A-Z2-9]{3}-[A-Z2-9]{3}/);

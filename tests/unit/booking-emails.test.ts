@@ -4,7 +4,7 @@ import { bookingConfirmationEmail } from '../../emails/booking-confirmation';
 import { bookingReminderEmail } from '../../emails/booking-reminder';
 import type { RenderedEmail } from '../../emails/render';
 import { therapistBookingNoticeEmail } from '../../emails/therapist-notice';
-import { appointmentIcs } from '../../workers/domain/ics';
+import { appointmentIcs, calendarUid, calendarUidSigner } from '../../workers/domain/ics';
 import { LOCALES, type Locale } from '../../workers/domain/locale';
 
 const UID = 'appointment-7d1e@praxisraum.example';
@@ -28,10 +28,11 @@ const ics = (method: 'REQUEST' | 'CANCEL') =>
     attendee: { name: HOSTILE_NAME, email: CLIENT_EMAIL },
   });
 
-const confirmation = (mode: 'video' | 'in_person', locale: Locale) =>
+const confirmation = (mode: 'video' | 'in_person', locale: Locale, nameInSubject = false) =>
   bookingConfirmationEmail(
     {
       practiceName: 'Praxis Nord',
+      nameInSubject,
       therapistName: 'Dr. Jana Berg',
       clientName: HOSTILE_NAME,
       start: START,
@@ -48,10 +49,11 @@ const confirmation = (mode: 'video' | 'in_person', locale: Locale) =>
     locale,
   );
 
-const cancelled = (reason: 'client' | 'practice' | 'withdrawal', locale: Locale) =>
+const cancelled = (reason: 'client' | 'practice' | 'withdrawal', locale: Locale, nameInSubject = false) =>
   bookingCancelledEmail(
     {
       practiceName: 'Praxis Nord',
+      nameInSubject,
       clientName: HOSTILE_NAME,
       start: START,
       timeZone: 'Europe/Berlin',
@@ -61,10 +63,11 @@ const cancelled = (reason: 'client' | 'practice' | 'withdrawal', locale: Locale)
     locale,
   );
 
-const reminder = (locale: Locale, callUrl?: string) =>
+const reminder = (locale: Locale, callUrl?: string, nameInSubject = false) =>
   bookingReminderEmail(
     {
       practiceName: 'Praxis Nord',
+      nameInSubject,
       clientName: HOSTILE_NAME,
       start: START,
       timeZone: 'Europe/Copenhagen',
@@ -96,7 +99,7 @@ const TEMPLATES: Record<string, (locale: Locale) => RenderedEmail> = {
 };
 
 const SUBJECT_WORDS: Record<string, Record<Locale, RegExp>> = {
-  'booking confirmation': { de: /Termin bestätigt/, da: /Tid bekræftet/, en: /Appointment confirmed/ },
+  'booking confirmation': { de: /Ihr Termin am/, da: /Din tid/, en: /Your appointment on/ },
   'booking cancellation': { de: /Termin abgesagt/, da: /Tid aflyst/, en: /Appointment cancelled/ },
   'booking reminder': { de: /Erinnerung/, da: /Påmindelse/, en: /Reminder/ },
   'therapist notice': { de: /Neue Buchung/, da: /Ny booking/, en: /New booking/ },
@@ -221,7 +224,8 @@ describe('the therapist notice', () => {
         expect(part).not.toContain('Erika');
         expect(part).not.toContain(CLIENT_EMAIL);
       }
-      expect(email.text).toContain('Erstgespräch');
+      // The type can say what the treatment is; the dashboard has it.
+      for (const part of [email.subject, email.text, email.html]) expect(part).not.toContain('Erstgespräch');
       expect(email.text).toContain('https://praxisraum.example/dashboard');
     }
   });
@@ -229,5 +233,51 @@ describe('the therapist notice', () => {
   it.each(LOCALES)('tells booked, cancelled and rescheduled apart (%s)', (locale) => {
     const subjects = new Set((['booked', 'cancelled', 'rescheduled'] as const).map((event) => notice(event, locale).subject));
     expect(subjects.size).toBe(3);
+  });
+});
+
+describe('subjects without treatment context', () => {
+  const CLIENT_EMAILS: Record<string, (locale: Locale, nameInSubject: boolean) => RenderedEmail> = {
+    'booking confirmation': (locale, named) => confirmation('video', locale, named),
+    'booking cancellation': (locale, named) => cancelled('practice', locale, named),
+    'booking reminder': (locale, named) => reminder(locale, undefined, named),
+  };
+
+  describe.each(Object.keys(CLIENT_EMAILS))('the %s', (name) => {
+    const render = CLIENT_EMAILS[name];
+    if (!render) throw new Error(`no template called ${name}`);
+
+    it.each(LOCALES)('names neither the practice nor the type in its subject by default, but gives the date (%s)', (locale) => {
+      const { subject } = render(locale, false);
+      expect(subject).not.toContain('Praxis Nord');
+      expect(subject).not.toContain('Erstgespräch');
+      expect(subject).toMatch(/24/);
+    });
+
+    it.each(LOCALES)('names the practice in its subject when the practice opted in (%s)', (locale) => {
+      expect(render(locale, true).subject).toMatch(/ – Praxis Nord$/);
+    });
+  });
+
+  it.each(LOCALES)('still names the practice inside the confirmation (%s)', (locale) => {
+    expect(confirmation('in_person', locale).text).toContain('Praxis Nord');
+  });
+});
+
+describe('calendar UIDs', () => {
+  const SECRET = 'a-test-secret-of-at-least-32-characters';
+  const ID = '7d1e6a52-3c1f-4a7e-9d2b-0f6f1d2a9b11';
+
+  it('is the same for every update and cancellation of one appointment', async () => {
+    expect(await calendarUid(SECRET, ID)).toBe(await calendarUid(SECRET, ID));
+  });
+
+  it('reveals nothing of the appointment id and differs per appointment, secret and purpose', async () => {
+    const uid = await calendarUid(SECRET, ID);
+    expect(uid).toMatch(/^[0-9a-f]{32}@praxisraum$/);
+    for (const part of ID.split('-')) expect(uid).not.toContain(part);
+    expect(await calendarUid(SECRET, `${ID.slice(0, -1)}2`)).not.toBe(uid);
+    expect(await calendarUid(`${SECRET}-other`, ID)).not.toBe(uid);
+    expect(await (await calendarUidSigner(SECRET, 'feed'))(ID)).not.toBe(uid);
   });
 });

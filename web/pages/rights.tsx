@@ -65,8 +65,9 @@ export function VerifyRequestPage(props: { page: PageContext; r: RightsMessages;
           <li>{rightsTypeLabel(page.locale, type)}</li>
         ))}
       </ul>
-      <form method="post" action={`/rights/verify/${props.token}`}>
+      <form method="post" action="/rights/verify/_">
         <CsrfField session={page.session} />
+        <input type="hidden" name="token" value={props.token} />
         <button type="submit">{r.confirm}</button>
       </form>
     </Layout>
@@ -79,8 +80,9 @@ export function DownloadPackagePage(props: { page: PageContext; r: RightsMessage
   return (
     <Layout page={page} title={r.packageTitle}>
       <p>{fillIn(r.downloadIntro, { format: props.format.toUpperCase(), until: props.until })}</p>
-      <form method="post" action={`/rights/download/${props.token}`}>
+      <form method="post" action="/rights/download/_">
         <CsrfField session={page.session} />
+        <input type="hidden" name="token" value={props.token} />
         <button type="submit">{r.downloadButton}</button>
       </form>
     </Layout>

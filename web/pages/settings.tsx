@@ -71,6 +71,13 @@ function ProfileSection(props: { s: SettingsMessages; view: SettingsView; state:
         </label>
         <Select name="locale" label={s.locale} options={LOCALES.map((code) => [code, LANGUAGE_NAMES[code]])} selected={state.values?.locale ?? p.locale} state={state} />
         <TextField name="cancellationNoticeHours" type="number" min={0} max={336} label={s.cancellationNotice} hint={s.cancellationNoticeHint} state={state} value={p.cancellationNoticeHours} />
+        <label class="check">
+          <input type="checkbox" name="nameInSubjects" value="on" checked={state.values ? state.values.nameInSubjects === 'on' : p.nameInSubjects} aria-describedby="nameInSubjects-hint" />
+          {s.nameInSubjects}
+        </label>
+        <p class="hint" id="nameInSubjects-hint">
+          {s.nameInSubjectsHint}
+        </p>
         <button type="submit">{s.saveProfile}</button>
       </form>
     </section>

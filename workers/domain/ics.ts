@@ -22,6 +22,26 @@ export type AppointmentIcsInput = {
 const EMAIL = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
 const encoder = new TextEncoder();
 
+const UID_DOMAIN = 'praxisraum';
+
+/**
+ * The UIDs of appointments' calendar entries: an HMAC of the appointment id under a server secret, so it stays the same
+ * for every update and cancellation of that appointment (calendars match on it) but reveals nothing and cannot be
+ * turned back into the id that call links use (issue 11, items 4 and 17). `purpose` keeps invitation and feed UIDs
+ * apart. Rotating the secret changes every UID: entries already in calendars would then not be updated.
+ */
+export async function calendarUidSigner(secret: string, purpose: 'invite' | 'feed'): Promise<(appointmentId: string) => Promise<string>> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return async (appointmentId) => {
+    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`ics-uid:${purpose}:${appointmentId}`)));
+    return `${Array.from(mac.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')}@${UID_DOMAIN}`;
+  };
+}
+
+export async function calendarUid(secret: string, appointmentId: string): Promise<string> {
+  return (await calendarUidSigner(secret, 'invite'))(appointmentId);
+}
+
 function utc(at: number): string {
   return new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }

@@ -136,9 +136,18 @@ export const profileRules = z.object({
     .refine(isValidTimeZone, 'Use an IANA time zone such as Europe/Berlin or Europe/Copenhagen'),
   locale: z.enum(LOCALES, { error: 'Choose Deutsch, Dansk or English' }),
   cancellationNoticeHours: z.number({ error: 'Enter a number of hours' }).int('Enter a whole number of hours').min(0, 'Use 0 hours or more').max(336, 'Use at most 336 hours (two weeks)'),
+  /** Opt-in: the practice name in email subjects and calendar entries. Left out, the stored choice stays. */
+  nameInSubjects: z.boolean().optional(),
 });
 
-export const profileForm = profileRules.extend({ cancellationNoticeHours: numberText(profileRules.shape.cancellationNoticeHours) });
+export const profileForm = profileRules.extend({
+  cancellationNoticeHours: numberText(profileRules.shape.cancellationNoticeHours),
+  // An unticked checkbox sends nothing, so the form always decides: absent is off.
+  nameInSubjects: z
+    .string()
+    .optional()
+    .transform((value) => value === 'on'),
+});
 
 /** Browsers send textarea line breaks as CRLF; the stored text (and its hash) uses LF like the default terms. */
 export const termsRules = z.object({

@@ -3,16 +3,13 @@ import { users } from '../../db/schema';
 import { bookingCancelledEmail } from '../../emails/booking-cancelled';
 import { bookingConfirmationEmail } from '../../emails/booking-confirmation';
 import { therapistBookingNoticeEmail } from '../../emails/therapist-notice';
-import { appointmentIcs } from '../domain/ics';
+import { appointmentIcs, calendarUid } from '../domain/ics';
 import { isLocale, type Locale } from '../domain/locale';
 import type { AppointmentType, Practice } from './availability';
 import type { Deps } from './deps';
 
 export type NoticeAppointment = { id: string; start: number; end: number; sequence: number };
 
-export function icsUid(appointmentId: string): string {
-  return `${appointmentId}@praxisraum`;
-}
 
 export function manageUrl(deps: Deps, token: string): string {
   return `${deps.config.APP_ORIGIN}/b/${token}`;
@@ -26,18 +23,32 @@ function practiceLocale(practice: Practice): Locale {
   return isLocale(practice.locale) ? practice.locale : 'de';
 }
 
-/** Calendar entries carry the practice's name only: no type name, since that could reveal the kind of treatment. */
-function calendarEvent(deps: Deps, practice: Practice, appointment: NoticeAppointment, method: 'REQUEST' | 'CANCEL', attendee?: { name: string; email: string }) {
+const APPOINTMENT: Record<Locale, string> = { de: 'Termin', da: 'Tid', en: 'Appointment' };
+
+/**
+ * Calendar entries sync to phones and shared accounts, so they say "Appointment" and name neither the type nor, unless
+ * the practice opted in, the practice (whose name may say "Psychotherapie"); the organiser is then the platform.
+ */
+async function calendarEvent(
+  deps: Deps,
+  practice: Practice,
+  appointment: NoticeAppointment,
+  method: 'REQUEST' | 'CANCEL',
+  locale: Locale,
+  attendee?: { name: string; email: string },
+) {
+  const title = practice.nameInSubjects ? `${APPOINTMENT[locale]} – ${practice.name}` : APPOINTMENT[locale];
+  const platform = { name: 'Praxisraum', email: deps.config.MAIL_FROM.replace(/^.*<|>$/g, '') };
   return appointmentIcs({
-    uid: icsUid(appointment.id),
+    uid: await calendarUid(deps.config.JOIN_TOKEN_SECRET, appointment.id),
     sequence: appointment.sequence,
     method,
     start: appointment.start,
     end: appointment.end,
     stamp: deps.now(),
-    title: `Termin – ${practice.name}`,
-    description: practice.name,
-    organizer: { name: practice.name, email: practice.contactEmail || deps.config.MAIL_FROM.replace(/^.*<|>$/g, '') },
+    title,
+    description: title,
+    organizer: practice.nameInSubjects ? { name: practice.name, email: practice.contactEmail || platform.email } : platform,
     ...(attendee ? { attendee } : {}),
   });
 }
@@ -51,11 +62,11 @@ async function deliver(send: () => Promise<void>) {
   }
 }
 
-async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked' | 'cancelled' | 'rescheduled', start: number, type: AppointmentType) {
+async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked' | 'cancelled' | 'rescheduled', start: number) {
   const owner = await deps.db.query.users.findFirst({ where: and(eq(users.practiceId, practice.id), eq(users.role, 'therapist')) });
   if (!owner) return;
   const email = therapistBookingNoticeEmail(
-    { event, start, timeZone: practice.timeZone, typeName: type.name, dashboardUrl: `${deps.config.APP_ORIGIN}/dashboard` },
+    { event, start, timeZone: practice.timeZone, dashboardUrl: `${deps.config.APP_ORIGIN}/dashboard` },
     practiceLocale(practice),
   );
   await deliver(() => deps.mailer.send({ to: owner.email, ...email }));
@@ -82,6 +93,7 @@ export async function notifyBooked(
     const email = bookingConfirmationEmail(
       {
         practiceName: practice.name,
+        nameInSubject: practice.nameInSubjects,
         therapistName: (await deps.db.query.users.findFirst({ where: and(eq(users.practiceId, practice.id), eq(users.role, 'therapist')) }))?.displayName ?? '',
         clientName: client.name,
         start: appointment.start,
@@ -94,13 +106,13 @@ export async function notifyBooked(
         receiptUrl: `${manage}/receipt.json`,
         ...(type.mode === 'video' ? { callUrl: callUrl(deps, appointment.id) } : {}),
         ...(input.accessCode ? { accessCode: input.accessCode } : {}),
-        ics: calendarEvent(deps, practice, appointment, 'REQUEST', { name: client.name, email: clientEmail }),
+        ics: await calendarEvent(deps, practice, appointment, 'REQUEST', input.locale, { name: client.name, email: clientEmail }),
       },
       input.locale,
     );
     await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
   }
-  await noticeToTherapist(deps, practice, input.event ?? 'booked', appointment.start, type);
+  await noticeToTherapist(deps, practice, input.event ?? 'booked', appointment.start);
 }
 
 export async function notifyCancelled(
@@ -120,15 +132,16 @@ export async function notifyCancelled(
     const email = bookingCancelledEmail(
       {
         practiceName: practice.name,
+        nameInSubject: practice.nameInSubjects,
         clientName: client.name,
         start: appointment.start,
         timeZone: practice.timeZone,
         reason: input.reason,
-        ics: calendarEvent(deps, practice, appointment, 'CANCEL', { name: client.name, email: clientEmail }),
+        ics: await calendarEvent(deps, practice, appointment, 'CANCEL', input.locale, { name: client.name, email: clientEmail }),
       },
       input.locale,
     );
     await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
   }
-  await noticeToTherapist(deps, practice, 'cancelled', appointment.start, input.type);
+  await noticeToTherapist(deps, practice, 'cancelled', appointment.start);
 }

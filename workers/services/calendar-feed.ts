@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { appointments, appointmentTypes, calendarFeeds, clients, practices } from '../../db/schema';
+import { calendarUidSigner } from '../domain/ics';
 import { FEED_TAIL, feedEvent, feedHead } from '../domain/ics-feed';
 import { isLocale, type Locale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
@@ -129,12 +130,14 @@ async function* bookedPages(deps: Deps, practiceId: string, withNames: boolean) 
 async function* feedChunks(deps: Deps, practice: { id: string; name: string; locale: string }, includeNames: boolean): AsyncGenerator<string> {
   const locale: Locale = isLocale(practice.locale) ? practice.locale : 'de';
   const stamp = deps.now();
+  const uidOf = await calendarUidSigner(deps.config.JOIN_TOKEN_SECRET, 'feed');
   yield feedHead({ name: practice.name, refreshMinutes: REFRESH_MINUTES });
   for await (const page of bookedPages(deps, practice.id, includeNames)) {
+    const uids = await Promise.all(page.map((row) => uidOf(row.id)));
     yield page
-      .map((row) =>
+      .map((row, index) =>
         feedEvent({
-          uid: `feed-${row.id}@praxisraum`,
+          uid: uids[index] ?? '',
           sequence: row.sequence,
           start: row.startAt,
           end: row.endAt,

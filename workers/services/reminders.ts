@@ -46,6 +46,7 @@ export async function sendDueReminders(deps: Deps) {
     const email = bookingReminderEmail(
       {
         practiceName: practice.name,
+        nameInSubject: practice.nameInSubjects,
         clientName: client.displayName,
         start: appointment.startAt,
         timeZone: practice.timeZone,

@@ -1,0 +1,1 @@
+ALTER TABLE `practices` ADD `name_in_subjects` integer DEFAULT false NOT NULL;
