@@ -76,6 +76,13 @@ export class Browser {
   }
 }
 
+/** Reads the welcome and the browser key the room handed a client in it. */
+export async function welcomeOf(browser: Browser): Promise<{ admitted: boolean; browserKey: string }> {
+  const welcome = await browser.next();
+  if (welcome.type !== 'welcome' || welcome.browserKey === undefined) throw new Error(`Expected a client's welcome, got ${welcome.type}`);
+  return { admitted: welcome.admitted, browserKey: welcome.browserKey };
+}
+
 export function roomStub(room: string) {
   return env.CALL_ROOM.get(env.CALL_ROOM.idFromName(room));
 }
