@@ -11,7 +11,6 @@ export function AccessCodePage(props: { page: PageContext; accessCode: string; c
   return (
     <Layout page={props.page} title={m.title}>
       <DashboardNav locale={props.page.locale} current="/dashboard/appointments" />
-      <h1>{m.title}</h1>
       <section class="notice" data-testid="new-access-code">
         <p>{m.intro}</p>
         <p>
