@@ -72,7 +72,7 @@ function watch(page: Page) {
 }
 
 describe('a video consultation in two real browsers', () => {
-  it('refuses a wrong code, admits the client from the waiting room, connects, renews keys, rejoins after a dropped socket and keeps a third person with the same name out', async () => {
+  it('refuses a wrong code, admits the client from the waiting room, connects, renews keys, rejoins after a dropped socket and a reload and keeps a third person with the same name out', async () => {
     const { origin } = suite.server;
     const therapistContext = await suite.browser.newContext({ locale: 'en-GB', permissions: ['camera', 'microphone'] });
     const therapist = await therapistContext.newPage();
@@ -166,12 +166,21 @@ describe('a video consultation in two real browsers', () => {
     expect(await therapist.getByTestId('waiting-client').isVisible()).toBe(false);
     await expect.poll(() => remoteVideoFlows(client), WAIT).toBe(true);
 
+    // The client reloads the page: the browser key kept for this tab (sessionStorage) shows it is the admitted
+    // browser, so after typing name and code again it goes straight back into the call, not to the waiting room.
+    await client.reload();
+    await joinAsClient(client, CLIENT_NAME, accessCode);
+    await expect.poll(() => client.locator('#call-app').getAttribute('data-admitted'), WAIT).toBe('true');
+    await expect.poll(() => stateOf(client), WAIT).toBe('in-call');
+    await expect.poll(() => remoteVideoFlows(client), WAIT).toBe(true);
+    expect(await therapist.getByTestId('waiting-client').isVisible()).toBe(false);
+
     // The therapist ends the call; the client is told, and both report without names or codes.
     await therapist.getByRole('button', { name: 'End call' }).click();
     await expect.poll(() => client.getByTestId('call-ended').textContent(), WAIT).toBe('The therapist ended the call.');
-    await expect.poll(() => clientWatch.reports.map((r) => r.event), WAIT).toEqual(['connected', 'left']);
+    await expect.poll(() => clientWatch.reports.map((r) => r.event).slice(-2), WAIT).toEqual(['connected', 'left']);
     expect(therapistWatch.reports.map((r) => r.event)).toEqual(['connected', 'left']);
-    const left = JSON.parse(clientWatch.reports[1]?.body ?? '{}') as { connectedMs?: number; quality?: Record<string, unknown> };
+    const left = JSON.parse(clientWatch.reports.at(-1)?.body ?? '{}') as { connectedMs?: number; quality?: Record<string, unknown> };
     expect(left.connectedMs).toBeGreaterThan(0);
     expect(Object.keys(left.quality ?? {}).sort()).toEqual(['kbps', 'lossPct', 'relayed', 'rttMs']);
     for (const report of [...clientWatch.reports, ...therapistWatch.reports]) {

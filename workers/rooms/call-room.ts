@@ -58,15 +58,16 @@ export class CallRoom extends DurableObject<Env> {
     const now = Date.now();
     if (closesAt <= now) return errorResponse(410, 'ROOM_CLOSED', 'The time for this call is over');
 
+    // A client is known by its browser key alone: the one it brings back, or a new one handed out in the welcome.
+    // Hashed before the room's state is read: from here on only storage calls, which input gates keep in order.
+    const browserKey = role === 'client' ? (parsed.data['x-browser-key'] ?? randomToken(32)) : undefined;
+    const participant = browserKey === undefined ? parsed.data['x-participant'] : await clientParticipantOf(browserKey);
+
     // A join token opens one socket: a replayed one is refused before it can take or displace a seat.
     const spent = spendJoin(await this.ctx.storage.get(JOINS), joinId, now, JOIN_TOKEN_TTL_MS);
     if (spent === 'replayed') return errorResponse(409, 'TOKEN_USED', 'This join token was used already; join again');
     await this.ctx.storage.put({ [CLOSES_AT]: closesAt, [JOINS]: spent });
     await this.ctx.storage.setAlarm(closesAt);
-
-    // A client is known by its browser key alone: the one it brings back, or a new one handed out in the welcome.
-    const browserKey = role === 'client' ? (parsed.data['x-browser-key'] ?? randomToken(32)) : undefined;
-    const participant = browserKey === undefined ? parsed.data['x-participant'] : await clientParticipantOf(browserKey);
 
     const occupants = this.occupants();
     const decision = decideJoin(occupants.map((o) => o.state), { role, participant }, await this.admissions());
