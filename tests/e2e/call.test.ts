@@ -173,6 +173,7 @@ describe('a video consultation in two real browsers', () => {
     await expect.poll(() => client.locator('#call-app').getAttribute('data-admitted'), WAIT).toBe('true');
     await expect.poll(() => stateOf(client), WAIT).toBe('in-call');
     await expect.poll(() => remoteVideoFlows(client), WAIT).toBe(true);
+    await expect.poll(() => client.getByTestId('call-quality').getAttribute('data-quality'), WAIT).toMatch(/^(good|fair|poor)$/);
     expect(await therapist.getByTestId('waiting-client').isVisible()).toBe(false);
 
     // The therapist ends the call; the client is told, and both report without names or codes.
