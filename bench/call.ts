@@ -63,7 +63,8 @@ type Inbox = { next(type: string, timeoutMs?: number): Promise<Record<string, un
 
 /** A room socket whose messages are awaited by type; anything not awaited is dropped. */
 function roomSocket(origin: string, id: string, token: string): Promise<Inbox> {
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api/calls/${id}/ws?token=${encodeURIComponent(token)}`);
+  // The token and a name travel in the handshake header, as the call page sends them (base64url of 'Bench').
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api/calls/${id}/ws`, ['praxisraum.v1', `jt.${token}`, 'nm.QmVuY2g']);
   const waiters: { type: string; resolve: (m: Record<string, unknown> | undefined) => void }[] = [];
   ws.addEventListener('message', (event) => {
     const message = JSON.parse(String(event.data)) as Record<string, unknown>;

@@ -35,7 +35,7 @@ label.slot:has(input:checked) { background:var(--accent); color:var(--accent-ink
 label.slot input { width:auto; margin:0; }
 ul.types { list-style:none; padding:0; display:grid; gap:.4rem; } ul.types a[aria-current] { font-weight:700; }
 .pager { display:flex; gap:1rem; flex-wrap:wrap; }
-form.inline { display:inline; margin-left:.5rem; } .actions { white-space:nowrap; }
+form.inline { display:inline; margin-left:.5rem; } .actions { display:inline-flex; flex-wrap:wrap; column-gap:.5rem; } .actions form.inline { margin-left:0; } .actions button { white-space:nowrap; }
 .dashboard-nav ul { list-style:none; display:flex; flex-wrap:wrap; gap:.5rem 1rem; padding:0; margin:0 0 1rem; } .dashboard-nav a[aria-current] { font-weight:700; color:var(--ink); }
 dl { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; background:#fff; padding:1rem; border:1px solid var(--line); border-radius:.5rem; } dd { margin:0; }
 `;

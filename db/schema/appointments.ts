@@ -40,7 +40,7 @@ export const appointments = privateTable(
     }),
     accessCodeHash: privacy(text('access_code_hash'), {
       ...SECRET,
-      purpose: 'SHA-256 of the access code for a video appointment',
+      purpose: 'Keyed hash (HMAC-SHA-256, per-appointment salt) of the access code for a video appointment',
     }),
     consentRecordId: privacy(text('consent_record_id'), {
       ...APPOINTMENT,
@@ -50,7 +50,12 @@ export const appointments = privateTable(
     accessCodeFailures: privacy(integer('access_code_failures').notNull().default(0), {
       ...APPOINTMENT,
       category: 'technical',
-      purpose: 'Limits guessing of the access code (no network addresses are kept)',
+      purpose: 'Access code attempts in the current throttle window: limits guessing (no network addresses are kept)',
+    }),
+    accessCodeWindowStart: privacy(integer('access_code_window_start').notNull().default(0), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Start of the current access code throttle window (a slowing window, never a permanent lock)',
     }),
     reminderSentAt: privacy(integer('reminder_sent_at'), {
       ...APPOINTMENT,

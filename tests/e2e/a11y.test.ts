@@ -170,6 +170,13 @@ describe('accessibility of the dashboard for the signed-in therapist, with a boo
     expect(await audit(callPage)).toEqual([]);
     if (callPage !== page) await callPage.context().close();
   });
+
+  it('finds nothing serious or critical on the page that shows a new access code once', async () => {
+    await page.goto(`${suite.server.origin}/dashboard/appointments`);
+    await page.locator('form[action$="/access-code"] button').first().click();
+    await page.waitForSelector('#new-access-code');
+    expect(await audit(page)).toEqual([]);
+  });
 });
 
 describe('accessibility of the DPO console, with a rights request and an incident on file', () => {

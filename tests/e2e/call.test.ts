@@ -72,7 +72,7 @@ function watch(page: Page) {
 }
 
 describe('a video consultation in two real browsers', () => {
-  it('refuses a wrong code, admits the client from the waiting room, connects, renews keys, rejoins after a dropped socket and keeps a third person out', async () => {
+  it('refuses a wrong code, admits the client from the waiting room, connects, renews keys, rejoins after a dropped socket and a reload and keeps a third person with the same name out', async () => {
     const { origin } = suite.server;
     const therapistContext = await suite.browser.newContext({ locale: 'en-GB', permissions: ['camera', 'microphone'] });
     const therapist = await therapistContext.newPage();
@@ -87,7 +87,7 @@ describe('a video consultation in two real browsers', () => {
     // The client's room socket passes through the test, which can cut it as a network change does. With close
     // handlers set, Playwright passes no close on by itself: a cut reaches the room only when the test says so.
     const clientSockets: { page: WebSocketRoute; room: WebSocketRoute; cut?: boolean }[] = [];
-    await client.routeWebSocket(/\/api\/calls\/[^/]+\/ws\?token=/, (page) => {
+    await client.routeWebSocket(/\/api\/calls\/[^/]+\/ws$/, (page) => {
       const room = page.connectToServer();
       page.onClose((code, reason) => {
         if (!clientSockets.find((s) => s.page === page)?.cut) void room.close({ code, reason }).catch(() => {});
@@ -138,11 +138,15 @@ describe('a video consultation in two real browsers', () => {
     await expect.poll(() => generationOf(client), WAIT).toBe(renewed);
     for (const page of [therapist, client]) await expect.poll(() => remoteVideoFlows(page), WAIT).toBe(true);
 
-    // A third person with the right code but another name finds the room full.
+    // Neither the join token nor the name is in the socket's URL, where request logs would keep them.
+    for (const socket of clientSockets) expect(socket.page.url()).toMatch(/\/api\/calls\/[0-9a-f-]+\/ws$/);
+
+    // A third person with the right code who types the client's name (in another case and spacing) finds the room
+    // full: a name is no proof of being the admitted client's browser.
     const thirdContext = await suite.browser.newContext({ locale: 'en-GB', permissions: ['camera', 'microphone'] });
     const third = await thirdContext.newPage();
     await third.goto(callUrl);
-    await joinAsClient(third, 'Somebody Else', accessCode);
+    await joinAsClient(third, `  ${CLIENT_NAME.toUpperCase()} `, accessCode);
     await expect.poll(() => third.getByTestId('call-ended').textContent(), WAIT).toBe(
       'This call already has two participants. If this is your appointment, please contact your practice.',
     );
@@ -162,12 +166,22 @@ describe('a video consultation in two real browsers', () => {
     expect(await therapist.getByTestId('waiting-client').isVisible()).toBe(false);
     await expect.poll(() => remoteVideoFlows(client), WAIT).toBe(true);
 
+    // The client reloads the page: the browser key kept for this tab (sessionStorage) shows it is the admitted
+    // browser, so after typing name and code again it goes straight back into the call, not to the waiting room.
+    await client.reload();
+    await joinAsClient(client, CLIENT_NAME, accessCode);
+    await expect.poll(() => client.locator('#call-app').getAttribute('data-admitted'), WAIT).toBe('true');
+    await expect.poll(() => stateOf(client), WAIT).toBe('in-call');
+    await expect.poll(() => remoteVideoFlows(client), WAIT).toBe(true);
+    await expect.poll(() => client.getByTestId('call-quality').getAttribute('data-quality'), WAIT).toMatch(/^(good|fair|poor)$/);
+    expect(await therapist.getByTestId('waiting-client').isVisible()).toBe(false);
+
     // The therapist ends the call; the client is told, and both report without names or codes.
     await therapist.getByRole('button', { name: 'End call' }).click();
     await expect.poll(() => client.getByTestId('call-ended').textContent(), WAIT).toBe('The therapist ended the call.');
-    await expect.poll(() => clientWatch.reports.map((r) => r.event), WAIT).toEqual(['connected', 'left']);
+    await expect.poll(() => clientWatch.reports.map((r) => r.event).slice(-2), WAIT).toEqual(['connected', 'left']);
     expect(therapistWatch.reports.map((r) => r.event)).toEqual(['connected', 'left']);
-    const left = JSON.parse(clientWatch.reports[1]?.body ?? '{}') as { connectedMs?: number; quality?: Record<string, unknown> };
+    const left = JSON.parse(clientWatch.reports.at(-1)?.body ?? '{}') as { connectedMs?: number; quality?: Record<string, unknown> };
     expect(left.connectedMs).toBeGreaterThan(0);
     expect(Object.keys(left.quality ?? {}).sort()).toEqual(['kbps', 'lossPct', 'relayed', 'rttMs']);
     for (const report of [...clientWatch.reports, ...therapistWatch.reports]) {

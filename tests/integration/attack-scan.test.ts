@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
 import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, MARKED_HEADERS, MarkedClient, MARKERS, type Practice, requestRights, videoCallSoon } from './attack-support';
+import { socketRequest } from './call-room-support';
 import { asDpo, mailTo, manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
 
 // Data minimisation (Art. 5(1)(c) GDPR): the app is exercised with every header that carries a network address, a
@@ -49,7 +50,7 @@ async function exerciseCall(practice: Practice) {
   const { appointmentId, code } = await videoCallSoon(practice, clientId);
   const therapistPass = await joinCall(appointmentId, {}, practice.client, MARKED_HEADERS);
   const clientPass = await joinCall(appointmentId, { name: 'Scan Caller', code }, new MarkedClient());
-  const socket = await new MarkedClient().fetch(`/api/calls/${appointmentId}/ws?token=${encodeURIComponent(clientPass.token)}`, { headers: { upgrade: 'websocket' } });
+  const socket = await new MarkedClient().fetch(`/api/calls/${appointmentId}/ws`, socketRequest(clientPass.token, { name: 'Scan Caller' }));
   expect(socket.status).toBe(101);
   socket.webSocket?.accept();
   socket.webSocket?.close(1000, 'done');

@@ -5,6 +5,7 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../workers/domain/sessi
 import { hashToken, randomToken } from '../../workers/lib/crypto';
 import { ROUTE_ACCESS } from '../../workers/routes/access';
 import { bookedClient, createClient, dpoAct, expectErrorPage, expectErrorShape, joinCall, latestRequestId, type Practice, requestRights, SESSION_COOKIE, userIdOf, videoCallSoon } from './attack-support';
+import { socketRequest } from './call-room-support';
 import { asDpo, bookablePractice, Client, logIn, mailTo, manageTokenFor, outbox, request, rowsChanged, signUpTherapist, tableCounts, testDeps } from './harness';
 
 // Forged, expired and replayed credentials: every one is refused with a 4xx (the API in the one error shape, pages as
@@ -122,7 +123,7 @@ describe('call join and report tokens', () => {
   let secret: string;
 
   const upgrade = (token: string, room = appointmentId) =>
-    request(`/api/calls/${room}/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } });
+    request(`/api/calls/${room}/ws`, socketRequest(token, { name: 'K.' }));
   const report = (token: string, room = appointmentId) =>
     request(`/api/calls/${room}/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, event: 'connected' }) });
 
@@ -131,7 +132,7 @@ describe('call join and report tokens', () => {
     practice = await bookablePractice();
     const clientId = await createClient(practice, 'Call Client');
     ({ appointmentId } = await videoCallSoon(practice, clientId));
-    claims = { use: 'join', room: appointmentId, role: 'client', participant: 'client:0123456789abcdef', name: 'K.', exp: Date.now() + 60_000 };
+    claims = { use: 'join', room: appointmentId, role: 'client', participant: 'client', jti: 'attack-tokens-jti-1', exp: Date.now() + 60_000 };
   });
 
   it('refuses a token with a forged signature, one signed with another secret and one with edited claims', async () => {

@@ -4,6 +4,7 @@ import { createApp } from '../../workers/app';
 import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
 import { DEMO } from '../../workers/services/seed';
 import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, type Practice, requestRights, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
+import { socketRequest } from './call-room-support';
 import { asDpo, bookablePractice, Client, mailTo, manageTokenFor, signUpTherapist } from './harness';
 
 // Every route of the route table, called by each of five actors with what that actor legitimately holds: nobody
@@ -153,7 +154,7 @@ function jarOf(actor: Actor, world: World): Client {
 function callRequest(route: Route, actor: Actor, world: World, jar: Client, path: string): Promise<Response> {
   const pass = actor === 'client link' ? { token: world.link.joinToken, reportToken: world.link.reportToken } : actor === 'therapist A' ? world.therapistJoin : { token: FORGED, reportToken: FORGED };
   if (route.path.endsWith('/join')) return jar.json(path, actor === 'client link' ? { name: 'K. M.', code: world.link.code } : actor === 'therapist A' ? {} : { name: 'K. M.', code: 'AAA-BBB-CCC' });
-  if (route.path.endsWith('/ws')) return jar.fetch(`${path}?token=${encodeURIComponent(pass.token)}`, { headers: { upgrade: 'websocket' } });
+  if (route.path.endsWith('/ws')) return jar.fetch(path, socketRequest(pass.token, { name: 'K. M.' }));
   return jar.json(path, { token: pass.reportToken, event: 'left' });
 }
 

@@ -56,7 +56,7 @@ describe('booking', () => {
     expect(record).toMatchObject({ kind: 'given', terms_version: terms.version, terms_sha256: terms.sha256, method: 'api', seq: 1, prev_hash: null });
     expect(JSON.parse(String(record?.purposes))).toEqual(['booking', 'reminders']);
     const appointment = await env.DB.prepare('SELECT access_code_hash, manage_token_hash FROM appointments WHERE id = ?').bind(booking.id).first<Record<string, string>>();
-    expect(appointment?.access_code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(appointment?.access_code_hash).toMatch(/^hmac1\$[\w-]{22}\$[0-9a-f]{64}$/);
     const slotsAfter = await freeSlots(practice.slug, practice.video.id);
     expect(slotsAfter.map((s) => s.start)).not.toContain(slot?.start);
   });

@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { joinClaims } from '../../workers/domain/join-token';
-import { answer, Browser, ice, offer, roomStub, storedEntries, videoCallSoon } from './call-room-support';
+import { answer, Browser, ice, offer, roomStub, socketRequest, storedEntries, videoCallSoon, welcomeOf } from './call-room-support';
 import { Client, request } from './harness';
 
 /**
@@ -41,8 +41,9 @@ function participantOf(token: string): string {
   return joinClaims.parse(JSON.parse(json)).participant;
 }
 
-async function connect(call: Call, token: string): Promise<Browser> {
-  const response = await request(`/api/calls/${call.appointmentId}/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } });
+/** Opens the room's socket as the page does: token, name and (when rejoining) the browser key in the handshake header. */
+async function connect(call: Call, token: string, key?: string): Promise<Browser> {
+  const response = await request(`/api/calls/${call.appointmentId}/ws`, socketRequest(token, { name: CLIENT_NAME, ...(key ? { key } : {}) }));
   expect(response.status).toBe(101);
   if (!response.webSocket) throw new Error('The Worker answered without a socket');
   return new Browser(response.webSocket);
@@ -64,7 +65,7 @@ describe('a call room that restarts mid-call', () => {
     const therapist = await connect(call, therapistToken);
     await therapist.next();
     const client = await connect(call, clientToken);
-    await client.next();
+    const { browserKey } = await welcomeOf(client);
     expect(await therapist.next()).toEqual({ type: 'waiting', name: CLIENT_NAME });
     therapist.send({ type: 'admit' });
     expect(await client.next()).toEqual({ type: 'admitted' });
@@ -76,8 +77,8 @@ describe('a call room that restarts mid-call', () => {
     expect(clientAgainToken).not.toBe(clientToken);
     expect(participantOf(clientAgainToken)).toBe(participantOf(clientToken));
     expect(participantOf(therapistAgainToken)).toBe(participantOf(therapistToken));
-    const clientAgain = await connect(call, clientAgainToken);
-    expect(await clientAgain.next()).toMatchObject({ type: 'welcome', role: 'client', admitted: true, peerPresent: false });
+    const clientAgain = await connect(call, clientAgainToken, browserKey);
+    expect(await clientAgain.next()).toMatchObject({ type: 'welcome', role: 'client', admitted: true, peerPresent: false, browserKey });
     const therapistAgain = await connect(call, therapistAgainToken);
     expect(await therapistAgain.take(2)).toEqual([expect.objectContaining({ type: 'welcome', role: 'therapist', peerPresent: true }), { type: 'admitted' }]);
 
@@ -87,20 +88,22 @@ describe('a call room that restarts mid-call', () => {
     clientAgain.send(answer);
     clientAgain.send(ice);
     expect(await therapistAgain.take(2)).toEqual([answer, ice]);
-    expect((await storedEntries(call.appointmentId)).entries.map(([key]) => key)).toEqual(['admitted', 'closesAt']);
+    expect((await storedEntries(call.appointmentId)).entries.map(([key]) => key)).toEqual(['admitted', 'closesAt', 'joins']);
+    // A join token used before the restart stays used after it.
+    expect((await request(`/api/calls/${call.appointmentId}/ws`, socketRequest(clientToken, { name: CLIENT_NAME, key: browserKey }))).status).toBe(409);
   });
 
   it('keeps a client the therapist had not admitted before the restart in the waiting room', async () => {
     const call = await videoCallSoon();
     const therapist = await connect(call, await freshToken(call, 'therapist'));
     const client = await connect(call, await freshToken(call, 'client'));
-    await client.next();
+    const { browserKey } = await welcomeOf(client);
     await therapist.take(2);
     const [crash] = RESTARTS;
 
     await restart(call.appointmentId, crash[1], [therapist, client]);
 
-    const clientAgain = await connect(call, await freshToken(call, 'client'));
+    const clientAgain = await connect(call, await freshToken(call, 'client'), browserKey);
     expect(await clientAgain.next()).toMatchObject({ type: 'welcome', role: 'client', admitted: false });
     const therapistAgain = await connect(call, await freshToken(call, 'therapist'));
     expect(await therapistAgain.take(2)).toEqual([expect.objectContaining({ type: 'welcome', peerPresent: true }), { type: 'waiting', name: CLIENT_NAME }]);
@@ -108,6 +111,6 @@ describe('a call room that restarts mid-call', () => {
     expect(await clientAgain.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
     therapistAgain.send(offer);
     expect(await therapistAgain.next()).toMatchObject({ type: 'error', code: 'not-admitted' });
-    expect((await storedEntries(call.appointmentId)).entries.map(([key]) => key)).toEqual(['closesAt']);
+    expect((await storedEntries(call.appointmentId)).entries.map(([key]) => key)).toEqual(['closesAt', 'joins']);
   });
 });

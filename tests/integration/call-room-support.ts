@@ -15,6 +15,25 @@ export const ice = { type: 'ice', generation: 1, candidate: { candidate: 'candid
 
 export type Who = { role: 'therapist' | 'client'; participant: string; name: string };
 
+/**
+ * The handshake header the call page sends to open the room's socket: the protocol, the join token, the client's name
+ * (base64url of UTF-8) and, when rejoining, the browser key the room handed out. Nothing of it goes in the URL.
+ */
+export function callProtocols(token: string, extra: { name?: string; key?: string } = {}): string {
+  const name = extra.name === undefined ? [] : [`nm.${btoa(String.fromCharCode(...new TextEncoder().encode(extra.name))).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`];
+  return ['praxisraum.v1', `jt.${token}`, ...name, ...(extra.key ? [`bk.${extra.key}`] : [])].join(', ');
+}
+
+/** The upgrade request for the room's socket, as the page sends it through the Worker. */
+export function socketRequest(token: string, extra: { name?: string; key?: string; headers?: Record<string, string> } = {}): RequestInit {
+  return { headers: { upgrade: 'websocket', 'sec-websocket-protocol': callProtocols(token, extra), ...extra.headers } };
+}
+
+/** A stable browser key per test participant, so that `client:km` twice is the same browser. */
+export function keyOf(participant: string): string {
+  return participant.replace(/[^A-Za-z0-9]/g, '').padEnd(43, 'K').slice(0, 43);
+}
+
 /** One browser's end of the socket: everything the room sends is parsed with the protocol's schema. */
 export class Browser {
   private readonly raw: string[] = [];
@@ -57,6 +76,13 @@ export class Browser {
   }
 }
 
+/** Reads the welcome and the browser key the room handed a client in it. */
+export async function welcomeOf(browser: Browser): Promise<{ admitted: boolean; browserKey: string }> {
+  const welcome = await browser.next();
+  if (welcome.type !== 'welcome' || welcome.browserKey === undefined) throw new Error(`Expected a client's welcome, got ${welcome.type}`);
+  return { admitted: welcome.admitted, browserKey: welcome.browserKey };
+}
+
 export function roomStub(room: string) {
   return env.CALL_ROOM.get(env.CALL_ROOM.idFromName(room));
 }
@@ -67,8 +93,10 @@ export function upgrade(room: string, who: Who, closesAt: number, extra: Record<
       Upgrade: 'websocket',
       'x-room-role': who.role,
       'x-participant': who.participant,
-      'x-display-name': who.name,
+      'x-display-name': encodeURIComponent(who.name),
       'x-room-closes-at': String(closesAt),
+      'x-join-id': crypto.randomUUID(),
+      ...(who.role === 'client' ? { 'x-browser-key': keyOf(who.participant) } : {}),
       ...extra,
     },
   });

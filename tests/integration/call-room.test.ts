@@ -1,9 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { participantState } from '../../workers/domain/room-rules';
+import { clientParticipantOf, participantState } from '../../workers/domain/room-rules';
 import { CLOSE, MAX_MESSAGE_BYTES, RATE_BURST } from '../../workers/rooms/protocol';
-import { answer, callInProgress, CLIENT, HOUR, ice, join, offer, roomStub, storedEntries, THERAPIST, upgrade } from './call-room-support';
+import { answer, callInProgress, CLIENT, HOUR, ice, join, keyOf, offer, roomStub, storedEntries, THERAPIST, upgrade } from './call-room-support';
 
 describe('joining a call room', () => {
   it('refuses a request that is not a WebSocket upgrade with 426', async () => {
@@ -109,7 +109,7 @@ describe('the waiting room', () => {
     therapist.send({ type: 'deny' });
     expect((await client.closed).code).toBe(CLOSE.denied);
     expect(await therapist.next()).toEqual({ type: 'peer-left' });
-    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['closesAt']);
+    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['closesAt', 'joins']);
     const again = await join(room, CLIENT);
     expect(await again.next()).toMatchObject({ type: 'welcome', admitted: false });
     expect(await therapist.next()).toEqual({ type: 'waiting', name: 'K. M.' });
@@ -200,7 +200,7 @@ describe('during a call', () => {
     expect(await therapist.next()).toEqual({ type: 'peer-left' });
     therapist.ws.close(1000, 'bye');
     await therapist.closed;
-    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['admitted', 'closesAt']);
+    expect((await storedEntries(room)).entries.map(([key]) => key)).toEqual(['admitted', 'closesAt', 'joins']);
     const back = await join(room, CLIENT);
     expect(await back.next()).toMatchObject({ type: 'welcome', admitted: true, peerPresent: false });
     expect(await runDurableObjectAlarm(roomStub(room))).toBe(true);
@@ -210,7 +210,7 @@ describe('during a call', () => {
 });
 
 describe('what the room keeps', () => {
-  it('stores nothing but the closing time, with an alarm for it, and the pseudonymous id of the admitted client', async () => {
+  it('stores nothing but the closing time with an alarm for it, used join-token ids, and the hashed browser key of the admitted client', async () => {
     const room = crypto.randomUUID();
     const closesAt = Date.now() + HOUR;
     const therapist = await join(room, THERAPIST, closesAt);
@@ -218,7 +218,8 @@ describe('what the room keeps', () => {
     const client = await join(room, CLIENT, closesAt);
     await client.next();
     await therapist.next();
-    expect(await storedEntries(room)).toEqual({ entries: [['closesAt', closesAt]], alarm: closesAt });
+    const joins = expect.objectContaining({});
+    expect(await storedEntries(room)).toEqual({ entries: [['closesAt', closesAt], ['joins', joins]], alarm: closesAt });
     therapist.send({ type: 'admit' });
     await client.next();
     therapist.send(offer);
@@ -226,9 +227,10 @@ describe('what the room keeps', () => {
     client.send(answer);
     await therapist.next();
     await therapist.next();
-    expect(await storedEntries(room)).toEqual({ entries: [['admitted', ['client:km']], ['closesAt', closesAt]], alarm: closesAt });
-    // Neither name nor signaling reaches storage: only the participant id from the join token.
-    expect(JSON.stringify(await storedEntries(room))).not.toMatch(/K\. M\.|v=0|candidate/);
+    const admitted = await clientParticipantOf(keyOf(CLIENT.participant));
+    expect(await storedEntries(room)).toEqual({ entries: [['admitted', [admitted]], ['closesAt', closesAt], ['joins', joins]], alarm: closesAt });
+    // Neither name, browser key nor signaling reaches storage: only a hash of the key.
+    expect(JSON.stringify(await storedEntries(room))).not.toMatch(new RegExp(`K\\. M\\.|v=0|candidate|${keyOf(CLIENT.participant)}`));
   });
 
   it('closes every socket with CLOSE.closed when its alarm fires and leaves its storage empty', async () => {
@@ -270,7 +272,7 @@ describe('what the room keeps', () => {
     expect(attachments.sockets).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ role: 'therapist', participant: 'therapist:1', admitted: true }),
-        expect.objectContaining({ role: 'client', participant: 'client:km', name: 'K. M.', admitted: false }),
+        expect.objectContaining({ role: 'client', participant: await clientParticipantOf(keyOf(CLIENT.participant)), name: 'K. M.', admitted: false }),
       ]),
     );
 
@@ -290,7 +292,7 @@ describe('erasure', () => {
   it('ends any call and keeps nothing when the Worker purges the room', async () => {
     const stub = env.CALL_ROOM.get(env.CALL_ROOM.idFromName(`purge-${crypto.randomUUID()}`));
     const upgrade = await stub.fetch('http://room/ws', {
-      headers: { Upgrade: 'websocket', 'x-room-role': 'therapist', 'x-participant': 'therapist:t', 'x-display-name': '', 'x-room-closes-at': String(Date.now() + 3_600_000) },
+      headers: { Upgrade: 'websocket', 'x-room-role': 'therapist', 'x-participant': 'therapist:t', 'x-display-name': '', 'x-room-closes-at': String(Date.now() + 3_600_000), 'x-join-id': crypto.randomUUID() },
     });
     const socket = upgrade.webSocket;
     socket?.accept();

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RESEND_ENDPOINT } from '../../workers/services/mailer';
 import { createClient, MARKED_HEADERS, markersIn, type Practice, settledFetch, videoCallSoon } from './attack-support';
+import { socketRequest } from './call-room-support';
 import { Client, freeSlots, openWeekdays, signUpInput, termsOf, typesOf, unique } from './harness';
 
 // Data minimisation (Art. 5(1)(c) GDPR) beyond the database, which attack-scan.test.ts reads column by column: every
@@ -66,7 +67,7 @@ async function exerciseCall(practice: Practice) {
   await expectStatus(marked(`/api/calls/${appointmentId}/join`, { method: 'POST', json: {} }, practice.client), 200, 'therapist joins');
   const joined = await marked(`/api/calls/${appointmentId}/join`, { method: 'POST', json: { name: 'K. M.', code } });
   const { token } = await joined.json<{ token: string }>();
-  const socket = await marked(`/api/calls/${appointmentId}/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } });
+  const socket = await marked(`/api/calls/${appointmentId}/ws`, socketRequest(token, { name: 'K. M.' }));
   expect(socket.status).toBe(101);
   socket.webSocket?.accept();
   const room = await runInDurableObject(env.CALL_ROOM.get(env.CALL_ROOM.idFromName(appointmentId)), async (_instance, state) => ({

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { callWindow, CLOSES_AFTER_MS, OPENS_BEFORE_MS, windowState } from '../../workers/domain/call-window';
-import { clientParticipant, signJoinToken, verifyJoinToken } from '../../workers/domain/join-token';
+import { accessCodeMatches, hashAccessCode } from '../../workers/domain/access-code';
+import { signJoinToken, verifyJoinToken } from '../../workers/domain/join-token';
+import { clientParticipantOf, spendJoin } from '../../workers/domain/room-rules';
 import { sha256Hex } from '../../workers/lib/crypto';
 import { iceServers, turnCredentials } from '../../workers/domain/turn';
 
 const SECRET = 'a-test-secret-that-is-long-enough-123';
 const NOW = Date.UTC(2026, 10, 24, 9, 0);
 
+const claims = { use: 'join' as const, room: 'appt-1', role: 'client' as const, participant: 'client', jti: 'jti-0123456789abcdef', exp: NOW + 60_000 };
+
 describe('join tokens', () => {
-  const claims = { use: 'join' as const, room: 'appt-1', role: 'client' as const, participant: 'client:km', name: 'K. M.', exp: NOW + 60_000 };
 
   it('verifies a token for its room before it expires', async () => {
     const token = await signJoinToken(claims, SECRET);
@@ -38,23 +41,47 @@ describe('join tokens', () => {
   });
 });
 
-describe('client participant ids', () => {
-  it('gives the same name in the same room the same id, whatever its case and outer spaces', async () => {
-    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
-    expect(id).toMatch(/^client:[0-9a-f]{16}$/);
-    expect(await clientParticipant('appt-1', '  kim meyer ', SECRET)).toBe(id);
+describe('what a join token carries', () => {
+  it('refuses a token that carries a name, even when signed with the right secret', async () => {
+    const withName = await signJoinToken({ ...claims, name: 'K. M.' } as typeof claims, SECRET);
+    expect(await verifyJoinToken(withName, SECRET, { room: 'appt-1', now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+    const payload = (await signJoinToken(claims, SECRET)).split('.')[0] ?? '';
+    expect(Object.keys(JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/'))) as object).sort()).toEqual(['exp', 'jti', 'participant', 'role', 'room', 'use']);
+  });
+});
+
+describe('browser keys and used join tokens in the room', () => {
+  it('derives a client participant from the browser key only, never from a name', async () => {
+    const id = await clientParticipantOf('k'.repeat(43));
+    expect(id).toMatch(/^client:[0-9a-f]{64}$/);
+    expect(await clientParticipantOf('k'.repeat(43))).toBe(id);
+    expect(await clientParticipantOf('K'.repeat(43))).not.toBe(id);
   });
 
-  it('gives another name, another room or another secret another id', async () => {
-    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
-    expect(await clientParticipant('appt-1', 'Kim Maier', SECRET)).not.toBe(id);
-    expect(await clientParticipant('appt-2', 'Kim Meyer', SECRET)).not.toBe(id);
-    expect(await clientParticipant('appt-1', 'Kim Meyer', 'another-secret-that-is-long-enough-456')).not.toBe(id);
+  it('spends a join token once and forgets spent ids once they expired', () => {
+    const first = spendJoin(undefined, 'a', NOW, 1000);
+    expect(first).toEqual({ a: NOW + 1000 });
+    expect(spendJoin(first, 'a', NOW + 10, 1000)).toBe('replayed');
+    expect(spendJoin(first, 'b', NOW + 2000, 1000)).toEqual({ b: NOW + 3000 });
+    expect(spendJoin('garbage', 'a', NOW, 1000)).toEqual({ a: NOW + 1000 });
+  });
+});
+
+describe('access codes at rest', () => {
+  it('stores a salted keyed hash that checks the code in any case and grouping, and differs per appointment', async () => {
+    const stored = await hashAccessCode('ABC-DEF-GHJ', SECRET);
+    expect(stored).toMatch(/^hmac1\$[\w-]{22}\$[0-9a-f]{64}$/);
+    expect(await hashAccessCode('ABC-DEF-GHJ', SECRET)).not.toBe(stored);
+    expect(await accessCodeMatches('abc def ghj', stored, SECRET)).toEqual({ ok: true, legacy: false });
+    expect(await accessCodeMatches('ABC-DEF-GHK', stored, SECRET)).toEqual({ ok: false, legacy: false });
+    expect((await accessCodeMatches('ABC-DEF-GHJ', stored, 'another-secret-that-is-long-enough-456')).ok).toBe(false);
+    expect(stored).not.toContain(await sha256Hex('token:ABCDEFGHJ'));
   });
 
-  it('is not a plain hash of the name, which a dictionary of names would reverse', async () => {
-    const id = await clientParticipant('appt-1', 'Kim Meyer', SECRET);
-    for (const plain of ['kim meyer', 'token:kim meyer', 'appt-1:kim meyer']) expect(id).not.toContain((await sha256Hex(plain)).slice(0, 16));
+  it('still accepts a code stored in the old unkeyed form and asks for it to be rewritten', async () => {
+    const old = await sha256Hex('token:ABCDEFGHJ');
+    expect(await accessCodeMatches('abc-def-ghj', old, SECRET)).toEqual({ ok: true, legacy: true });
+    expect(await accessCodeMatches('abc-def-ghk', old, SECRET)).toEqual({ ok: false, legacy: false });
   });
 });
 

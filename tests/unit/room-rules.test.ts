@@ -54,6 +54,17 @@ describe('decideJoin', () => {
   it('lets the same therapist replace their own tab', () => {
     expect(decideJoin([waitingClient, therapist], { role: 'therapist', participant: 'therapist:1' }, [])).toEqual({ action: 'accept', admitted: true, replace: 1 });
   });
+
+  it('lets the admitted client’s own browser displace someone else who only waits in the client seat', () => {
+    const stranger = { role: 'client', participant: 'client:stranger', admitted: false } as const;
+    expect(decideJoin([therapist, stranger], { role: 'client', participant: 'client:km' }, ['client:km'])).toEqual({ action: 'accept', admitted: true, replace: 1, displace: true });
+  });
+
+  it('never lets an unknown browser displace anyone, nor a known one displace another admitted client', () => {
+    const stranger = { role: 'client', participant: 'client:stranger', admitted: false } as const;
+    expect(decideJoin([therapist, stranger], { role: 'client', participant: 'client:other' }, ['client:km'])).toEqual({ action: 'refuse-full' });
+    expect(decideJoin([therapist, admittedClient], { role: 'client', participant: 'client:other' }, ['client:km', 'client:other'])).toEqual({ action: 'refuse-full' });
+  });
 });
 
 describe('remembered admissions', () => {

@@ -1,7 +1,8 @@
 /**
  * Part of /static/call.js (see call-script.ts): joining and the room's WebSocket. A join (POST /join) gives a
- * two-minute token for the socket and a report token; a dropped socket is opened again with a fresh join, backing
- * off up to ten seconds. Every frame from the room is checked by hand before use.
+ * two-minute, single-use token for the socket and a report token; a dropped socket is opened again with a fresh join,
+ * backing off up to ten seconds. The token, the client's name and its browser key travel in the Sec-WebSocket-Protocol
+ * header, never in the URL. Every frame from the room is checked by hand before use.
  */
 export const CALL_ROOM_SCRIPT = String.raw`// Video call: joining and the room's socket.
 const PASS_FRESH_MS = 90000; // join tokens live two minutes; an older pass is renewed before opening a socket
@@ -12,6 +13,43 @@ let pass = null; // { token, reportToken, iceServers, closesAt, at }
 let reportToken = '';
 let iceServers = [];
 let credentials = null; // the client's name and code, in memory only, to join again after a dropped socket
+// The key the room handed this browser tab: kept in sessionStorage (this tab only, gone when it closes) so that a
+// reload or a dropped socket comes back as the same browser; a typed name alone never does.
+const KEY_SLOT = 'praxisraum-call-key:' + CALL_ID;
+const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+let browserKey = readStoredKey();
+
+function readStoredKey() {
+  try {
+    const stored = sessionStorage.getItem(KEY_SLOT) || '';
+    return KEY_PATTERN.test(stored) ? stored : '';
+  } catch {
+    return '';
+  }
+}
+
+function keepKey(key) {
+  if (ROLE !== 'client' || !KEY_PATTERN.test(key) || key === browserKey) return;
+  browserKey = key;
+  try {
+    sessionStorage.setItem(KEY_SLOT, key);
+  } catch {
+    // Storage refused (private mode): the key still lives in memory for reconnects on this page.
+  }
+}
+
+function base64url(text) {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function handshakeProtocols(token) {
+  const protocols = ['praxisraum.v1', 'jt.' + token];
+  if (ROLE === 'client' && credentials) protocols.push('nm.' + base64url(credentials.name));
+  if (ROLE === 'client' && browserKey) protocols.push('bk.' + browserKey);
+  return protocols;
+}
 let socket = null;
 let socketEverOpened = false;
 let reconnectTimer = 0;
@@ -85,9 +123,9 @@ function joinErrorText(error) {
   return texts[status] || t.joinFailed;
 }
 
-/** Final answers end the page; anything else (network, a 5xx) is worth another try. */
+/** Final answers end the page; anything else (network, a 5xx, a full attempt window) is worth another try. */
 function isFinalJoinError(error) {
-  return error instanceof JoinError && [401, 403, 404, 409, 422, 429].includes(error.status);
+  return error instanceof JoinError && [401, 403, 404, 409, 422].includes(error.status);
 }
 
 const ROOM_TYPES = new Set(['welcome', 'waiting', 'admitted', 'peer-left', 'offer', 'answer', 'ice', 'hangup', 'pong', 'error']);
@@ -110,7 +148,14 @@ function readRoomMessage(raw) {
   switch (type) {
     case 'welcome':
       if ((data.role !== 'therapist' && data.role !== 'client') || typeof data.admitted !== 'boolean' || typeof data.peerPresent !== 'boolean') return null;
-      return { type, role: data.role, admitted: data.admitted, peerPresent: data.peerPresent, closesAt: Number(data.closesAt) || 0 };
+      return {
+        type,
+        role: data.role,
+        admitted: data.admitted,
+        peerPresent: data.peerPresent,
+        closesAt: Number(data.closesAt) || 0,
+        browserKey: typeof data.browserKey === 'string' && KEY_PATTERN.test(data.browserKey) ? data.browserKey : '',
+      };
     case 'waiting':
       return typeof data.name === 'string' ? { type, name: data.name.slice(0, 80) } : null;
     case 'offer':
@@ -154,7 +199,7 @@ async function connectRoom() {
 function openSocket(token) {
   return new Promise((resolve) => {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const ws = new WebSocket(scheme + location.host + '/api/calls/' + encodeURIComponent(CALL_ID) + '/ws?token=' + encodeURIComponent(token));
+    const ws = new WebSocket(scheme + location.host + '/api/calls/' + encodeURIComponent(CALL_ID) + '/ws', handshakeProtocols(token));
     socket = ws;
     let opened = false;
     ws.addEventListener('open', () => {

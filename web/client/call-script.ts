@@ -15,7 +15,8 @@ import { CALL_RTC_SCRIPT } from './call-rtc-script';
  *  - call-quality-script.ts: getStats, good/fair/poor, bitrate and resolution, reports.
  *
  * Signaling goes through the appointment's room (workers/rooms/protocol.ts); media flows peer to peer, DTLS-SRTP
- * encrypted, relayed by TURN at most. The page never stores anything in the browser.
+ * encrypted, relayed by TURN at most. The page stores one thing in the browser: the client's browser key for this call,
+ * in sessionStorage (this tab only), which lets an admitted client back in after a reload or a dropped socket.
  */
 const PAGE_SCRIPT = String.raw`// Video call: the page's states and what room messages mean for it.
 const root = document.getElementById('call-app');
@@ -104,6 +105,7 @@ function onSocketClosed(code) {
   final[CLOSE.replaced] = t.replaced;
   final[CLOSE.full] = t.full;
   final[CLOSE.denied] = t.denied;
+  final[CLOSE.displaced] = t.displaced;
   final[CLOSE.closed] = t.closed;
   final[CLOSE.hangup] = ROLE === 'client' ? t.endedByTherapist : t.clientLeft;
   if (final[code]) return endCall(final[code], false);
@@ -143,6 +145,7 @@ function onRoomMessage(message) {
 }
 
 function onWelcome(message) {
+  keepKey(message.browserKey);
   setCheck('relay', t.reachable, true);
   fail('');
   root.dataset.admitted = String(message.admitted);

@@ -1,5 +1,6 @@
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
+import { accessCodeMessages } from '../i18n/call-code';
 import type { DashboardMessages } from '../i18n/dashboard';
 import type { FormState } from '../components/text-field';
 
@@ -72,6 +73,12 @@ export function AppointmentsPage(props: {
                           <button class="link" type="submit">{status === 'completed' ? d.markCompleted : d.markNoShow}</button>
                         </form>
                       ))}
+                      {item.callPath ? (
+                        <form method="post" action={`/dashboard/appointments/${item.id}/access-code`} class="inline">
+                          {csrf}
+                          <button class="link" type="submit">{accessCodeMessages(props.page.locale).reissue}</button>
+                        </form>
+                      ) : null}
                       <form method="post" action={`/dashboard/appointments/${item.id}/cancel`} class="inline">
                         {csrf}
                         <button class="link" type="submit">{d.cancel}</button>

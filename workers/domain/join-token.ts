@@ -1,21 +1,26 @@
 import { z } from 'zod';
-import { toBase64Url, toHex } from '../lib/crypto';
+import { toBase64Url } from '../lib/crypto';
 
 /**
- * Join tokens open a call room's WebSocket. They are HMAC-SHA-256 signed (WebCrypto), live two minutes, and are bound
- * to one room and one role, so a token for one appointment or role is useless for another.
+ * Join tokens open a call room's WebSocket. They are HMAC-SHA-256 signed (WebCrypto), live two minutes, are bound
+ * to one room and one role, and carry a random id (`jti`) that the room accepts once: a replayed token is refused.
+ * They carry no name (the typed name travels once, in the socket's handshake header, see call-routes.tsx), and they
+ * travel in the Sec-WebSocket-Protocol header, never in a URL that request logs keep.
  */
 export const JOIN_TOKEN_TTL_MS = 2 * 60_000;
 
-export const joinClaims = z.object({
-  /** 'join' opens the socket (two minutes); 'report' only posts call metrics, until the room closes. */
-  use: z.enum(['join', 'report']),
-  room: z.string().min(1).max(64),
-  role: z.enum(['therapist', 'client']),
-  participant: z.string().min(1).max(128),
-  name: z.string().max(80),
-  exp: z.number().int(),
-});
+export const joinClaims = z
+  .object({
+    /** 'join' opens the socket (two minutes, once); 'report' only posts call metrics, until the room closes. */
+    use: z.enum(['join', 'report']),
+    room: z.string().min(1).max(64),
+    role: z.enum(['therapist', 'client']),
+    /** `therapist:<user id>` for the therapist; `client` for every client (the room tells clients apart by browser key). */
+    participant: z.string().min(1).max(128),
+    jti: z.string().min(16).max(64),
+    exp: z.number().int(),
+  })
+  .strict();
 export type JoinClaims = z.infer<typeof joinClaims>;
 
 const encoder = new TextEncoder();
@@ -33,18 +38,6 @@ export async function signJoinToken(claims: JoinClaims, secret: string): Promise
   const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));
   const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(secret), encoder.encode(payload)));
   return `${payload}.${toBase64Url(signature)}`;
-}
-
-/**
- * A client's participant id. The same name (as typed, ignoring case and outer spaces) in the same room gives the same
- * id, so a reload or a rejoin after a dropped socket finds its seat and admission again. It is an HMAC bound to the
- * room, not a plain hash of the name: the call room stores admitted ids until it closes, and a keyed, per-room
- * pseudonym neither reveals the name to a dictionary nor links one person across appointments (Art. 4(5), 25 GDPR).
- */
-export async function clientParticipant(room: string, name: string, secret: string): Promise<string> {
-  const message = encoder.encode(`participant:${room}:${name.trim().toLowerCase()}`);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(secret), message));
-  return `client:${toHex(mac).slice(0, 16)}`;
 }
 
 export type TokenCheck = { ok: true; claims: JoinClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-room' };

@@ -26,13 +26,34 @@ export type ParticipantState = z.infer<typeof participantState>;
 export type Seat = Pick<ParticipantState, 'role' | 'participant' | 'admitted'>;
 
 /**
- * Admitted client participants remembered per room. A participant id is the pseudonym from the join token (for a
- * client, a keyed per-room hash of the name as typed, see clientParticipant): no name, address or SDP is ever stored
- * (Art. 5(1)(c) GDPR). The therapist is always admitted and so never listed. The cap bounds storage if the therapist admits one person under
- * several spellings of their name; the oldest admission goes first.
+ * Admitted client participants remembered per room. A client's participant id is `client:` and the SHA-256 of its
+ * browser key (see clientParticipantOf): the key is a random secret the room handed that browser, so only the browser
+ * the therapist admitted can come back without a new admission; a name typed the same way proves nothing. No key, name,
+ * address or SDP is ever stored (Art. 5(1)(c) GDPR). The therapist is always admitted and so never listed. The cap
+ * bounds storage if the therapist admits several browsers in one room; the oldest admission goes first.
  */
 export const MAX_REMEMBERED_ADMISSIONS = 8;
 const admissions = z.array(z.string().min(1).max(128)).max(MAX_REMEMBERED_ADMISSIONS);
+
+/** The pseudonymous participant id of the browser holding `key`. */
+export async function clientParticipantOf(key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`browser-key:${key}`)));
+  return `client:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Join tokens the room has opened a socket for, by id, with when they can be forgotten (a token is worthless after
+ * its two minutes, so its id is too). Anything unreadable counts as none used: the ids carry no rights of their own.
+ */
+const usedJoins = z.record(z.string(), z.number()).catch({});
+
+/** Records `jti` unless it was used already; returns the list to store (expired ids dropped) or 'replayed'. */
+export function spendJoin(stored: unknown, jti: string, now: number, ttlMs: number): Record<string, number> | 'replayed' {
+  const used = usedJoins.parse(stored ?? {});
+  if (jti in used && (used[jti] ?? 0) > now) return 'replayed';
+  const kept = Object.fromEntries(Object.entries(used).filter(([, until]) => until > now));
+  return { ...kept, [jti]: now + ttlMs };
+}
 
 /** Reads the stored admissions; anything that is not a valid list counts as nobody admitted, so in doubt a client waits. */
 export function readAdmissions(stored: unknown): string[] {
@@ -50,24 +71,29 @@ export function revokeAdmission(admitted: readonly string[], participant: string
   return admitted.filter((id) => id !== participant);
 }
 
-export type JoinDecision = { action: 'accept'; admitted: boolean; replace?: number } | { action: 'refuse-full' };
+export type JoinDecision = { action: 'accept'; admitted: boolean; replace?: number; displace?: boolean } | { action: 'refuse-full' };
 
 /**
  * Who may take a seat, given the seats taken and the admissions the room remembers.
- * - A free seat is taken. The therapist is admitted at once; a client the therapist admitted earlier in this room
- *   is admitted again (a reload, a dropped socket, a restarted room); any other client starts in the waiting room.
- * - The same participant again (a second tab, a reload) replaces their own earlier socket and keeps its admission,
- *   so reloading the page never sends an admitted client back to the waiting room.
- * - Someone else for a taken seat is refused: whoever holds the seat keeps it, so a forwarded link cannot push the
- *   real client out of the call.
+ * - A free seat is taken. The therapist is admitted at once; a client whose browser the therapist admitted earlier in
+ *   this room is admitted again (a reload, a dropped socket, a restarted room); any other client starts in the
+ *   waiting room.
+ * - The same participant again (a second tab of the same browser session, a reload) replaces their own earlier socket
+ *   and keeps its admission, so reloading the page never sends an admitted client back to the waiting room.
+ * - The admitted client's own browser displaces someone else who only waits in the client seat, so a stranger with
+ *   the access code cannot keep the client out by sitting in the waiting room.
+ * - Anyone else for a taken seat is refused: whoever holds the seat keeps it, so neither a forwarded link nor the
+ *   client's name typed again can push the real client out of the call.
  */
 export function decideJoin(existing: readonly Seat[], joining: Pick<Seat, 'role' | 'participant'>, admitted: readonly string[]): JoinDecision {
   const index = existing.findIndex((seat) => seat.role === joining.role);
   const known = joining.role === 'therapist' || admitted.includes(joining.participant);
   if (index === -1) return { action: 'accept', admitted: known };
   const seat = existing[index];
-  if (!seat || seat.participant !== joining.participant) return { action: 'refuse-full' };
-  return { action: 'accept', admitted: known || seat.admitted, replace: index };
+  if (!seat) return { action: 'refuse-full' };
+  if (seat.participant === joining.participant) return { action: 'accept', admitted: known || seat.admitted, replace: index };
+  if (joining.role === 'client' && known && !seat.admitted) return { action: 'accept', admitted: true, replace: index, displace: true };
+  return { action: 'refuse-full' };
 }
 
 /** What the newcomer and the one already in the room are told when a socket takes a seat, in this order. */
@@ -75,10 +101,10 @@ export function announceArrival(
   joining: Pick<ParticipantState, 'role' | 'admitted' | 'name'>,
   peer: Pick<ParticipantState, 'role' | 'admitted' | 'name'> | undefined,
   closesAt: number,
+  browserKey?: string,
 ): { toJoining: RoomMessage[]; toPeer: RoomMessage[] } {
-  const toJoining: RoomMessage[] = [
-    { type: 'welcome', role: joining.role, admitted: joining.admitted, peerPresent: peer !== undefined, closesAt },
-  ];
+  const welcome: RoomMessage = { type: 'welcome', role: joining.role, admitted: joining.admitted, peerPresent: peer !== undefined, closesAt };
+  const toJoining: RoomMessage[] = [browserKey === undefined ? welcome : { ...welcome, browserKey }];
   const toPeer: RoomMessage[] = [];
   if (!peer) return { toJoining, toPeer };
   const client = joining.role === 'client' ? joining : peer;

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   announceArrival,
+  clientParticipantOf,
   decideJoin,
   fullBucket,
   participantState,
@@ -9,18 +10,24 @@ import {
   rememberAdmission,
   revokeAdmission,
   routeMessage,
+  spendJoin,
   takeToken,
   type ParticipantState,
 } from '../domain/room-rules';
+import { JOIN_TOKEN_TTL_MS } from '../domain/join-token';
+import { randomToken } from '../lib/crypto';
 import { CLOSE, participantHeaders, type RoomMessage } from './protocol';
 
 /**
- * The room stores two keys, both deleted when it closes: when it closes, and the pseudonymous ids of the clients the
- * therapist admitted, so that a restart (deploy, crash, eviction that drops the sockets) does not send an admitted
- * client back to the waiting room. No SDP, messages, names or addresses (Art. 5(1)(c) GDPR).
+ * The room stores three keys, all deleted when it closes: when it closes; the pseudonymous ids of the client browsers
+ * the therapist admitted (hashes of their browser keys), so that a restart (deploy, crash, eviction that drops the
+ * sockets) does not send an admitted client back to the waiting room; and the ids of the join tokens already used, so
+ * that a token opens one socket only. No SDP, messages, names, keys or addresses (Art. 5(1)(c) GDPR).
  */
 const CLOSES_AT = 'closesAt';
 const ADMITTED = 'admitted';
+const JOINS = 'joins';
+const HEADERS = ['x-room-role', 'x-participant', 'x-display-name', 'x-room-closes-at', 'x-join-id', 'x-browser-key'] as const;
 /** RFC 6455 "policy violation": the socket kept sending after being told it was rate-limited. */
 const CLOSE_POLICY = 1008;
 
@@ -45,18 +52,21 @@ export class CallRoom extends DurableObject<Env> {
       return errorResponse(426, 'UPGRADE_REQUIRED', 'Expected a WebSocket upgrade');
     }
     // Only the internal headers are read; nothing about the connection (such as its address) is.
-    const parsed = participantHeaders.safeParse({
-      'x-room-role': request.headers.get('x-room-role') ?? undefined,
-      'x-participant': request.headers.get('x-participant') ?? undefined,
-      'x-display-name': request.headers.get('x-display-name') ?? undefined,
-      'x-room-closes-at': request.headers.get('x-room-closes-at') ?? undefined,
-    });
+    const parsed = participantHeaders.safeParse(Object.fromEntries(HEADERS.map((name) => [name, request.headers.get(name) ?? undefined])));
     if (!parsed.success) return errorResponse(400, 'BAD_REQUEST', 'Missing or invalid participant headers');
-    const { 'x-room-role': role, 'x-participant': participant, 'x-display-name': name, 'x-room-closes-at': closesAt } = parsed.data;
+    const { 'x-room-role': role, 'x-display-name': name, 'x-room-closes-at': closesAt, 'x-join-id': joinId } = parsed.data;
     const now = Date.now();
     if (closesAt <= now) return errorResponse(410, 'ROOM_CLOSED', 'The time for this call is over');
 
-    await this.ctx.storage.put(CLOSES_AT, closesAt);
+    // A client is known by its browser key alone: the one it brings back, or a new one handed out in the welcome.
+    // Hashed before the room's state is read: from here on only storage calls, which input gates keep in order.
+    const browserKey = role === 'client' ? (parsed.data['x-browser-key'] ?? randomToken(32)) : undefined;
+    const participant = browserKey === undefined ? parsed.data['x-participant'] : await clientParticipantOf(browserKey);
+
+    // A join token opens one socket: a replayed one is refused before it can take or displace a seat.
+    const spent = spendJoin(await this.ctx.storage.get(JOINS), joinId, now, JOIN_TOKEN_TTL_MS);
+    if (spent === 'replayed') return errorResponse(409, 'TOKEN_USED', 'This join token was used already; join again');
+    await this.ctx.storage.put({ [CLOSES_AT]: closesAt, [JOINS]: spent });
     await this.ctx.storage.setAlarm(closesAt);
 
     const occupants = this.occupants();
@@ -73,10 +83,11 @@ export class CallRoom extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [role]);
     server.serializeAttachment(state);
     const replaced = decision.replace === undefined ? undefined : occupants[decision.replace];
-    if (replaced) closeQuietly(replaced.ws, CLOSE.replaced, 'This call was opened in another tab');
+    if (replaced && decision.displace) closeQuietly(replaced.ws, CLOSE.displaced, 'The client this seat belongs to came back');
+    else if (replaced) closeQuietly(replaced.ws, CLOSE.replaced, 'This call was opened in another tab');
 
     const peer = occupants.find((o) => o.state.role !== role);
-    const { toJoining, toPeer } = announceArrival(state, peer?.state, closesAt);
+    const { toJoining, toPeer } = announceArrival(state, peer?.state, closesAt, browserKey);
     toJoining.forEach((message) => send(server, message));
     if (peer) toPeer.forEach((message) => send(peer.ws, message));
     return new Response(null, { status: 101, webSocket: client });
@@ -207,6 +218,6 @@ function closeQuietly(ws: WebSocket, code: number, reason: string): void {
   }
 }
 
-function errorResponse(status: 400 | 410 | 426, code: 'BAD_REQUEST' | 'ROOM_CLOSED' | 'UPGRADE_REQUIRED', message: string): Response {
+function errorResponse(status: 400 | 409 | 410 | 426, code: 'BAD_REQUEST' | 'TOKEN_USED' | 'ROOM_CLOSED' | 'UPGRADE_REQUIRED', message: string): Response {
   return Response.json({ error: { code, message } }, { status });
 }

@@ -34,8 +34,19 @@ export const clientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 export const roomMessage = z.discriminatedUnion('type', [
-  /** First message after connecting: who you are and where the room stands. */
-  z.object({ type: z.literal('welcome'), role: z.enum(['therapist', 'client']), admitted: z.boolean(), peerPresent: z.boolean(), closesAt: z.number() }),
+  /**
+   * First message after connecting: who you are and where the room stands. A client also gets its browser key: the
+   * page keeps it for this tab (sessionStorage) and brings it back on every rejoin, which is how the room knows the
+   * same browser again. Once the therapist admitted that browser, only this key (never a name) lets it back in.
+   */
+  z.object({
+    type: z.literal('welcome'),
+    role: z.enum(['therapist', 'client']),
+    admitted: z.boolean(),
+    peerPresent: z.boolean(),
+    closesAt: z.number(),
+    browserKey: z.string().optional(),
+  }),
   /** To the therapist: a client is in the waiting room (name as they typed it, never stored). */
   z.object({ type: z.literal('waiting'), name: z.string() }),
   /** To the client: you are admitted; to the therapist: the client is in. The therapist then makes the offer. */
@@ -57,12 +68,42 @@ export const CLOSE = {
   denied: 4003, // the therapist did not admit the client
   closed: 4004, // the room's time window is over
   hangup: 4005, // the other side ended the call
+  displaced: 4006, // a waiting seat given up to the admitted client's own browser
 } as const;
 
-/** What the Worker tells the room about a verified participant (internal headers, never from the browser). */
+/** A client's browser key: 256 random bits, base64url. */
+export const browserKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** The name as typed: one line, no control characters, at most 80 characters. */
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((name) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name), 'Use letters, digits and punctuation only');
+
+/**
+ * What the Worker tells the room about a verified participant (internal headers, never from the browser). The name
+ * is percent-encoded, because a header carries neither line breaks nor, reliably, letters outside ASCII.
+ */
 export const participantHeaders = z.object({
   'x-room-role': z.enum(['therapist', 'client']),
   'x-participant': z.string().min(1).max(128),
-  'x-display-name': z.string().max(240).default(''),
+  'x-display-name': z
+    .string()
+    .max(1_000)
+    .default('')
+    .transform((encoded, ctx) => {
+      try {
+        return decodeURIComponent(encoded);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'Not percent-encoded' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.string().max(80)),
   'x-room-closes-at': z.coerce.number().int().positive(),
+  /** The join token's id: the room opens a socket for each token once. */
+  'x-join-id': z.string().min(16).max(64),
+  'x-browser-key': browserKey.optional(),
 });

@@ -2,6 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { CallPage } from '../../web/pages/call';
+import { AccessCodePage } from '../../web/pages/call-code';
+import { browserKey, displayName } from '../rooms/protocol';
+import { currentSession, requireRole } from '../lib/session';
+import { practiceIdOf } from '../lib/tenant';
 import { windowState } from '../domain/call-window';
 import { verifyJoinToken } from '../domain/join-token';
 import { formatDateTime } from '../domain/locale';
@@ -10,7 +14,7 @@ import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
 import { roomNamespace } from '../lib/rooms';
 import { findPracticeById } from '../services/accounts';
-import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent } from '../services/calls';
+import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent, reissueAccessCode } from '../services/calls';
 import type { Access } from './access';
 
 export const callRoutes = new Hono<HonoEnv>();
@@ -20,10 +24,22 @@ export const CALL_ACCESS: Record<string, Access> = {
   'POST /api/calls/:appointmentId/join': 'call',
   'GET /api/calls/:appointmentId/ws': 'call',
   'POST /api/calls/:appointmentId/report': 'call',
+  'POST /api/appointments/:id/access-code': 'therapist',
+  'POST /dashboard/appointments/:id/access-code': 'therapist',
 };
 
+callRoutes.use('/api/appointments/*', requireRole('therapist'));
+callRoutes.use('/dashboard/appointments/*', requireRole('therapist'));
+
+const nameField = z
+  .string({ error: 'Enter your name' })
+  .trim()
+  .min(1, 'Enter your name')
+  .max(80, 'Use at most 80 characters')
+  .refine((name) => displayName.safeParse(name).success, 'Use one line of letters, digits and punctuation');
+
 const clientJoinBody = z.object({
-  name: z.string({ error: 'Enter your name' }).trim().min(1, 'Enter your name').max(80, 'Use at most 80 characters'),
+  name: nameField,
   code: z.string({ error: 'Enter the access code' }).trim().min(4, 'Enter the access code').max(32, 'The access code is shorter'),
 });
 
@@ -78,31 +94,86 @@ callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
   }
   const parsed = clientJoinBody.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
-  return c.json(await joinAsClient(c.var.deps, appointmentId, parsed.data));
+  return c.json(await joinAsClient(c.var.deps, appointmentId, { code: parsed.data.code }));
 });
+
+/**
+ * What the page offers in Sec-WebSocket-Protocol: the protocol itself, the join token (`jt.`), for a client its name
+ * as typed (`nm.`, base64url of UTF-8) and, when rejoining, its browser key (`bk.`). Headers, unlike URLs, do not end
+ * up in request logs, and the token carries no name.
+ */
+export const CALL_PROTOCOL = 'praxisraum.v1';
+const handshake = z
+  .string()
+  .max(4_096, 'The handshake is too large')
+  .transform((header) => header.split(',').map((part) => part.trim()))
+  .pipe(z.array(z.string()).max(6).refine((parts) => parts.includes(CALL_PROTOCOL), 'Unknown protocol'))
+  .transform((parts) => {
+    const value = (prefix: string) => parts.find((part) => part.startsWith(prefix))?.slice(prefix.length);
+    const [encodedName, key] = [value('nm.'), value('bk.')];
+    return { token: value('jt.') ?? '', ...(encodedName === undefined ? {} : { encodedName }), ...(key === undefined ? {} : { browserKey: key }) };
+  })
+  .pipe(z.object({ token: z.string().min(1).max(2_048), encodedName: z.string().max(512).optional(), browserKey: browserKey.optional() }));
+
+function decodeName(encoded: string | undefined): string | undefined {
+  if (encoded === undefined || !/^[A-Za-z0-9_-]*$/.test(encoded)) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(encoded.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (encoded.length % 4)) % 4)), (ch) => ch.charCodeAt(0));
+    const parsed = displayName.safeParse(new TextDecoder().decode(bytes));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Verifies the join token, then hands the socket to the room with only what the room needs to know. */
 callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new AppError('BAD_REQUEST', 'Expected a WebSocket upgrade');
   const appointmentId = c.req.param('appointmentId');
-  const check = await verifyJoinToken(c.req.query('token') ?? '', c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now() });
+  const offered = handshake.safeParse(c.req.header('sec-websocket-protocol') ?? '');
+  if (!offered.success) throw new AppError('UNAUTHENTICATED', 'Send the join token in the Sec-WebSocket-Protocol header; join again');
+  const check = await verifyJoinToken(offered.data.token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now() });
   if (!check.ok) throw new AppError('UNAUTHENTICATED', `The join token is ${check.reason}; join again`);
+  const { claims } = check;
+  const name = claims.role === 'client' ? decodeName(offered.data.encodedName) : '';
+  if (name === undefined) throw new AppError('BAD_REQUEST', 'Send your name as one line of at most 80 characters');
   const room = await callRoomOf(c.var.deps, appointmentId);
   if (room.status === 'cancelled' || windowState(room.window, c.var.deps.now()) !== 'open') throw new AppError('CONFLICT', 'This call is not open');
-  const { claims } = check;
   await recordCallEvent(c.var.deps, appointmentId, claims.role, { event: 'joined' });
   const namespace = roomNamespace(c.env.CALL_ROOM, c.var.config);
   const stub = namespace.get(namespace.idFromName(appointmentId));
   // A fresh request: none of the browser's headers (addresses, user agent) reach the room.
-  return stub.fetch('https://room/ws', {
+  const answer = await stub.fetch('https://room/ws', {
     headers: {
       upgrade: 'websocket',
       'x-room-role': claims.role,
       'x-participant': claims.participant,
-      'x-display-name': claims.name,
+      'x-display-name': encodeURIComponent(name),
       'x-room-closes-at': String(room.window.closesAt),
+      'x-join-id': claims.jti,
+      ...(claims.role === 'client' && offered.data.browserKey ? { 'x-browser-key': offered.data.browserKey } : {}),
     },
   });
+  if (answer.status !== 101 || !answer.webSocket) return answer;
+  // The browser fails the handshake unless the server picks one of the offered protocols: ours, never the token.
+  return new Response(null, { status: 101, webSocket: answer.webSocket, headers: { 'sec-websocket-protocol': CALL_PROTOCOL } });
+});
+
+/** JSON: the therapist issues a new access code (shown once; the old one stops working). */
+callRoutes.post('/api/appointments/:id/access-code', async (c) => {
+  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
+  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  const session = currentSession(c);
+  return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id')));
+});
+
+/** The same from the agenda: the new code is rendered once, never redirected to, because it is not stored readable. */
+callRoutes.post('/dashboard/appointments/:id/access-code', async (c) => {
+  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
+  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  const session = currentSession(c);
+  const issued = await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id'));
+  return c.html(<AccessCodePage page={pageContext(c)} {...issued} nonce={c.get('secureHeadersNonce')} />);
 });
 
 callRoutes.post('/api/calls/:appointmentId/report', json(reportBody), async (c) => {

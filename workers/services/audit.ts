@@ -35,6 +35,7 @@ export type AuditAction =
   | 'client.deleted'
   | 'appointment.created'
   | 'appointment.status_changed'
+  | 'appointment.access_code_reissued'
   | 'notes.key_created'
   | 'notes.passphrase_rewrapped'
   | 'note.created'

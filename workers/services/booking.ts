@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentSlots, clientBookingWindows, clients, practiceBookingWindows } from '../../db/schema';
 import { bookingFits, CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
+import { hashAccessCode } from '../domain/access-code';
 import type { ConsentPurpose } from '../domain/consent-chain';
 import type { Locale } from '../domain/locale';
 import { blockedInterval, isFreeSlot } from '../domain/slots';
@@ -118,7 +119,7 @@ export async function createBooking(deps: Deps, practice: Practice, input: Booki
   const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
   const purposes: ConsentPurpose[] = input.consents?.reminders ? ['booking', 'reminders'] : ['booking'];
   const buckets = bucketsOf(blockedInterval(input.start, type));
-  const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashToken(normaliseAccessCode(accessCode)) : null]);
+  const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null]);
 
   const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });

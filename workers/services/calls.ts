@@ -1,18 +1,24 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, lte, or, sql } from 'drizzle-orm';
+import { accessCodeEmail } from '../../emails/access-code';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
+import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode } from '../domain/access-code';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
-import { clientParticipant, JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
+import { JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
+import { formatDateTime, isLocale } from '../domain/locale';
 import { iceServers } from '../domain/turn';
-import { hashToken, newId } from '../lib/crypto';
+import { newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { normaliseAccessCode } from './booking';
+import { auditInsert } from './audit';
+import type { Practice } from './availability';
+import { newAccessCode } from './booking';
+import { callUrl } from './booking-notices';
+import { processingBlocked } from './clients';
 import type { Deps } from './deps';
+import { appointmentOfPractice } from './therapist-appointments';
 
-/** Wrong access codes allowed per appointment before the code stops working (the practice can send a new one). */
-export const MAX_ACCESS_CODE_FAILURES = 5;
 export const METRICS_RETENTION_MS = 90 * 86_400_000;
 
-export type CallRoom = { appointmentId: string; practiceId: string; window: CallWindow; status: string; accessCodeHash: string | null; failures: number };
+export type CallRoom = { appointmentId: string; practiceId: string; window: CallWindow; status: string; accessCodeHash: string | null; windowStart: number };
 
 /** A video appointment's room; anything else (unknown id, in-person appointment) is a 404. */
 export async function callRoomOf(deps: Deps, appointmentId: string): Promise<CallRoom> {
@@ -31,7 +37,7 @@ export async function callRoomOf(deps: Deps, appointmentId: string): Promise<Cal
     window: callWindow(appointment),
     status: appointment.status,
     accessCodeHash: appointment.accessCodeHash,
-    failures: appointment.accessCodeFailures,
+    windowStart: appointment.accessCodeWindowStart,
   };
 }
 
@@ -42,12 +48,12 @@ function assertOpen(deps: Deps, room: CallRoom) {
   if (state === 'closed') throw new AppError('CONFLICT', 'This call has ended');
 }
 
-async function passFor(deps: Deps, room: CallRoom, participant: { role: 'therapist' | 'client'; participant: string; name: string }) {
+async function passFor(deps: Deps, room: CallRoom, participant: { role: 'therapist' | 'client'; participant: string }) {
   const now = deps.now();
   const common = { room: room.appointmentId, ...participant };
   const [token, reportToken, servers] = await Promise.all([
-    signJoinToken({ ...common, use: 'join', exp: now + JOIN_TOKEN_TTL_MS }, deps.config.JOIN_TOKEN_SECRET),
-    signJoinToken({ ...common, use: 'report', exp: room.window.closesAt }, deps.config.JOIN_TOKEN_SECRET),
+    signJoinToken({ ...common, use: 'join', jti: randomToken(18), exp: now + JOIN_TOKEN_TTL_MS }, deps.config.JOIN_TOKEN_SECRET),
+    signJoinToken({ ...common, use: 'report', jti: randomToken(18), exp: room.window.closesAt }, deps.config.JOIN_TOKEN_SECRET),
     iceServers(
       {
         stunUrls: deps.config.ICE_STUN_URLS.split(',').filter(Boolean),
@@ -66,27 +72,84 @@ export async function joinAsTherapist(deps: Deps, practiceId: string, userId: st
   // Another practice's call is simply not found.
   if (room.practiceId !== practiceId) throw new AppError('NOT_FOUND', 'No such call');
   assertOpen(deps, room);
-  return passFor(deps, room, { role: 'therapist', participant: `therapist:${userId}`, name: '' });
+  return passFor(deps, room, { role: 'therapist', participant: `therapist:${userId}` });
 }
 
 /**
- * The client proves the appointment with its access code (stored only as a hash). Failures are counted on the
- * appointment, not per network address; after five the code stops working.
+ * Claims one attempt in the appointment's throttle window, deciding and counting in one conditional UPDATE so that
+ * concurrent guesses cannot all slip through: a window older than ACCESS_CODE_WINDOW_MS starts afresh, otherwise the
+ * attempt counts only while fewer than ACCESS_CODE_ATTEMPTS_PER_WINDOW were made. Returns the window it counted in,
+ * or undefined when the window is full. Never a lasting lock: the next window is open to everybody again.
  */
-export async function joinAsClient(deps: Deps, appointmentId: string, input: { name: string; code: string }) {
+async function claimAttempt(deps: Deps, appointmentId: string): Promise<number | undefined> {
+  const now = deps.now();
+  const stale = lte(appointments.accessCodeWindowStart, now - ACCESS_CODE_WINDOW_MS);
+  const claimed = await deps.db
+    .update(appointments)
+    .set({
+      accessCodeWindowStart: sql`CASE WHEN ${stale} THEN ${now} ELSE ${appointments.accessCodeWindowStart} END`,
+      accessCodeFailures: sql`CASE WHEN ${stale} THEN 1 ELSE ${appointments.accessCodeFailures} + 1 END`,
+    })
+    .where(and(eq(appointments.id, appointmentId), or(stale, lt(appointments.accessCodeFailures, ACCESS_CODE_ATTEMPTS_PER_WINDOW))))
+    .returning({ windowStart: appointments.accessCodeWindowStart });
+  return claimed[0]?.windowStart;
+}
+
+/**
+ * The client proves the appointment with its access code (stored only as a keyed hash). Attempts are counted per
+ * appointment, not per network address, in a short window; a right code gives its attempt back. A code stored in
+ * the older, unkeyed form is rewritten in the keyed form when it is used.
+ */
+export async function joinAsClient(deps: Deps, appointmentId: string, input: { code: string }) {
   const room = await callRoomOf(deps, appointmentId);
-  if (room.failures >= MAX_ACCESS_CODE_FAILURES) {
-    throw new AppError('TOO_MANY_ATTEMPTS', 'Too many wrong access codes. Please ask your practice for a new appointment link.');
+  const windowStart = await claimAttempt(deps, appointmentId);
+  if (windowStart === undefined) {
+    throw new AppError('TOO_MANY_ATTEMPTS', 'Too many attempts for this call. Please wait a minute and try again.');
   }
-  const matches = room.accessCodeHash !== null && (await hashToken(normaliseAccessCode(input.code))) === room.accessCodeHash;
-  if (!matches) {
-    await deps.db.update(appointments).set({ accessCodeFailures: sql`${appointments.accessCodeFailures} + 1` }).where(eq(appointments.id, appointmentId));
-    throw new AppError('UNAUTHENTICATED', 'The access code is not right', { code: ['Check the code in your email'] });
+  const secret = deps.config.JOIN_TOKEN_SECRET;
+  const check = room.accessCodeHash === null ? { ok: false, legacy: false } : await accessCodeMatches(input.code, room.accessCodeHash, secret);
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'The access code is not right', { code: ['Check the code in your email'] });
+  const refund = and(eq(appointments.id, appointmentId), eq(appointments.accessCodeWindowStart, windowStart), sql`${appointments.accessCodeFailures} > 0`);
+  await deps.db.update(appointments).set({ accessCodeFailures: sql`${appointments.accessCodeFailures} - 1` }).where(refund);
+  if (check.legacy && room.accessCodeHash !== null) {
+    const upgraded = await hashAccessCode(input.code, secret);
+    await deps.db.update(appointments).set({ accessCodeHash: upgraded }).where(and(eq(appointments.id, appointmentId), eq(appointments.accessCodeHash, room.accessCodeHash)));
   }
   assertOpen(deps, room);
-  // Same name, same participant: a second tab replaces the first instead of counting as a third person.
-  const participant = await clientParticipant(appointmentId, input.name, deps.config.JOIN_TOKEN_SECRET);
-  return passFor(deps, room, { role: 'client', participant, name: input.name.trim() });
+  // Every client pass is alike: the room tells a returning browser by the key it handed out, never by a name.
+  return passFor(deps, room, { role: 'client', participant: 'client' });
+}
+
+/**
+ * The therapist issues a new access code for a booked video appointment: shown once, the old code stops working at
+ * once (the stored hash is replaced) and the throttle window starts afresh. The client gets the new code by email if
+ * there is an address and processing is not restricted (Art. 18 GDPR).
+ */
+export async function reissueAccessCode(deps: Deps, practice: Practice, actorUserId: string, appointmentId: string) {
+  const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
+  if (type.mode !== 'video') throw new AppError('CONFLICT', 'Only a video appointment has an access code');
+  const now = deps.now();
+  if (appointment.status !== 'booked' || windowState(callWindow(appointment), now) === 'closed') {
+    throw new AppError('CONFLICT', 'Only an upcoming booked appointment gets a new access code');
+  }
+  const accessCode = newAccessCode();
+  const mine = and(eq(appointments.id, appointmentId), eq(appointments.practiceId, practice.id), eq(appointments.status, 'booked'));
+  await deps.db.batch([
+    deps.db.update(appointments).set({ accessCodeHash: await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET), accessCodeFailures: 0, accessCodeWindowStart: 0 }).where(mine),
+    auditInsert(deps.db, { action: 'appointment.access_code_reissued', actorUserId, practiceId: practice.id, targetId: appointmentId }, now),
+  ]);
+  const emailed = client.email !== null && client.email !== '' && !processingBlocked(client);
+  if (emailed && client.email) {
+    const locale = isLocale(practice.locale) ? practice.locale : 'de';
+    const email = accessCodeEmail({ when: formatDateTime(appointment.startAt, locale, practice.timeZone), callUrl: callUrl(deps, appointmentId), accessCode }, locale);
+    try {
+      await deps.mailer.send({ to: client.email, ...email });
+    } catch (error) {
+      // The new code is shown to the therapist either way; a failed delivery is logged without personal data.
+      console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+    }
+  }
+  return { accessCode, callUrl: callUrl(deps, appointmentId), emailed };
 }
 
 export type CallReport = { event: 'joined' | 'connected' | 'failed' | 'left'; connectedMs?: number | undefined; quality?: { rttMs?: number | undefined; lossPct?: number | undefined; kbps?: number | undefined; relayed?: boolean | undefined } | undefined };

@@ -1,13 +1,14 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentSlots, appointmentTypes, callMetrics, clients } from '../../db/schema';
+import { hashAccessCode } from '../domain/access-code';
 import type { Locale } from '../domain/locale';
 import { blockedInterval } from '../domain/slots';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Practice } from './availability';
-import { newAccessCode, normaliseAccessCode } from './booking';
+import { newAccessCode } from './booking';
 import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
 import { clientOfPractice, processingBlocked } from './clients';
 import type { Deps } from './deps';
@@ -64,7 +65,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
         endAt: end,
         status: 'booked',
         manageTokenHash: await hashToken(manageToken),
-        accessCodeHash: accessCode ? await hashToken(normaliseAccessCode(accessCode)) : null,
+        accessCodeHash: accessCode ? await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null,
         createdAt: now,
       }),
       claimSlots(deps.db, { practiceId: practice.id, appointmentId: id, interval: blockedInterval(input.start, type) }),

@@ -1,0 +1,1 @@
+ALTER TABLE `appointments` ADD `access_code_window_start` integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,56 @@
+import { toBase64Url, toHex } from '../lib/crypto';
+
+/**
+ * Access codes of video appointments: how they are made, stored and throttled. A code is 9 characters from a
+ * 32-letter alphabet (45 bits). It is stored as an HMAC-SHA-256 under the deployment's secret with a random
+ * per-appointment salt, so a copy of the database alone cannot test guesses offline, and the same code in two
+ * appointments gives two different values (Art. 32 GDPR). Older rows hold a bare SHA-256; they still verify and are
+ * rewritten in the keyed form on the first right code (see accessCodeMatches). Codes are made by newAccessCode in
+ * services/booking.ts.
+ */
+const PREFIX = 'hmac1';
+const encoder = new TextEncoder();
+
+/**
+ * Guessing is slowed, never locked: at most this many attempts per appointment in a window, counted in one
+ * conditional UPDATE (see claimAttempt in services/calls.ts). A stranger who fills the window keeps the client out for
+ * the rest of that window at most; at 10 a minute a whole year of guessing covers about 2^22 of the 2^45 codes.
+ */
+export const ACCESS_CODE_ATTEMPTS_PER_WINDOW = 10;
+export const ACCESS_CODE_WINDOW_MS = 60_000;
+
+/** What a person typed, without case, spaces and dashes. */
+export function normaliseAccessCode(code: string): string {
+  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+async function mac(secret: string, salt: string, code: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`access-code:${salt}:${normaliseAccessCode(code)}`))));
+}
+
+/** The stored form: `hmac1$<salt>$<mac>`. */
+export async function hashAccessCode(code: string, secret: string): Promise<string> {
+  const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  return `${PREFIX}$${salt}$${await mac(secret, salt, code)}`;
+}
+
+async function legacyHash(code: string): Promise<string> {
+  // The form before keyed hashes: SHA-256 of `token:<code>` (hashToken in lib/crypto.ts).
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`token:${normaliseAccessCode(code)}`))));
+}
+
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** Whether `code` is the one `stored` was made from; `legacy` tells the caller to store the keyed form instead. */
+export async function accessCodeMatches(code: string, stored: string, secret: string): Promise<{ ok: boolean; legacy: boolean }> {
+  const [prefix, salt, expected] = stored.split('$');
+  if (prefix === PREFIX && salt && expected) return { ok: sameText(await mac(secret, salt, code), expected), legacy: false };
+  const ok = sameText(await legacyHash(code), stored);
+  return { ok, legacy: ok };
+}
