@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DPA_VERSION, dpaText } from '../../workers/domain/dpa';
 import { sha256Hex } from '../../workers/lib/crypto';
-import { Client, countRows, request, signUpInput, signUpTherapist } from './harness';
+import { isConfirmationUsable } from '../../workers/services/email-confirmation';
+import { Client, countRows, linkTokenFor, request, signUpInput, signUpTherapist, testDeps } from './harness';
 
 describe('sign-up', () => {
   it('creates the practice, its owner and a recorded acceptance of the data-processing agreement', async () => {
@@ -65,14 +66,23 @@ describe('sign-up', () => {
     expect(await env.DB.prepare('SELECT time_zone FROM practices WHERE id = ?').bind(therapist.practiceId).first('time_zone')).toBe('America/New_York');
   });
 
-  it('signs up through the HTML form without JavaScript and lands on the dashboard', async () => {
+  it('signs up through the HTML form without JavaScript, confirms the emailed link and lands on the dashboard', async () => {
     const input = signUpInput();
     const client = new Client();
     const page = await client.fetch('/signup');
     expect(await page.text()).toContain(`name="dpaVersion" value="${DPA_VERSION}"`);
     const response = await client.form('/signup', { ...input, acceptDpa: 'true' } as Record<string, string>);
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/dashboard');
+    expect(response.headers.get('location')).toBe('/signup?sent=1');
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect((await client.fetch('/dashboard')).status).toBe(303);
+    const token = await linkTokenFor(String(input.email), '/confirm-email');
+    const confirmPage = await client.fetch(`/confirm-email?token=${token}`);
+    expect(confirmPage.status).toBe(200);
+    expect(await isConfirmationUsable(await testDeps(), token)).toBe(true); // showing the page does not use the link up
+    const confirmed = await client.form('/confirm-email', { token });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/dashboard');
     const dashboard = await client.fetch('/dashboard');
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain(String(input.practiceName));
