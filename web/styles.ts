@@ -4,6 +4,7 @@ export const STYLESHEET = `
 * { box-sizing: border-box; }
 body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
 a { color:var(--accent); }
+h1, h2, h3 { hyphens:auto; overflow-wrap:anywhere; } /* long German compounds (Auftragsverarbeitungsvertrag) on a phone */
 .skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:#fff; padding:.5rem; }
 header.top { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justify-content:space-between; padding:.75rem 1rem; background:#fff; border-bottom:1px solid var(--line); }
 header.top .brand { font-weight:700; text-decoration:none; color:var(--ink); }

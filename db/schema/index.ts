@@ -2,6 +2,8 @@ export { auditEvents } from './audit-events';
 export { dpaAcceptances } from './dpa-acceptances';
 export { outboxMessages } from './outbox-messages';
 export { passwordResets } from './password-resets';
+export { emailConfirmations } from './email-confirmations';
+export { signInThrottles } from './sign-in-throttles';
 export { practices } from './practices';
 export { recoveryCodes } from './recovery-codes';
 export { sessions } from './sessions';

@@ -33,6 +33,12 @@ export const passwordResets = privateTable(
       retention: RESET_LIFETIME,
       erasure: 'delete',
     }),
+    codeAttempts: privacy(integer('code_attempts').notNull().default(0), {
+      category: 'technical',
+      purpose: 'Wrong second-factor codes typed with this link; the link stops working after three',
+      retention: RESET_LIFETIME,
+      erasure: 'delete',
+    }),
     createdAt: privacy(integer('created_at').notNull(), CREATED_AT),
   },
   (t) => [index('password_resets_user_idx').on(t.userId)],

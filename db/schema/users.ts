@@ -57,16 +57,10 @@ export const users = privateTable('users', {
     erasure: 'delete',
     exported: false,
   }),
-  failedLogins: privacy(integer('failed_logins').notNull().default(0), {
+  emailConfirmedAt: privacy(integer('email_confirmed_at'), {
     category: 'technical',
-    purpose: 'Throttles password guessing per account (no network addresses are kept)',
-    retention: 'Reset at the next successful sign-in',
-    erasure: 'delete',
-  }),
-  lockedUntil: privacy(integer('locked_until'), {
-    category: 'technical',
-    purpose: 'End of the current sign-in pause after repeated failures',
-    retention: 'Reset at the next successful sign-in',
+    purpose: 'When the owner proved control of the address through the emailed link; until then the account cannot sign in',
+    retention: ACCOUNT_LIFETIME,
     erasure: 'delete',
   }),
   createdAt: privacy(integer('created_at').notNull(), CREATED_AT),

@@ -3,6 +3,17 @@ import { browserSuite } from './suite';
 
 const suite = browserSuite();
 
+/** The token of the newest link to `to` in the local outbox; mail goes out just after the response. */
+async function emailedToken(to: string, path: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const messages = await (await fetch(`${suite.server.origin}/dev/outbox`, { headers: { accept: 'application/json' } })).json<{ to: string; text: string }[]>();
+    const token = messages.filter((m) => m.to === to).map((m) => new RegExp(`${path}\\?token=([\\w-]+)`).exec(m.text)?.[1]).find(Boolean);
+    if (token) return token;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${path} link mailed to ${to}`);
+}
+
 describe('a therapist in a real browser', () => {
   it('signs up, signs out, signs in again and sees the dashboard shell', async () => {
     const context = await suite.browser.newContext({ locale: 'de-DE' });
@@ -24,7 +35,15 @@ describe('a therapist in a real browser', () => {
     await page.getByRole('button', { name: 'Praxis anlegen' }).click();
     expect(new URL(page.url()).pathname).toBe('/signup');
     await page.getByLabel('Ich akzeptiere den Auftragsverarbeitungsvertrag im Namen der Praxis').check();
-    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Praxis anlegen' }).click()]);
+    await Promise.all([page.waitForURL('**/signup?sent=1'), page.getByRole('button', { name: 'Praxis anlegen' }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('Bitte prüfen Sie Ihr Postfach');
+    // Nothing works before the emailed link is used.
+    await page.goto(`${suite.server.origin}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.goto(`${suite.server.origin}/confirm-email?token=${await emailedToken('lena@example.com', '/confirm-email')}`);
+    expect(await page.locator('h1').textContent()).toBe('E-Mail-Adresse bestätigen');
+    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Bestätigen und anmelden' }).click()]);
     expect(await page.getByTestId('practice-name').textContent()).toBe('Praxis am See');
 
     const cookies = await context.cookies();

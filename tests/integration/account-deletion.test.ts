@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { currentCode } from '../../workers/services/totp';
-import { book, bookablePractice, countRows, freeSlots, logIn, openWeekdays, request, signUpTherapist, typesOf, unique } from './harness';
+import { book, bookablePractice, countRows, freeSlots, linkTokenFor, logIn, openWeekdays, request, signUpTherapist, typesOf, unique } from './harness';
 
 /** A practice with people whose names and addresses occur nowhere else, touching every kind of row we keep. */
 async function populatedPractice() {
@@ -44,6 +44,7 @@ async function populatedPractice() {
   // A second signed-in device and a pending password reset: rows that hang off the account, not the practice.
   expect((await logIn(therapist.email, therapist.password)).response.status).toBe(200);
   expect((await request('/api/auth/password-reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: therapist.email }) })).status).toBe(202);
+  await linkTokenFor(therapist.email, '/reset-password'); // the link is mailed after the response
   const needles = [
     therapist.practiceId,
     therapist.email,

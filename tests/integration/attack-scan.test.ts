@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
 import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, MARKED_HEADERS, MarkedClient, MARKERS, type Practice, requestRights, videoCallSoon } from './attack-support';
 import { socketRequest } from './call-room-support';
-import { asDpo, mailTo, manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
+import { asDpo, linkTokenFor, mailTo, manageTokenFor, openWeekdays, signUpInput, tableNames, typesOf, unique } from './harness';
 
 // Data minimisation (Art. 5(1)(c) GDPR): the app is exercised with every header that carries a network address, a
 // user agent or a location, each holding a unique marker, and afterwards no column of any table may hold a marker,
@@ -19,9 +19,12 @@ async function expectStatus(response: Promise<Response>, status: number, what: s
 async function exerciseAccountsAndBookings() {
   const input = signUpInput();
   const therapist = new MarkedClient();
-  const signedUp = await expectStatus(therapist.json('/api/auth/signup', input), 201, 'sign-up');
-  const { practice: created, csrfToken } = await signedUp.json<{ practice: { id: string }; csrfToken: string }>();
-  therapist.csrfToken = csrfToken;
+  await expectStatus(therapist.json('/api/auth/signup', input), 202, 'sign-up');
+  const confirmation = await linkTokenFor(String(input.email), '/confirm-email');
+  const confirmed = await expectStatus(therapist.json('/api/auth/confirm-email', { token: confirmation }), 200, 'address confirmed');
+  therapist.csrfToken = (await confirmed.json<{ csrfToken: string }>()).csrfToken;
+  const created = await env.DB.prepare('SELECT id FROM practices WHERE slug = ?').bind(input.slug).first<{ id: string }>();
+  if (!created) throw new Error('the practice of the confirmed sign-up is missing');
   await expectStatus(new MarkedClient().json('/api/auth/login', { email: input.email, password: 'not the password at all' }), 401, 'failed sign-in');
   await expectStatus(new MarkedClient().form('/login', { email: String(input.email), password: 'still not the password' }), 401, 'failed page sign-in');
   const again = new MarkedClient();

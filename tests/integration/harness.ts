@@ -80,15 +80,36 @@ export function signUpInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Signs up a fresh practice through the JSON API; the returned client is signed in. */
+/**
+ * The token of the newest emailed link to `to` whose URL matches `path?token=`, other than the `seen` ones; mail goes
+ * out after the response, so this waits for it a little.
+ */
+export async function linkTokenFor(to: string, path: '/confirm-email' | '/reset-password', seen: readonly string[] = []): Promise<string> {
+  const pattern = new RegExp(`${path}\\?token=([\\w-]+)`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const rows = await env.DB.prepare('SELECT text_body FROM outbox_messages WHERE recipient = ? ORDER BY sent_at DESC').bind(to).all<{ text_body: string }>();
+    const token = rows.results.map((row) => pattern.exec(row.text_body)?.[1]).find((t) => t !== undefined && !seen.includes(t));
+    if (token) return token;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no ${path} link mailed to ${to}`);
+}
+
+/**
+ * Signs up a fresh practice through the JSON API and confirms its address with the emailed link, as its owner would;
+ * the returned client is signed in.
+ */
 export async function signUpTherapist(overrides: Record<string, unknown> = {}): Promise<Therapist> {
   const input = signUpInput(overrides);
   const client = new Client();
   const response = await client.json('/api/auth/signup', input);
-  expect(response.status).toBe(201);
-  const body = await response.json<{ practice: { id: string }; csrfToken: string }>();
-  client.csrfToken = body.csrfToken;
-  return { client, email: String(input.email), password: String(input.password), slug: String(input.slug), practiceId: body.practice.id };
+  expect(response.status).toBe(202);
+  const confirmed = await client.json('/api/auth/confirm-email', { token: await linkTokenFor(String(input.email), '/confirm-email') });
+  expect(confirmed.status).toBe(200);
+  client.csrfToken = (await confirmed.json<{ csrfToken: string }>()).csrfToken;
+  const practice = await env.DB.prepare('SELECT id FROM practices WHERE slug = ?').bind(input.slug).first<{ id: string }>();
+  if (!practice) throw new Error('the practice of a confirmed sign-up is missing');
+  return { client, email: String(input.email), password: String(input.password), slug: String(input.slug), practiceId: practice.id };
 }
 
 export async function logIn(email: string, password: string, totp?: string) {

@@ -36,10 +36,13 @@ async function expectStatus(response: Promise<Response>, status: number, what: s
 async function exerciseAccounts(): Promise<Practice> {
   const input = signUpInput();
   const jar = new Client();
-  const signedUp = await marked('/api/auth/signup', { method: 'POST', json: input }, jar);
-  expect(signedUp.status).toBe(201);
-  const { practice, csrfToken } = await signedUp.json<{ practice: { id: string }; csrfToken: string }>();
-  jar.csrfToken = csrfToken;
+  await expectStatus(marked('/api/auth/signup', { method: 'POST', json: input }, jar), 202, 'sign-up');
+  const token = outgoing.map((mail) => /confirm-email\?token=([\w-]+)/.exec(mail.body)?.[1]).find(Boolean) ?? '';
+  const confirmed = await marked('/api/auth/confirm-email', { method: 'POST', json: { token } }, jar);
+  expect(confirmed.status).toBe(200);
+  jar.csrfToken = (await confirmed.json<{ csrfToken: string }>()).csrfToken;
+  const practice = await env.DB.prepare('SELECT id FROM practices WHERE slug = ?').bind(input.slug).first<{ id: string }>();
+  if (!practice) throw new Error('the practice of the confirmed sign-up is missing');
   await expectStatus(marked('/api/auth/login', { method: 'POST', json: { email: input.email, password: 'not the password' } }), 401, 'failed sign-in');
   await expectStatus(marked('/api/auth/password-reset', { method: 'POST', json: { email: input.email } }), 202, 'password reset');
   await openWeekdays(practice.id);

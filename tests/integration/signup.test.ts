@@ -2,7 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DPA_VERSION, dpaText } from '../../workers/domain/dpa';
 import { sha256Hex } from '../../workers/lib/crypto';
-import { Client, countRows, request, signUpInput, signUpTherapist } from './harness';
+import { isConfirmationUsable } from '../../workers/services/email-confirmation';
+import { hashToken } from '../../workers/lib/crypto';
+import { asDpo, Client, countRows, linkTokenFor, logIn, mailTo, request, signUpInput, signUpTherapist, testDeps } from './harness';
 
 describe('sign-up', () => {
   it('creates the practice, its owner and a recorded acceptance of the data-processing agreement', async () => {
@@ -65,14 +67,23 @@ describe('sign-up', () => {
     expect(await env.DB.prepare('SELECT time_zone FROM practices WHERE id = ?').bind(therapist.practiceId).first('time_zone')).toBe('America/New_York');
   });
 
-  it('signs up through the HTML form without JavaScript and lands on the dashboard', async () => {
+  it('signs up through the HTML form without JavaScript, confirms the emailed link and lands on the dashboard', async () => {
     const input = signUpInput();
     const client = new Client();
     const page = await client.fetch('/signup');
     expect(await page.text()).toContain(`name="dpaVersion" value="${DPA_VERSION}"`);
     const response = await client.form('/signup', { ...input, acceptDpa: 'true' } as Record<string, string>);
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/dashboard');
+    expect(response.headers.get('location')).toBe('/signup?sent=1');
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect((await client.fetch('/dashboard')).status).toBe(303);
+    const token = await linkTokenFor(String(input.email), '/confirm-email');
+    const confirmPage = await client.fetch(`/confirm-email?token=${token}`);
+    expect(confirmPage.status).toBe(200);
+    expect(await isConfirmationUsable(await testDeps(), token)).toBe(true); // showing the page does not use the link up
+    const confirmed = await client.form('/confirm-email', { token });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/dashboard');
     const dashboard = await client.fetch('/dashboard');
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain(String(input.practiceName));
@@ -96,5 +107,73 @@ describe('sign-up', () => {
     const api = await request('/api/no-such-endpoint');
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('sign-up needs proof of the address', () => {
+  it('creates an account that cannot sign in, hold a session or publish a booking page until the emailed link is used', async () => {
+    const input = signUpInput();
+    const response = await new Client().json('/api/auth/signup', input);
+    expect(response.status).toBe(202);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const refused = await logIn(String(input.email), String(input.password));
+    expect(refused.response.status).toBe(403);
+    expect(refused.response.headers.getSetCookie()).toEqual([]);
+    expect((await request(`/book/${input.slug}`)).status).toBe(404);
+    expect((await request(`/api/p/${input.slug}/terms`)).status).toBe(404);
+    // Even a session row planted for the account is not honoured.
+    const user = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(input.email).first<{ id: string }>();
+    const planted = new Client();
+    planted.cookies.set('__Host-session', 'planted-session-token-for-an-unconfirmed-account');
+    await env.DB.prepare('INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+      .bind(crypto.randomUUID(), user?.id, await hashToken('planted-session-token-for-an-unconfirmed-account'), Date.now(), Date.now())
+      .run();
+    expect((await planted.fetch('/api/auth/session')).status).toBe(401);
+
+    const token = await linkTokenFor(String(input.email), '/confirm-email');
+    const owner = new Client();
+    expect((await owner.json('/api/auth/confirm-email', { token })).status).toBe(200);
+    expect((await owner.fetch('/api/auth/session')).status).toBe(200);
+    expect((await new Client().json('/api/auth/confirm-email', { token })).status).toBe(400);
+    expect((await logIn(String(input.email), String(input.password))).response.status).toBe(200);
+    expect((await request(`/book/${input.slug}`)).status).toBe(200);
+  });
+
+  it('answers an existing address exactly like a new one, changes nothing, and tells the owner by email', async () => {
+    const existing = await signUpTherapist();
+    const fresh = await new Client().json('/api/auth/signup', signUpInput());
+    const before = await Promise.all(['practices', 'users'].map(countRows));
+    const again = await new Client().json('/api/auth/signup', signUpInput({ email: existing.email, password: 'an attacker passphrase' }));
+    expect(again.status).toBe(fresh.status);
+    expect(await again.json()).toEqual(await fresh.json());
+    expect(await Promise.all(['practices', 'users'].map(countRows))).toEqual(before);
+    const notice = await mailTo(existing.email, /forgot-password/);
+    expect(notice.text).not.toMatch(/confirm-email/);
+    expect((await logIn(existing.email, 'an attacker passphrase')).response.status).toBe(401);
+    expect((await logIn(existing.email, existing.password)).response.status).toBe(200);
+  });
+
+  it('never lets the DPO address become a therapist: the same neutral answer, and /dpo keeps working for the DPO', async () => {
+    for (const email of [env.DPO_EMAIL, env.DPO_EMAIL.toUpperCase()]) {
+      const response = await new Client().json('/api/auth/signup', signUpInput({ email }));
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ ok: true });
+    }
+    const roles = await env.DB.prepare('SELECT role FROM users WHERE lower(email) = lower(?)').bind(env.DPO_EMAIL).all<{ role: string }>();
+    expect(roles.results).toEqual([{ role: 'dpo' }]);
+    expect(await linkTokenFor(env.DPO_EMAIL, '/confirm-email').catch(() => 'none')).toBe('none');
+    const dpo = await asDpo();
+    expect((await dpo.fetch('/dpo')).status).toBe(200);
+  });
+
+  it('shows "check your email" after the form in the page language, whether or not the address is known', async () => {
+    const existing = await signUpTherapist();
+    for (const email of [existing.email, `${signUpInput().slug}@example.com`]) {
+      const client = new Client();
+      const response = await client.form('/signup?lang=de', { ...signUpInput({ email }), acceptDpa: 'true' } as Record<string, string>);
+      expect(response.headers.get('location')).toBe('/signup?sent=1');
+    }
+    const page = await new Client().fetch('/signup?sent=1&lang=de');
+    expect(await page.text()).toContain('Bitte prüfen Sie Ihr Postfach');
   });
 });

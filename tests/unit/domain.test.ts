@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDateTime, negotiateLocale } from '../../workers/domain/locale';
 import { isReservedSlug, isValidTimeZone, SLUG_PATTERN } from '../../workers/domain/practice-rules';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionState, shouldTouchSession } from '../../workers/domain/sessions';
-import { afterFailedLogin, FIRST_PAUSE_MS, FREE_FAILURES, isLocked, MAX_PAUSE_MS } from '../../workers/domain/throttle';
+import { FIRST_PAUSE_MS, FREE_FAILURES, MAX_PAUSE_MS, pauseForAttempt, pauseSchedule } from '../../workers/domain/throttle';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
 
@@ -24,19 +24,23 @@ describe('sessionState', () => {
 });
 
 describe('sign-in throttling', () => {
-  it('lets the first failures through, then doubles the pause up to an hour', () => {
-    let state = { failedLogins: 0, lockedUntil: null as number | null };
-    for (let i = 1; i < FREE_FAILURES; i++) {
-      state = afterFailedLogin(state, T0);
-      expect(isLocked(state, T0)).toBe(false);
-    }
-    state = afterFailedLogin(state, T0);
-    expect(state.lockedUntil).toBe(T0 + FIRST_PAUSE_MS);
-    state = afterFailedLogin(state, T0);
-    expect(state.lockedUntil).toBe(T0 + 2 * FIRST_PAUSE_MS);
-    for (let i = 0; i < 20; i++) state = afterFailedLogin(state, T0);
-    expect(state.lockedUntil).toBe(T0 + MAX_PAUSE_MS);
-    expect(isLocked(state, T0 + MAX_PAUSE_MS)).toBe(false);
+  it.each([
+    [1, 0],
+    [FREE_FAILURES - 1, 0],
+    [FREE_FAILURES, FIRST_PAUSE_MS],
+    [FREE_FAILURES + 1, 2 * FIRST_PAUSE_MS],
+    [FREE_FAILURES + 5, 32 * FIRST_PAUSE_MS],
+    [FREE_FAILURES + 6, MAX_PAUSE_MS],
+    [FREE_FAILURES + 60, MAX_PAUSE_MS],
+  ])('lets the first attempts through, then doubles the pause up to an hour: attempt %i pauses %i ms', (attempt, pause) => {
+    expect(pauseForAttempt(attempt)).toBe(pause);
+  });
+
+  it('lists every pause below the maximum for the database statement', () => {
+    const schedule = pauseSchedule();
+    expect(schedule[0]).toEqual({ attempt: FREE_FAILURES, pauseMs: FIRST_PAUSE_MS });
+    expect(schedule.every(({ attempt, pauseMs }) => pauseForAttempt(attempt) === pauseMs && pauseMs < MAX_PAUSE_MS)).toBe(true);
+    expect(pauseForAttempt((schedule.at(-1)?.attempt ?? 0) + 1)).toBe(MAX_PAUSE_MS);
   });
 });
 

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseFromLibsql } from '../../db/client';
 import { DPA_VERSION } from '../../workers/domain/dpa';
 import { signUp } from '../../workers/services/accounts';
+import { confirmEmail } from '../../workers/services/email-confirmation';
 import { logIn } from '../../workers/services/auth';
 import type { Deps } from '../../workers/services/deps';
 import { outboxMailer } from '../../workers/services/mailer';
@@ -55,20 +56,24 @@ describe('libSQL data path', () => {
       dpaVersion: DPA_VERSION,
       locale: 'da' as const,
     };
-    const { practiceId } = await signUp(deps, input);
+    const { created, deliver } = await signUp(deps, input);
+    await deliver();
+    await expect(logIn(deps, { email: input.email, password: input.password })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const mail = await deps.db.query.outboxMessages.findFirst({ where: (m, { eq }) => eq(m.recipient, input.email) });
+    await confirmEmail(deps, /confirm-email\?token=([\w-]+)/.exec(mail?.textBody ?? '')?.[1] ?? '');
     await expect(signUp(deps, { ...input, email: 'other@example.com' })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await deps.db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, 'other@example.com') })).toBeUndefined();
 
     const { token } = await logIn(deps, { email: input.email, password: input.password });
     const session = await resolveSession(deps, token);
-    expect(session?.user.practiceId).toBe(practiceId);
+    expect(session?.user.practiceId).toBe(created?.practiceId);
     await expect(logIn(deps, { email: input.email, password: 'wrong wrong wrong' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('runs the batched, single-use password reset', async () => {
     await requestPasswordReset(deps, 'jens@example.com', 'en');
-    const mail = await deps.db.query.outboxMessages.findFirst({ where: (m, { eq }) => eq(m.recipient, 'jens@example.com') });
-    const token = /token=([\w-]+)/.exec(mail?.textBody ?? '')?.[1] ?? '';
+    const mails = await deps.db.query.outboxMessages.findMany({ where: (m, { eq }) => eq(m.recipient, 'jens@example.com') });
+    const token = mails.map((m) => /reset-password\?token=([\w-]+)/.exec(m.textBody)?.[1]).find(Boolean) ?? '';
     await completePasswordReset(deps, token, 'the brand new passphrase');
     await expect(completePasswordReset(deps, token, 'another new passphrase')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const { token: session } = await logIn(deps, { email: 'jens@example.com', password: 'the brand new passphrase' });

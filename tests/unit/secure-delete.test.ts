@@ -10,7 +10,7 @@ import { databaseFromLibsql } from '../../db/client';
 import { withSecureDelete } from '../../db/secure-delete';
 import { DPA_VERSION } from '../../workers/domain/dpa';
 import type { AppConfig } from '../../workers/lib/config';
-import { signUp } from '../../workers/services/accounts';
+import { signUpConfirmed } from '../../workers/services/accounts';
 import { createClient as createPracticeClient } from '../../workers/services/clients';
 import type { Deps } from '../../workers/services/deps';
 import { deleteClient } from '../../workers/services/erasure';
@@ -44,7 +44,7 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
   const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), config: CONFIG, now: () => Date.now() };
   const suffix = Math.random().toString(36).slice(2, 10);
   const secrets = { name: `Zerlinde Ausradiert ${suffix}`, email: `zerlinde.${suffix}@example.com`, text: `Bitte vollständig löschen ${suffix}` };
-  const { practiceId } = await signUp(deps, {
+  const { practiceId } = await signUpConfirmed(deps, {
     practiceName: 'Praxis Löschtest',
     slug: `loeschtest-${suffix}`,
     timeZone: 'Europe/Berlin',

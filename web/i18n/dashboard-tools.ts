@@ -203,6 +203,8 @@ const ACTIONS: Record<string, [string, string, string]> = {
   'auth.password_reset': ['Password reset', 'Passwort zurückgesetzt', 'Adgangskode nulstillet'],
   'auth.totp_enrolled': ['Second factor enrolled', 'Zweiter Faktor eingerichtet', 'Anden faktor oprettet'],
   'auth.totp_disabled': ['Second factor removed', 'Zweiter Faktor entfernt', 'Anden faktor fjernet'],
+  'auth.totp_disable_refused': ['Wrong password when removing the second factor', 'Falsches Passwort beim Entfernen des zweiten Faktors', 'Forkert adgangskode ved fjernelse af anden faktor'],
+  'auth.email_confirmed': ['Email address confirmed', 'E-Mail-Adresse bestätigt', 'E-mailadresse bekræftet'],
   'auth.recovery_code_used': ['Recovery code used', 'Wiederherstellungscode benutzt', 'Gendannelseskode brugt'],
   'appointment.booked': ['Appointment booked', 'Termin gebucht', 'Aftale booket'],
   'appointment.created': ['Appointment entered', 'Termin eingetragen', 'Aftale oprettet'],

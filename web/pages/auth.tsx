@@ -77,7 +77,7 @@ export function ForgotPasswordPage(props: { page: PageContext; state: FormState;
   );
 }
 
-export function ResetPasswordPage(props: { page: PageContext; state: FormState; token: string; usable: boolean }) {
+export function ResetPasswordPage(props: { page: PageContext; state: FormState; token: string; usable: boolean; needsCode: boolean }) {
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t.resetTitle}>
@@ -87,11 +87,45 @@ export function ResetPasswordPage(props: { page: PageContext; state: FormState; 
           <CsrfField session={props.page.session} />
           <input type="hidden" name="token" value={props.token} />
           <TextField name="password" label={t.newPassword} type="password" hint={t.passwordHint} state={props.state} autocomplete="new-password" />
+          {props.needsCode ? <TextField name="totp" label={t.totpCode} state={props.state} autocomplete="one-time-code" keep={false} /> : null}
           <button type="submit">{t.resetSubmit}</button>
         </form>
       ) : (
         <p class="alert" role="alert">
           {t.resetInvalid} <a href="/forgot-password">{t.forgotPassword}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+/** After sign-up: the same words whether or not the address already had an account. */
+export function CheckEmailPage(props: { page: PageContext }) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.checkEmailTitle}>
+      <p role="status">{t.checkEmailText}</p>
+      <p>
+        <a href="/login">{t.signIn}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function ConfirmEmailPage(props: { page: PageContext; token: string; usable: boolean }) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.confirmEmailTitle}>
+      {props.usable ? (
+        <form class="stack" method="post" action="/confirm-email">
+          <CsrfField session={props.page.session} />
+          <input type="hidden" name="token" value={props.token} />
+          <p>{t.confirmEmailText}</p>
+          <button type="submit">{t.confirmEmailSubmit}</button>
+        </form>
+      ) : (
+        <p class="alert" role="alert">
+          {t.confirmEmailInvalid} <a href="/forgot-password">{t.forgotPassword}</a>
         </p>
       )}
     </Layout>

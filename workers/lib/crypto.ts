@@ -29,3 +29,9 @@ export function hashToken(token: string): Promise<string> {
 export function newId(): string {
   return crypto.randomUUID();
 }
+
+/** HMAC-SHA-256 of `message` under `secret`, hex-encoded: a keyed hash that cannot be reversed without the secret. */
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message))));
+}

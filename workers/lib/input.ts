@@ -53,11 +53,15 @@ export const loginBody = z
   .object({ email: emailField, password: passwordField, totp: totpField })
   .openapi('LoginRequest');
 
+const linkToken = z.string().min(20, 'The link is incomplete').max(128, 'The link is malformed');
+
 export const passwordResetRequestBody = z.object({ email: emailField }).openapi('PasswordResetRequest');
 
 export const passwordResetCompleteBody = z
-  .object({ token: z.string().min(20, 'The link is incomplete').max(128, 'The link is malformed'), password: newPasswordField })
+  .object({ token: linkToken, password: newPasswordField, totp: totpField })
   .openapi('PasswordResetComplete');
+
+export const confirmEmailBody = z.object({ token: linkToken }).openapi('ConfirmEmail');
 
 export const totpConfirmBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code') });
 export const totpDisableBody = z.object({ password: passwordField });

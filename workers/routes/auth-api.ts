@@ -2,9 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
 import { completePasswordReset, requestPasswordReset } from '../services/password-reset';
-import { csrfTokenFor, endAllSessionsQuery, endSession, startSession } from '../services/sessions';
+import { confirmEmail } from '../services/email-confirmation';
+import { csrfTokenFor, endAllSessionsQuery, endSession } from '../services/sessions';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
 import {
+  confirmEmailBody,
   loginBody,
   passwordResetCompleteBody,
   passwordResetRequestBody,
@@ -12,6 +14,7 @@ import {
   totpConfirmBody,
   totpDisableBody,
 } from '../lib/input';
+import { afterResponse } from '../lib/after-response';
 import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
 import { clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
 
@@ -29,26 +32,41 @@ const noContent = { description: 'Done' };
 
 export const authApi = jsonApi();
 
+const checkEmail = z.object({ ok: z.literal(true) }).openapi('CheckYourEmail');
+
 authApi.openapi(
   createRoute({
     method: 'post',
     path: '/api/auth/signup',
-    summary: 'Create a practice and its owner account; requires accepting the data-processing agreement',
+    summary: 'Create a practice and its owner account, inactive until the emailed link is used; requires accepting the data-processing agreement',
+    description: 'The answer is the same whether or not the address already has an account; its owner is told by email instead.',
     request: { body: jsonBody(signUpBody) },
     responses: {
-      201: jsonResponse('Practice created and signed in', z.object({ practice: z.object({ id: z.string(), slug: z.string() }), csrfToken: z.string() })),
+      202: jsonResponse('Check your email: a single-use link activates the account', checkEmail),
       409: errorResponses[422],
       ...errorResponses,
     },
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const deps = c.var.deps;
-    const { practiceId, userId } = await signUp(deps, { ...input, locale: input.locale ?? c.var.locale });
-    const session = await startSession(deps, userId);
-    await session.insert;
-    setSessionCookie(c, session.token);
-    return c.json({ practice: { id: practiceId, slug: input.slug }, csrfToken: await csrfTokenFor(session.token) }, 201);
+    const { deliver } = await signUp(c.var.deps, { ...input, locale: input.locale ?? c.var.locale });
+    await afterResponse(c, deliver);
+    return c.json({ ok: true as const }, 202);
+  },
+);
+
+authApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/auth/confirm-email',
+    summary: 'Activate a new account with the emailed single-use link token; signs in',
+    request: { body: jsonBody(confirmEmailBody) },
+    responses: { 200: jsonResponse('Confirmed and signed in', z.object({ csrfToken: z.string() })), ...errorResponses },
+  }),
+  async (c) => {
+    const { token } = await confirmEmail(c.var.deps, c.req.valid('json').token);
+    setSessionCookie(c, token);
+    return c.json({ csrfToken: await csrfTokenFor(token) }, 200);
   },
 );
 
@@ -105,7 +123,8 @@ authApi.openapi(
     responses: { 202: jsonResponse('Accepted', z.object({ ok: z.literal(true) })), ...errorResponses },
   }),
   async (c) => {
-    await requestPasswordReset(c.var.deps, c.req.valid('json').email, c.var.locale);
+    const { email } = c.req.valid('json');
+    await afterResponse(c, () => requestPasswordReset(c.var.deps, email, c.var.locale));
     return c.json({ ok: true as const }, 202);
   },
 );
@@ -114,14 +133,15 @@ authApi.openapi(
   createRoute({
     method: 'post',
     path: '/api/auth/password-reset/complete',
-    summary: 'Set a new password with the emailed token; ends every session',
+    summary: 'Set a new password with the emailed token (and the second factor, if enrolled); ends every other session and link, signs in',
     request: { body: jsonBody(passwordResetCompleteBody) },
-    responses: { 200: jsonResponse('Password changed', z.object({ ok: z.literal(true) })), ...errorResponses },
+    responses: { 200: jsonResponse('Password changed and signed in', z.object({ ok: z.literal(true), csrfToken: z.string() })), ...errorResponses },
   }),
   async (c) => {
-    const { token, password } = c.req.valid('json');
-    await completePasswordReset(c.var.deps, token, password);
-    return c.json({ ok: true as const }, 200);
+    const { token, password, totp } = c.req.valid('json');
+    const session = await completePasswordReset(c.var.deps, token, password, totp);
+    setSessionCookie(c, session.token);
+    return c.json({ ok: true as const, csrfToken: await csrfTokenFor(session.token) }, 200);
   },
 );
 

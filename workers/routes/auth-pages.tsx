@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
-import { ForgotPasswordPage, LoginPage, ResetPasswordPage, SignUpPage } from '../../web/pages/auth';
+import { CheckEmailPage, ConfirmEmailPage, ForgotPasswordPage, LoginPage, ResetPasswordPage, SignUpPage } from '../../web/pages/auth';
 import { DPA_VERSION, dpaText } from '../domain/dpa';
 import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
-import { completePasswordReset, isResetTokenUsable, requestPasswordReset } from '../services/password-reset';
-import { endAllSessionsQuery, endSession, startSession } from '../services/sessions';
+import { confirmEmail, isConfirmationUsable } from '../services/email-confirmation';
+import { completePasswordReset, requestPasswordReset, resetLinkView } from '../services/password-reset';
+import { endAllSessionsQuery, endSession } from '../services/sessions';
+import { afterResponse } from '../lib/after-response';
 import type { HonoEnv } from '../lib/hono-env';
-import { formValues, loginBody, passwordResetCompleteBody, passwordResetRequestBody, signUpBody } from '../lib/input';
+import { confirmEmailBody, formValues, loginBody, passwordResetCompleteBody, passwordResetRequestBody, signUpBody } from '../lib/input';
 import { formFailure, pageContext, parseForm, safeNext } from '../lib/pages';
 import { clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
 
@@ -16,19 +18,18 @@ function homeFor(role: 'therapist' | 'dpo') {
   return role === 'dpo' ? '/dpo' : '/dashboard';
 }
 
-authPages.get('/signup', (c) =>
-  c.html(<SignUpPage page={pageContext(c)} state={{}} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />),
-);
+authPages.get('/signup', (c) => {
+  if (c.req.query('sent')) return c.html(<CheckEmailPage page={pageContext(c)} />);
+  return c.html(<SignUpPage page={pageContext(c)} state={{}} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />);
+});
 
 authPages.post('/signup', async (c) => {
   const values = formValues(await c.req.parseBody(), ['acceptDpa']);
   try {
     const input = parseForm(signUpBody, values);
-    const { userId } = await signUp(c.var.deps, { ...input, locale: c.var.locale });
-    const session = await startSession(c.var.deps, userId);
-    await session.insert;
-    setSessionCookie(c, session.token);
-    return c.redirect('/dashboard', 303);
+    const { deliver } = await signUp(c.var.deps, { ...input, locale: c.var.locale });
+    await afterResponse(c, deliver);
+    return c.redirect('/signup?sent=1', 303);
   } catch (error) {
     const { state, status } = formFailure(error, values);
     return c.html(<SignUpPage page={pageContext(c)} state={state} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />, status);
@@ -73,7 +74,7 @@ authPages.post('/forgot-password', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { email } = parseForm(passwordResetRequestBody, values);
-    await requestPasswordReset(c.var.deps, email, c.var.locale);
+    await afterResponse(c, () => requestPasswordReset(c.var.deps, email, c.var.locale));
     return c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={true} />, 202);
   } catch (error) {
     const { state, status } = formFailure(error, values);
@@ -83,20 +84,43 @@ authPages.post('/forgot-password', async (c) => {
 
 authPages.get('/reset-password', async (c) => {
   const token = c.req.query('token') ?? '';
-  const usable = token.length >= 20 && token.length <= 128 && (await isResetTokenUsable(c.var.deps, token));
-  return c.html(<ResetPasswordPage page={pageContext(c)} state={{}} token={token} usable={usable} />, usable ? 200 : 400);
+  const view = token.length >= 20 && token.length <= 128 ? await resetLinkView(c.var.deps, token) : { usable: false, needsCode: false };
+  return c.html(<ResetPasswordPage page={pageContext(c)} state={{}} token={token} {...view} />, view.usable ? 200 : 400);
 });
 
 authPages.post('/reset-password', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
-    const { token, password } = parseForm(passwordResetCompleteBody, values);
-    await completePasswordReset(c.var.deps, token, password);
-    clearSessionCookie(c);
-    return c.redirect('/login?reset=done', 303);
+    const { token, password, totp } = parseForm(passwordResetCompleteBody, values);
+    const session = await completePasswordReset(c.var.deps, token, password, totp);
+    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    setSessionCookie(c, session.token);
+    return c.redirect(homeFor(session.role), 303);
   } catch (error) {
     const { state, status } = formFailure(error, values);
     const token = typeof values.token === 'string' ? values.token : '';
-    return c.html(<ResetPasswordPage page={pageContext(c)} state={state} token={token} usable={status === 422} />, status);
+    const view = status === 400 ? { usable: false, needsCode: false } : await resetLinkView(c.var.deps, token);
+    return c.html(<ResetPasswordPage page={pageContext(c)} state={state} token={token} {...view} />, status);
+  }
+});
+
+/** The emailed link opens a page with a button: mail scanners that fetch links must not use it up. */
+authPages.get('/confirm-email', async (c) => {
+  const token = c.req.query('token') ?? '';
+  const usable = token.length >= 20 && token.length <= 128 && (await isConfirmationUsable(c.var.deps, token));
+  return c.html(<ConfirmEmailPage page={pageContext(c)} token={token} usable={usable} />, usable ? 200 : 400);
+});
+
+authPages.post('/confirm-email', async (c) => {
+  const values = formValues(await c.req.parseBody());
+  try {
+    const { token } = parseForm(confirmEmailBody, values);
+    const session = await confirmEmail(c.var.deps, token);
+    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    setSessionCookie(c, session.token);
+    return c.redirect(homeFor(session.role), 303);
+  } catch (error) {
+    const { status } = formFailure(error, values);
+    return c.html(<ConfirmEmailPage page={pageContext(c)} token="" usable={false} />, status);
   }
 });

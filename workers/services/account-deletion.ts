@@ -2,10 +2,10 @@ import { and, eq, getTableColumns, getTableName, inArray, is, or, type SQL } fro
 import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { schema } from '../../db/client';
 import { auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
-import { afterFailedLogin, isLocked, secondsUntilUnlocked } from '../domain/throttle';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
+import { claimSignInAttempt } from './sign-in-throttle';
 import { checkSecondFactor } from './totp';
 
 /**
@@ -92,17 +92,13 @@ async function verifyDeletion(deps: Deps, userId: string, practiceId: string, in
     throw new AppError('VALIDATION_FAILED', 'Type your booking address exactly to confirm', { confirmSlug: [`Type ${practice.slug}`] });
   }
   const now = deps.now();
-  if (isLocked(user, now)) {
-    throw new AppError('TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${secondsUntilUnlocked(user, now)} seconds.`);
-  }
+  // The same throttle as sign-in, counted before the password is checked: a stolen session must not become a way to
+  // guess the password.
+  await claimSignInAttempt(deps, user.email);
   const passwordOk = await deps.passwords.verify(user.passwordHash, input.password);
   const secondFactor = passwordOk && user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
   if (!passwordOk || (secondFactor && !secondFactor.ok && secondFactor.reason === 'wrong')) {
-    // The same per-account throttle as sign-in: a stolen session must not become a way to guess the password.
-    await deps.db.batch([
-      deps.db.update(users).set(afterFailedLogin(user, now)).where(eq(users.id, user.id)),
-      auditInsert(deps.db, { action: 'practice.deletion_refused', actorUserId: user.id, practiceId }, now),
-    ]);
+    await auditInsert(deps.db, { action: 'practice.deletion_refused', actorUserId: user.id, practiceId }, now);
     if (!passwordOk) throw new AppError('VALIDATION_FAILED', 'The password is wrong', { password: ['The password is wrong'] });
     throw new AppError('VALIDATION_FAILED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
   }

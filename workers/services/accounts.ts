@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointmentTypes, dpaAcceptances, practices, termsVersions, users } from '../../db/schema';
+import { appointmentTypes, dpaAcceptances, emailConfirmations, practices, termsVersions, users } from '../../db/schema';
 import { DPA_VERSION, dpaText } from '../domain/dpa';
 import type { Locale } from '../domain/locale';
 import { defaultTermsText } from '../domain/terms-template';
@@ -8,6 +8,7 @@ import { newId, sha256Hex } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
+import { accountExistsNotice, newConfirmation } from './email-confirmation';
 
 export type SignUpInput = {
   practiceName: string;
@@ -21,8 +22,23 @@ export type SignUpInput = {
   locale: Locale;
 };
 
-/** Creates practice, owner account and the Art. 28 acceptance in one atomic batch. */
-export async function signUp(deps: Deps, input: SignUpInput) {
+export type SignUpResult = {
+  /** The new practice and owner, or null when the address already had an account (the caller answers the same). */
+  created: { practiceId: string; userId: string } | null;
+  /** The mail to send after the response: the confirmation link, or a notice to the existing account's owner. */
+  deliver: () => Promise<void>;
+};
+
+export function isDpoAddress(deps: Deps, email: string): boolean {
+  return email.trim().toLowerCase() === deps.config.DPO_EMAIL.trim().toLowerCase();
+}
+
+/**
+ * Creates practice, owner account and the Art. 28 acceptance in one atomic batch. The account cannot sign in and its
+ * booking page stays offline until the emailed link proves control of the address. An address that already has an
+ * account gets the same answer (so the form does not reveal who has one) and its owner gets a notice instead.
+ */
+export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResult> {
   if (!input.acceptDpa) {
     throw new AppError('VALIDATION_FAILED', 'The data-processing agreement must be accepted', {
       acceptDpa: ['Accept the data-processing agreement to create a practice'],
@@ -33,12 +49,15 @@ export async function signUp(deps: Deps, input: SignUpInput) {
       dpaVersion: [`The current version is ${DPA_VERSION}`],
     });
   }
+  // The DPO's address belongs to the platform role: claimed for it first, sign-up always finds it taken.
+  if (isDpoAddress(deps, input.email)) await ensureDpoAccount(deps);
   const now = deps.now();
   const practiceId = newId();
   const userId = newId();
   const passwordHash = await deps.passwords.hash(input.password);
   const textSha256 = await sha256Hex(dpaText(input.locale));
   const starter = await starterContent(deps, { practiceId, locale: input.locale, practiceName: input.practiceName, therapistName: input.displayName, contactEmail: input.email });
+  const confirmation = await newConfirmation(deps, userId, input.email, input.locale);
   try {
     await deps.db.batch([
       deps.db.insert(practices).values({
@@ -57,8 +76,10 @@ export async function signUp(deps: Deps, input: SignUpInput) {
         email: input.email,
         displayName: input.displayName,
         passwordHash,
+        emailConfirmedAt: null,
         createdAt: now,
       }),
+      confirmation.insert,
       deps.db.insert(dpaAcceptances).values({
         id: newId(),
         practiceId,
@@ -76,13 +97,21 @@ export async function signUp(deps: Deps, input: SignUpInput) {
     if (isUniqueViolation(error, 'practices.slug')) {
       throw new AppError('CONFLICT', 'This booking address is taken', { slug: ['Choose another address'] });
     }
-    if (isUniqueViolation(error, 'users.email')) {
-      // Telling a sign-up form that an address exists is unavoidable; we say no more than that.
-      throw new AppError('CONFLICT', 'An account with this email already exists', { email: ['Sign in instead'] });
-    }
+    if (isUniqueViolation(error, 'users.email')) return { created: null, deliver: accountExistsNotice(deps, input.email, input.locale) };
     throw error;
   }
-  return { practiceId, userId };
+  return { created: { practiceId, userId }, deliver: confirmation.deliver };
+}
+
+/** Local seeds only: a confirmed account, because example data needs no proof of an address. */
+export async function signUpConfirmed(deps: Deps, input: SignUpInput) {
+  const { created } = await signUp(deps, input);
+  if (!created) throw new AppError('CONFLICT', 'An account with this email already exists');
+  await deps.db.batch([
+    deps.db.update(users).set({ emailConfirmedAt: deps.now() }).where(eq(users.id, created.userId)),
+    deps.db.delete(emailConfirmations).where(eq(emailConfirmations.userId, created.userId)),
+  ]);
+  return created;
 }
 
 type StarterInput = { practiceId: string; locale: Locale; practiceName: string; therapistName: string; contactEmail: string };
@@ -133,6 +162,8 @@ export async function ensureDpoAccount(deps: Deps, passwordHash: string | null =
       email: deps.config.DPO_EMAIL,
       displayName: 'Data-protection officer',
       passwordHash,
+      // The address is the operator's configuration, and a password is set only through an emailed reset link.
+      emailConfirmedAt: now,
       createdAt: now,
     })
     .onConflictDoNothing({ target: users.email });

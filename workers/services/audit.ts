@@ -14,6 +14,8 @@ export type AuditAction =
   | 'auth.password_reset'
   | 'auth.totp_enrolled'
   | 'auth.totp_disabled'
+  | 'auth.totp_disable_refused'
+  | 'auth.email_confirmed'
   | 'auth.recovery_code_used'
   | 'appointment.booked'
   | 'appointment.cancelled'

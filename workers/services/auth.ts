@@ -1,54 +1,71 @@
-import { eq } from 'drizzle-orm';
-import { users } from '../../db/schema';
-import { afterFailedLogin, isLocked, secondsUntilUnlocked } from '../domain/throttle';
+import { eq, sql } from 'drizzle-orm';
+import { auditEvents, users } from '../../db/schema';
+import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { auditInsert } from './audit';
+import { type AuditAction, auditInsert } from './audit';
 import type { Deps } from './deps';
 import { DUMMY_HASH } from './passwords';
 import { startSession } from './sessions';
+import { claimSignInAttempt, clearSignInAttemptsQuery } from './sign-in-throttle';
 import { checkSecondFactor } from './totp';
+
+/**
+ * Audits a failed sign-in of a known account (Art. 5(2)) with one statement that also runs for an unknown address,
+ * where it inserts nothing: both paths make the same round trip, so timing does not tell them apart.
+ */
+async function auditFailedSignIn(deps: Deps, email: string) {
+  await deps.db.insert(auditEvents).select(
+    deps.db
+      .select({
+        id: sql<string>`${newId()}`.as('id'),
+        at: sql<number>`${deps.now()}`.as('at'),
+        actorUserId: users.id,
+        practiceId: users.practiceId,
+        action: sql<string>`${'auth.login_failed' satisfies AuditAction}`.as('action'),
+        targetId: sql<null>`NULL`.as('target_id'),
+      })
+      .from(users)
+      .where(eq(users.email, email)),
+  );
+}
 
 export type LoginInput = { email: string; password: string; totp?: string | undefined };
 
 const WRONG_CREDENTIALS = 'Email or password is wrong';
 
-/** Signs in with email, password and, when enrolled, a one-time or recovery code. Returns the new session token. */
+/**
+ * Signs in with email, password and, when enrolled, a one-time or recovery code. Returns the new session token.
+ * The attempt is counted before anything is checked, for known and unknown addresses alike, so neither the answer,
+ * the pause nor the time taken tells which addresses have accounts.
+ */
 export async function logIn(deps: Deps, input: LoginInput) {
+  const throttle = await claimSignInAttempt(deps, input.email);
   const user = await deps.db.query.users.findFirst({ where: eq(users.email, input.email) });
-  if (!user?.passwordHash) {
-    // Same work as a real check, so response time does not reveal which addresses have accounts.
-    await deps.passwords.verify(DUMMY_HASH, input.password);
+  // Same work as a real check when there is no account, so response time does not reveal which addresses are known.
+  const passwordOk = (await deps.passwords.verify(user?.passwordHash ?? DUMMY_HASH, input.password)) && Boolean(user?.passwordHash);
+  if (!user || !passwordOk) {
+    await auditFailedSignIn(deps, input.email);
     throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   }
   const now = deps.now();
-  if (isLocked(user, now)) {
-    throw new AppError(
-      'TOO_MANY_ATTEMPTS',
-      `Too many failed sign-ins. Try again in ${secondsUntilUnlocked(user, now)} seconds or reset your password.`,
-    );
-  }
-  const passwordOk = await deps.passwords.verify(user.passwordHash, input.password);
-  const secondFactor = passwordOk && user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
-  if (!passwordOk || (secondFactor && !secondFactor.ok && secondFactor.reason === 'wrong')) {
-    const next = afterFailedLogin(user, now);
-    await deps.db.batch([
-      deps.db.update(users).set(next).where(eq(users.id, user.id)),
-      auditInsert(deps.db, { action: 'auth.login_failed', actorUserId: user.id, practiceId: user.practiceId }, now),
-    ]);
-    if (!passwordOk) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  const secondFactor = user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
+  if (secondFactor && !secondFactor.ok) {
+    if (secondFactor.reason === 'missing') {
+      throw new AppError('SECOND_FACTOR_REQUIRED', 'Enter the code from your authenticator app', { totp: ['A code is required for this account'] });
+    }
+    await auditInsert(deps.db, { action: 'auth.login_failed', actorUserId: user.id, practiceId: user.practiceId }, now);
     throw new AppError('UNAUTHENTICATED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
   }
-  if (secondFactor && !secondFactor.ok) {
-    throw new AppError('SECOND_FACTOR_REQUIRED', 'Enter the code from your authenticator app', {
-      totp: ['A code is required for this account'],
-    });
+  // Only whoever knows the password learns this, and the emailed link is the way out.
+  if (user.emailConfirmedAt === null) {
+    throw new AppError('FORBIDDEN', 'Confirm your email address first: open the link we emailed you, or reset your password to get a new one.');
   }
   const session = await startSession(deps, user.id);
   await deps.db.batch([
-    deps.db
-      .update(users)
-      .set({ failedLogins: 0, lockedUntil: null, ...(secondFactor?.ok ? secondFactor.userChanges : {}) })
-      .where(eq(users.id, user.id)),
+    clearSignInAttemptsQuery(deps, throttle),
+    ...(secondFactor?.ok && secondFactor.userChanges.totpLastStep !== undefined
+      ? [deps.db.update(users).set(secondFactor.userChanges).where(eq(users.id, user.id))]
+      : []),
     session.insert,
     auditInsert(deps.db, { action: 'auth.login', actorUserId: user.id, practiceId: user.practiceId }, now),
   ]);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, isNotNull, lt, ne } from 'drizzle-orm';
 import { appointmentSlots, appointmentTypes, availabilityExceptions, practices, termsVersions, users, workingHours } from '../../db/schema';
 import { BUCKET_MS } from '../../db/schema/appointment-slots';
 import { type BusyInterval, computeFreeSlots, type Slot, type SlotQuery } from '../domain/slots';
@@ -9,9 +9,16 @@ import type { Deps } from './deps';
 export type Practice = typeof practices.$inferSelect;
 export type AppointmentType = typeof appointmentTypes.$inferSelect;
 
-/** The public practice behind a booking address; an unknown address is a clear 404. */
+/**
+ * The public practice behind a booking address; an unknown address is a clear 404, and so is a practice whose owner
+ * has not yet confirmed the email address (an unproven sign-up must not publish a booking page).
+ */
 export async function practiceBySlug(deps: Deps, slug: string): Promise<Practice> {
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, slug) });
+  const confirmedOwner = deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.practiceId, practices.id), isNotNull(users.emailConfirmedAt)));
+  const practice = await deps.db.query.practices.findFirst({ where: and(eq(practices.slug, slug), exists(confirmedOwner)) });
   if (!practice) throw new AppError('NOT_FOUND', `No practice books at /book/${slug}`);
   return practice;
 }

@@ -4,7 +4,7 @@ import { appointmentTypes, clients, practices, workingHours } from '../../db/sch
 import { DPA_VERSION } from '../domain/dpa';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { signUp } from './accounts';
+import { signUpConfirmed } from './accounts';
 import type { Deps } from './deps';
 
 /** The practice size the export is measured and tested at. */
@@ -59,7 +59,7 @@ export async function insertBulkRows(db: Database, rows: BulkRows) {
 }
 
 async function createBulkPractice(deps: Deps): Promise<string> {
-  const { practiceId } = await signUp(deps, {
+  const { practiceId } = await signUpConfirmed(deps, {
     practiceName: 'Praxis Bulk (Benchmark)',
     slug: BULK.slug,
     timeZone: 'Europe/Berlin',

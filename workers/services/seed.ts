@@ -3,7 +3,7 @@ import { appointmentTypes, practices, termsVersions, users, workingHours } from 
 import { DPA_VERSION } from '../domain/dpa';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { ensureDpoAccount, signUp, starterContent } from './accounts';
+import { ensureDpoAccount, signUpConfirmed, starterContent } from './accounts';
 import type { Deps } from './deps';
 
 export const DEMO = {
@@ -45,7 +45,7 @@ export async function seedDemo(deps: Deps) {
   if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'Demo data is never created in production');
   let practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, DEMO.slug) });
   if (!practice) {
-    const { practiceId } = await signUp(deps, {
+    const { practiceId } = await signUpConfirmed(deps, {
       practiceName: DEMO_PRACTICE_NAME,
       slug: DEMO.slug,
       timeZone: 'Europe/Berlin',

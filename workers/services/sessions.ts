@@ -1,4 +1,4 @@
-import { eq, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionState, shouldTouchSession } from '../domain/sessions';
 import { hashToken, newId, randomToken, sha256Hex } from '../lib/crypto';
@@ -39,7 +39,7 @@ export async function resolveSession(deps: Deps, token: string): Promise<ActiveS
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.tokenHash, tokenHash))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNotNull(users.emailConfirmedAt)))
     .limit(1);
   const row = rows[0];
   if (!row) return null;

@@ -6,6 +6,7 @@ import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
+import { claimSignInAttempt, clearSignInAttemptsQuery } from './sign-in-throttle';
 
 // RFC 6238 defaults, which every authenticator app understands.
 const PERIOD_SECONDS = 30;
@@ -92,16 +93,23 @@ export async function confirmTotpEnrolment(deps: Deps, userId: string, code: str
   return { recoveryCodes: codes };
 }
 
-/** Removing the second factor needs the password again, so a hijacked session alone cannot do it. */
+/**
+ * Removing the second factor needs the password again, so a hijacked session alone cannot do it. The check counts
+ * against the same throttle as sign-in, before the password is verified: a session is no way around the pause.
+ */
 export async function disableTotp(deps: Deps, userId: string, password: string) {
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
-  if (!user?.passwordHash || !(await deps.passwords.verify(user.passwordHash, password))) {
+  if (!user) throw new AppError('NOT_FOUND', 'Account not found');
+  const throttle = await claimSignInAttempt(deps, user.email);
+  if (!user.passwordHash || !(await deps.passwords.verify(user.passwordHash, password))) {
+    await auditInsert(deps.db, { action: 'auth.totp_disable_refused', actorUserId: userId, practiceId: user.practiceId }, deps.now());
     throw new AppError('VALIDATION_FAILED', 'The password is wrong', { password: ['Enter your current password'] });
   }
   const now = deps.now();
   await deps.db.batch([
     deps.db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, userId)),
     deps.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
+    clearSignInAttemptsQuery(deps, throttle),
     auditInsert(deps.db, { action: 'auth.totp_disabled', actorUserId: userId, practiceId: user.practiceId }, now),
   ]);
 }
