@@ -39,6 +39,12 @@ export const practices = privateTable('practices', {
     retention: 'Until the practice account is deleted',
     erasure: 'delete',
   }),
+  holdMinutes: privacy(integer('hold_minutes').notNull().default(30), {
+    category: 'organisational',
+    purpose: 'How long a time booked online stays held until the person confirms it from their email',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
   consentHeadSeq: privacy(integer('consent_head_seq').notNull().default(0), {
     category: 'technical',
     purpose: 'Last position of the consent chain, so a removed last record is detected',

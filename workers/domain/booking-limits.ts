@@ -27,3 +27,15 @@ export function windowStartOf(limit: BookingLimit, now: number): number {
 export function bookingFits(used: { practice: number; client: number }): boolean {
   return used.practice < PRACTICE_LIMIT.max && used.client < CLIENT_LIMIT.max;
 }
+
+/**
+ * Limits of unconfirmed bookings (holds), which anyone can make with invented addresses: at most this many held at
+ * once per practice, and at most this many made per practice in any hour. With the default hold of 30 minutes, one
+ * visitor can keep at most MAX_PENDING_HOLDS times out of the calendar, and only for as long as the hold lasts.
+ */
+export const MAX_PENDING_HOLDS = 8;
+export const MAX_HOLDS_PER_HOUR = 20;
+export const DEFAULT_HOLD_MINUTES = 30;
+export const MIN_HOLD_MINUTES = 10;
+export const MAX_HOLD_MINUTES = 120;
+

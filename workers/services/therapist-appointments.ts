@@ -6,7 +6,7 @@ import { blockedInterval } from '../domain/slots';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
-import { bucketsOf, type Practice } from './availability';
+import { bucketsOf, claimWrites, type Practice } from './availability';
 import { newAccessCode, normaliseAccessCode } from './booking';
 import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
 import { clientOfPractice, processingBlocked } from './clients';
@@ -64,7 +64,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
         accessCodeHash: accessCode ? await hashToken(normaliseAccessCode(accessCode)) : null,
         createdAt: now,
       }),
-      deps.db.insert(appointmentSlots).values(bucketsOf(blockedInterval(input.start, type)).map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
+      ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { appointmentId: id }, now),
       auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
     ]);
   } catch (error) {
