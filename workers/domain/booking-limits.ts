@@ -33,7 +33,7 @@ export function bookingFits(used: { practice: number; client: number }): boolean
  * once per practice, and at most this many made per practice in any hour. With the default hold of 30 minutes, one
  * visitor can keep at most MAX_PENDING_HOLDS times out of the calendar, and only for as long as the hold lasts.
  */
-export const MAX_PENDING_HOLDS = 8;
+export const MAX_PENDING_HOLDS = 6;
 export const MAX_HOLDS_PER_HOUR = 20;
 export const DEFAULT_HOLD_MINUTES = 30;
 export const MIN_HOLD_MINUTES = 10;
