@@ -50,4 +50,6 @@ INSERT INTO `__new_appointment_slots`("practice_id", "bucket", "appointment_id",
 DROP TABLE `appointment_slots`;--> statement-breakpoint
 ALTER TABLE `__new_appointment_slots` RENAME TO `appointment_slots`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
-ALTER TABLE `practices` ADD `hold_minutes` integer DEFAULT 30 NOT NULL;
+ALTER TABLE `practices` ADD `hold_minutes` integer DEFAULT 30 NOT NULL;--> statement-breakpoint
+ALTER TABLE `practices` ADD `hold_max_pending` integer DEFAULT 6 NOT NULL;--> statement-breakpoint
+ALTER TABLE `practices` ADD `hold_max_per_hour` integer DEFAULT 20 NOT NULL;

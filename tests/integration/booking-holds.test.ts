@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MAX_PENDING_HOLDS } from '../../workers/domain/booking-limits';
+import { DEFAULT_MAX_PENDING_HOLDS as MAX_PENDING_HOLDS } from '../../workers/domain/booking-limits';
 import { releaseExpiredHolds } from '../../workers/services/booking-confirm';
 import {
   book,

@@ -2,7 +2,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { bookingHoldGates, bookingHolds, clientBookingWindows, practiceBookingWindows } from '../../db/schema';
 import { bookingHoldEmail } from '../../emails/booking-hold';
-import { CLIENT_LIMIT, HOUR_MS, MAX_HOLDS_PER_HOUR, MAX_PENDING_HOLDS, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
+import { CLIENT_LIMIT, HOUR_MS, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
 import type { Locale } from '../domain/locale';
 import { blockedInterval, isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
@@ -52,14 +52,16 @@ export function countBooking(deps: Deps, practiceId: string, clientId: string, n
 
 /**
  * Rewrites the practice's hold gate with counts taken inside the hold's own batch (after the hold's insert, so it
- * counts itself): holds still pending, and holds made in the last hour. The gate's CHECK fails the batch past a limit.
+ * counts itself): holds still pending, and holds made in the last hour. The gate's CHECK fails the batch past the
+ * practice's limits, written into the same row.
  */
-function gateHolds(deps: Deps, practiceId: string, now: number) {
+function gateHolds(deps: Deps, practice: Practice, now: number) {
+  const practiceId = practice.id;
   const pending = sql`(SELECT count(*) FROM ${bookingHolds} WHERE ${and(eq(bookingHolds.practiceId, practiceId), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now))})`;
   const lastHour = sql`(SELECT count(*) FROM ${bookingHolds} WHERE ${and(eq(bookingHolds.practiceId, practiceId), gt(bookingHolds.createdAt, now - HOUR_MS))})`;
   return deps.db
     .insert(bookingHoldGates)
-    .values({ practiceId, pending, lastHour, maxPending: MAX_PENDING_HOLDS, maxPerHour: MAX_HOLDS_PER_HOUR })
+    .values({ practiceId, pending, lastHour, maxPending: practice.holdMaxPending, maxPerHour: practice.holdMaxPerHour })
     .onConflictDoUpdate({
       target: bookingHoldGates.practiceId,
       set: { pending: sql`excluded.pending`, lastHour: sql`excluded.last_hour`, maxPending: sql`excluded.max_pending`, maxPerHour: sql`excluded.max_per_hour` },
@@ -133,7 +135,7 @@ export async function createHold(deps: Deps, practice: Practice, input: BookingI
     await deps.db.batch([
       deps.db.insert(bookingHolds).values(hold),
       ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { holdId: id }, now),
-      gateHolds(deps, practice.id, now),
+      gateHolds(deps, practice, now),
     ]);
   } catch (error) {
     if (isOverLimit(error)) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
