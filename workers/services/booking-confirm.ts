@@ -1,5 +1,4 @@
 import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
-import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentSlots, appointmentTypes, bookingHolds, clients, practices } from '../../db/schema';
 import { HOUR_MS } from '../domain/booking-limits';
 import type { ConsentPurpose } from '../domain/consent-chain';
@@ -37,27 +36,34 @@ export function holdOpen(hold: HeldBooking['hold'], now: number): boolean {
   return hold.status === 'pending' && hold.expiresAt > now;
 }
 
+/**
+ * A hold that is no longer pending keeps only what the hourly count needs (Art. 5(1)(c), (e) GDPR): the name and the
+ * address are gone at once, in the same write, so that only the client record (after a confirmation) holds them and an
+ * erasure of the client leaves nothing behind here.
+ */
+const FORGOTTEN = { name: '', email: '' };
+
 function releaseWrites(deps: Deps, holdId: string) {
   return [
-    deps.db.update(bookingHolds).set({ status: 'released' }).where(and(eq(bookingHolds.id, holdId), eq(bookingHolds.status, 'pending'))),
+    deps.db.update(bookingHolds).set({ status: 'released', ...FORGOTTEN }).where(and(eq(bookingHolds.id, holdId), eq(bookingHolds.status, 'pending'))),
     deps.db.delete(appointmentSlots).where(eq(appointmentSlots.holdId, holdId)),
   ] as const;
 }
 
-/** True when the confirming batch found the hold no longer pending or expired (the guarded insert got NULL) or already booked. */
+/** True when the confirming batch found the hold no longer pending, or expired: the guarded insert got NULL. */
 function isHoldGone(error: unknown): boolean {
   for (let current: unknown = error; current instanceof Error; current = current.cause) {
     if (current.message.includes('NOT NULL constraint failed: appointments.start_at')) return true;
   }
-  return isUniqueViolation(error, 'appointments.id');
+  return false;
 }
 
 /**
  * Confirms a hold from its emailed link: only now, with control of the address proven, is the booking matched to the
  * practice's client with that address, its consent written to the chain (the terms the person accepted when booking)
  * and the appointment booked. The appointment's insert reads its start from the hold only while the hold is pending
- * and unexpired, so a used, released or expired hold fails the whole batch (NOT NULL), and concurrent confirmations
- * book once (the appointment takes the hold's id). A restricted or objecting client (Art. 18/21) is not booked: the
+ * and unexpired, so a used, released or expired hold fails the whole batch (NOT NULL); of concurrent confirmations
+ * only the first batch finds it pending (D1 runs batches one after another), so it books once. A restricted or objecting client (Art. 18/21) is not booked: the
  * hold is released and the answer, seen only by the address's owner, says to contact the practice.
  */
 export async function confirmHold(deps: Deps, token: string) {
@@ -69,6 +75,8 @@ export async function confirmHold(deps: Deps, token: string) {
   const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashToken(normaliseAccessCode(accessCode)) : null]);
   const purposes: ConsentPurpose[] = hold.reminders ? ['booking', 'reminders'] : ['booking'];
   const open = and(eq(bookingHolds.id, hold.id), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now));
+  // Its own id: the hold row outlives the confirmation by up to an hour and must not carry a reference to it.
+  const id = newId();
 
   const booked = await retryOnClientRace(async () => {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, hold.email)) });
@@ -88,7 +96,7 @@ export async function confirmHold(deps: Deps, token: string) {
     await deps.db.batch([
       deps.db.insert(clients).values({ id: clientId, practiceId: practice.id, displayName: hold.name, email: hold.email, createdAt: now }).onConflictDoNothing({ target: clients.id }),
       deps.db.insert(appointments).values({
-        id: hold.id,
+        id,
         practiceId: practice.id,
         clientId,
         typeId: type.id,
@@ -100,13 +108,13 @@ export async function confirmHold(deps: Deps, token: string) {
         consentRecordId: consent.id,
         createdAt: now,
       }),
-      deps.db.update(bookingHolds).set({ status: 'confirmed' }).where(open),
-      deps.db.update(appointmentSlots).set({ appointmentId: hold.id, holdId: null }).where(eq(appointmentSlots.holdId, hold.id)),
+      deps.db.update(bookingHolds).set({ status: 'confirmed', ...FORGOTTEN }).where(open),
+      deps.db.update(appointmentSlots).set({ appointmentId: id, holdId: null }).where(eq(appointmentSlots.holdId, hold.id)),
       ...countBooking(deps, practice.id, clientId, now),
       consent.insert,
-      auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: hold.id }, now),
+      auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: id }, now),
     ]);
-    return { clientName: existing?.displayName ?? hold.name };
+    return { id, clientName: existing?.displayName ?? hold.name };
   }).catch(async (error: unknown) => {
     if (isHoldGone(error)) throw new AppError('CONFLICT', HOLD_GONE);
     if (isOverLimit(error)) {
@@ -117,7 +125,7 @@ export async function confirmHold(deps: Deps, token: string) {
   });
 
   await sealChainSoon(deps, practice.id);
-  const booking = { id: hold.id, start: hold.startAt, end: hold.endAt, status: 'booked' as const };
+  const booking = { id: booked.id, start: hold.startAt, end: hold.endAt, status: 'booked' as const };
   await notifyBooked(deps, {
     practice,
     type,
@@ -138,7 +146,7 @@ export async function releaseExpiredHolds(deps: Deps) {
   const now = deps.now();
   const done = deps.db.select({ id: bookingHolds.id }).from(bookingHolds).where(ne(bookingHolds.status, 'pending'));
   const [, , purged] = await deps.db.batch([
-    deps.db.update(bookingHolds).set({ status: 'released' }).where(and(eq(bookingHolds.status, 'pending'), lte(bookingHolds.expiresAt, now))),
+    deps.db.update(bookingHolds).set({ status: 'released', ...FORGOTTEN }).where(and(eq(bookingHolds.status, 'pending'), lte(bookingHolds.expiresAt, now))),
     deps.db.delete(appointmentSlots).where(inArray(appointmentSlots.holdId, done)),
     deps.db.delete(bookingHolds).where(and(ne(bookingHolds.status, 'pending'), lte(bookingHolds.createdAt, now - HOUR_MS))).returning({ id: bookingHolds.id }),
   ]);
