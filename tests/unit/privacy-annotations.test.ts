@@ -18,6 +18,8 @@ describe('privacy annotations', () => {
         'appointment_types',
         'appointments',
         'audit_events',
+        'booking_hold_gates',
+        'booking_holds',
         'availability_exceptions',
         'calendar_feeds',
         'call_metrics',
