@@ -33,8 +33,11 @@ export function ConfirmHoldPage(props: { page: PageContext; b: BookingMessages; 
   return (
     <Layout page={props.page} title={b.confirmTitle}>
       <FormAlert message={props.message ?? (view.open ? undefined : b.holdGone)} />
+      <p>
+        <strong>{view.practiceName}</strong>
+      </p>
       <dl>
-        <dt>{view.practiceName}</dt>
+        <dt>{b.time}</dt>
         <dd data-testid="hold-when">{view.when}</dd>
         <dt>{b.appointmentType}</dt>
         <dd>{view.typeName}</dd>

@@ -31,8 +31,11 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
     <Layout page={props.page} title={b.yourAppointment}>
       <Notice message={props.notice} />
       <FormAlert message={props.state.message} />
+      <p>
+        <strong>{view.practiceName}</strong>
+      </p>
       <dl>
-        <dt>{view.practiceName}</dt>
+        <dt>{b.time}</dt>
         <dd data-testid="appointment-when">{view.when}</dd>
         <dt>{b.appointmentType}</dt>
         <dd>
