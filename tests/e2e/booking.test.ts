@@ -9,7 +9,8 @@ const SHOTS = process.env.SCREENSHOT_DIR;
 
 /** The page fits its width (no sideways scrolling); with SCREENSHOT_DIR set, a full-page screenshot is kept for review. */
 async function checkLayout(page: Page, name: string) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  const clientWidth = await page.evaluate<number>('document.documentElement.clientWidth');
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
