@@ -235,3 +235,20 @@ describe('calendar flooding (issue 11, item 6)', () => {
     expect(await page.text()).toContain('Bei dieser Praxis gehen gerade zu viele Buchungen ein');
   });
 });
+
+describe('the practice’s confirmation time', () => {
+  it('is set in the profile (10 to 120 minutes) and decides how long a hold lasts', async () => {
+    const practice = await bookablePractice();
+    const profile = { name: 'Praxis Süd', contactEmail: 'kontakt@example.com', timeZone: 'Europe/Berlin', locale: 'de', cancellationNoticeHours: '24' };
+    expect((await practice.client.form('/dashboard/settings/profile', { ...profile, holdMinutes: '5' })).status).toBe(422);
+    expect((await practice.client.form('/dashboard/settings/profile', { ...profile, holdMinutes: '45' })).status).toBeLessThan(400);
+    const [slot] = await freeSlots(practice.slug, practice.inPerson.id);
+    const { response, email } = await holdBooking(practice.slug, { typeId: practice.inPerson.id, start: slot?.start ?? '' });
+    expect(await response.json()).toEqual({ hold: { status: 'pending', minutes: 45 } });
+    const hold = await env.DB.prepare('SELECT expires_at - created_at AS ms FROM booking_holds WHERE email = ?').bind(email).first<number>('ms');
+    expect(hold).toBe(45 * 60_000);
+    // Left out of the form, it stays as it is.
+    expect((await practice.client.form('/dashboard/settings/profile', profile)).status).toBeLessThan(400);
+    expect(await env.DB.prepare('SELECT hold_minutes FROM practices WHERE id = ?').bind(practice.practiceId).first('hold_minutes')).toBe(45);
+  });
+});

@@ -71,6 +71,7 @@ function ProfileSection(props: { s: SettingsMessages; view: SettingsView; state:
         </label>
         <Select name="locale" label={s.locale} options={LOCALES.map((code) => [code, LANGUAGE_NAMES[code]])} selected={state.values?.locale ?? p.locale} state={state} />
         <TextField name="cancellationNoticeHours" type="number" min={0} max={336} label={s.cancellationNotice} hint={s.cancellationNoticeHint} state={state} value={p.cancellationNoticeHours} />
+        <TextField name="holdMinutes" type="number" min={10} max={120} label={s.holdMinutes} hint={s.holdMinutesHint} state={state} value={p.holdMinutes} />
         <button type="submit">{s.saveProfile}</button>
       </form>
     </section>
