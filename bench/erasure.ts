@@ -30,6 +30,21 @@ async function listFreeSlots(origin: string, slug: string): Promise<Slot[]> {
   return slots.filter((slot) => slot.typeId === typeId).filter((_, index) => index % 2 === 0);
 }
 
+const confirmedTokens = new Set<string>();
+
+/** The newest confirmation link mailed to `email` (local outbox) that the bench has not confirmed yet. */
+async function holdTokenFor(origin: string, email: string): Promise<string> {
+  const outbox = await callJson(`${origin}/dev/outbox`, { headers: { accept: 'application/json' }, expect: 200, answer: outboxAnswer });
+  for (const mail of outbox) {
+    const token = mail.to === email ? /\/hold\/([\w-]{43})/.exec(mail.text)?.[1] : undefined;
+    if (token && !confirmedTokens.has(token)) {
+      confirmedTokens.add(token);
+      return token;
+    }
+  }
+  throw new Error('no confirmation link in the outbox');
+}
+
 const randomBase64 = (n: number) => randomBytes(n).toString('base64');
 
 /** The practice's notes key, created with random stand-ins for the wrapped keys (the server never unwraps them). */
@@ -51,7 +66,8 @@ async function prepareSubject(setup: Setup, label: string): Promise<Subject> {
   const email = `${label}-${Date.now().toString(36)}@example.com`;
   for (const slot of setup.slots.splice(0, APPOINTMENTS_PER_SUBJECT)) {
     const body = { ...slot, name: 'E. S.', email, termsVersion: setup.termsVersion, acceptTerms: true, reminders: true };
-    await callJson(`${origin}/api/p/${slug}/bookings`, { body, expect: 201, answer: z.unknown() });
+    await callJson(`${origin}/api/p/${slug}/bookings`, { body, expect: 202, answer: z.unknown() });
+    await callJson(`${origin}/api/bookings/confirm`, { body: { token: await holdTokenFor(origin, email) }, expect: 201, answer: z.unknown() });
   }
   const found = z.object({ clients: z.array(z.object({ id: z.string(), email: z.string().nullable() })) });
   const { clients } = await callJson(`${origin}/api/clients?q=${encodeURIComponent(email)}`, { headers: sessionHeaders(therapist), expect: 200, answer: found });

@@ -39,4 +39,5 @@ ul.types { list-style:none; padding:0; display:grid; gap:.4rem; } ul.types a[ari
 form.inline { display:inline; margin-left:.5rem; } .actions { display:inline-flex; flex-wrap:wrap; column-gap:.5rem; } .actions form.inline { margin-left:0; } .actions button { white-space:nowrap; }
 .dashboard-nav ul { list-style:none; display:flex; flex-wrap:wrap; gap:.5rem 1rem; padding:0; margin:0 0 1rem; } .dashboard-nav a[aria-current] { font-weight:700; color:var(--ink); }
 dl { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; background:#fff; padding:1rem; border:1px solid var(--line); border-radius:.5rem; } dd { margin:0; }
+@media (max-width:40rem) { dl { grid-template-columns:minmax(0,1fr); } dt { font-weight:600; } dd { overflow-wrap:anywhere; margin-bottom:.4rem; } }
 `;

@@ -24,3 +24,5 @@ export { downloadLinks, rightsRequestEvents, rightsRequests } from './rights-req
 export { incidentNotices, incidentUpdates, incidents } from './incidents';
 export { practiceBookingWindows } from './practice-booking-windows';
 export { clientBookingWindows } from './client-booking-windows';
+export { bookingHolds } from './booking-holds';
+export { bookingHoldGates } from './booking-hold-gates';

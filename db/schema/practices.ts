@@ -1,4 +1,5 @@
 import { integer, text } from 'drizzle-orm/sqlite-core';
+import { DEFAULT_HOLD_MINUTES, DEFAULT_MAX_HOLDS_PER_HOUR, DEFAULT_MAX_PENDING_HOLDS } from '../../workers/domain/booking-limits';
 import { CREATED_AT, privacy, privateTable, ROW_ID } from '../privacy';
 
 export const practices = privateTable('practices', {
@@ -42,6 +43,24 @@ export const practices = privateTable('practices', {
   nameInSubjects: privacy(integer('name_in_subjects', { mode: 'boolean' }).notNull().default(false), {
     category: 'organisational',
     purpose: 'Whether the practice name appears in email subjects and calendar entries (off unless the practice opts in: a name can reveal treatment)',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  holdMinutes: privacy(integer('hold_minutes').notNull().default(DEFAULT_HOLD_MINUTES), {
+    category: 'organisational',
+    purpose: 'How long a time booked online stays held until the person confirms it from their email',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  holdMaxPending: privacy(integer('hold_max_pending').notNull().default(DEFAULT_MAX_PENDING_HOLDS), {
+    category: 'organisational',
+    purpose: 'How many unconfirmed online bookings the practice holds at once (abuse limit)',
+    retention: 'Until the practice account is deleted',
+    erasure: 'delete',
+  }),
+  holdMaxPerHour: privacy(integer('hold_max_per_hour').notNull().default(DEFAULT_MAX_HOLDS_PER_HOUR), {
+    category: 'organisational',
+    purpose: 'How many online bookings the practice accepts for confirmation per hour (abuse limit)',
     retention: 'Until the practice account is deleted',
     erasure: 'delete',
   }),

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults, ImpactValue } from 'axe-core';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berlinSoon, bookDemo } from './demo';
+import { berlinSoon, bookDemo, holdLinkFor } from './demo';
 import { browserSuite } from './suite';
 
 // Fake camera and microphone, so the call page gets past its device check as it would on a real device.
@@ -71,7 +71,7 @@ describe('accessibility (axe: WCAG 2.1 A and AA, best practice) of the public pa
     },
   );
 
-  it('finds nothing serious or critical on the confirmation and manage page of a booking made through the form', async () => {
+  it('finds nothing serious or critical on the check-your-email, confirm, confirmation and manage pages of a booking made through the form', async () => {
     const context = await auditContext();
     const page = await context.newPage();
     await page.goto(`${suite.server.origin}/book/demo`);
@@ -79,7 +79,11 @@ describe('accessibility (axe: WCAG 2.1 A and AA, best practice) of the public pa
     await page.getByLabel('Ihr Name').fill('A. X.');
     await page.getByLabel('Ihre E-Mail-Adresse').fill('a11y@example.com');
     await page.getByLabel('Ich habe die Bedingungen und Datenschutzhinweise gelesen und bin einverstanden.').check();
-    await Promise.all([page.waitForURL(/\/b\/[\w-]{43}\?booked=1$/), page.getByRole('button', { name: 'Termin buchen' }).click()]);
+    await Promise.all([page.waitForURL(/\/book\/demo\/sent$/), page.getByRole('button', { name: 'Termin buchen' }).click()]);
+    expect(await audit(page)).toEqual([]);
+    await page.goto(`${suite.server.origin}/hold/${await holdLinkFor(suite.server.origin, 'a11y@example.com')}`);
+    expect(await audit(page)).toEqual([]);
+    await Promise.all([page.waitForURL(/\/b\/[\w-]{43}\?booked=1$/), page.getByRole('button', { name: 'Buchung bestätigen' }).click()]);
     expect(await page.getByRole('status').textContent()).toContain('Ihr Termin ist gebucht');
     expect(await audit(page)).toEqual([]);
     const manage = new URL(page.url()).pathname;

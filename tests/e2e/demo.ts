@@ -2,7 +2,18 @@ import { expect } from 'vitest';
 
 const isoDate = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-/** Makes the address a client of the demo practice the way the public does: by booking its first free slot through the JSON API. */
+/** The newest confirmation link mailed to `to`, from the local outbox. */
+export async function holdLinkFor(origin: string, to: string): Promise<string> {
+  const outbox = (await (await fetch(`${origin}/dev/outbox`, { headers: { accept: 'application/json' } })).json()) as { to: string; text: string }[];
+  const token = outbox.map((m) => (m.to === to ? /\/hold\/([\w-]{43})/.exec(m.text)?.[1] : undefined)).find(Boolean);
+  if (!token) throw new Error(`no confirmation link for ${to}`);
+  return token;
+}
+
+/**
+ * Makes the address a client of the demo practice the way the public does: by asking for its first free slot through
+ * the JSON API and confirming it with the link mailed to the address.
+ */
 export async function bookDemo(origin: string, email: string, name = 'A. B.') {
   const slots = await fetch(`${origin}/api/p/demo/slots?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 13 * 86_400_000)}`);
   const [slot] = ((await slots.json()) as { slots: { start: string; typeId: string }[] }).slots;
@@ -12,7 +23,10 @@ export async function bookDemo(origin: string, email: string, name = 'A. B.') {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ typeId: slot?.typeId, start: slot?.start, name, email, termsVersion: terms.version, acceptTerms: true }),
   });
-  expect(booked.status).toBe(201);
+  expect(booked.status).toBe(202);
+  const token = await holdLinkFor(origin, email);
+  const confirmed = await fetch(`${origin}/api/bookings/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  expect(confirmed.status).toBe(201);
 }
 
 /** Date and time (HH:MM, on the 5-minute grid) in Berlin, at least `minutes` from now: a call booked for then is open. */

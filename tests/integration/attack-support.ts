@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createApp } from '../../workers/app';
 import { ERROR_STATUS, errorBodySchema } from '../../workers/lib/errors';
 import { csrfTokenFor, startSession } from '../../workers/services/sessions';
-import { type bookablePractice, bookingRequest, Client, freeSlots, ORIGIN, outbox, termsOf, testDeps, unique } from './harness';
+import { book, type bookablePractice, Client, freeSlots, ORIGIN, outbox, testDeps, unique } from './harness';
 
 // Shared by the attack-*.test.ts files: the one error shape, and the few
 // multi-step set-ups (a call about to start, a confirmed rights request) the attacks start from.
@@ -154,9 +154,7 @@ export async function joinCall(appointmentId: string, body: unknown, jar = new C
 export async function bookedClient(practice: Practice, name = 'K. M.', headers: Record<string, string> = {}) {
   const email = `${unique('subject')}@example.com`;
   const [slot] = await freeSlots(practice.slug, practice.inPerson.id);
-  const terms = await termsOf(practice.slug);
-  const body = { typeId: practice.inPerson.id, start: slot?.start ?? '', name, email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: false } };
-  const response = await bookingRequest(practice.slug, body, headers);
+  const response = await book(practice.slug, { typeId: practice.inPerson.id, start: slot?.start ?? '', name, email }, headers);
   expect(response.status).toBe(201);
   const { booking } = await response.json<{ booking: { id: string } }>();
   return { email, appointmentId: booking.id };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_LIMIT, DAY_MS, HOUR_MS, PRACTICE_LIMIT, windowStartOf } from '../../workers/domain/booking-limits';
 import { verifyPracticeChain } from '../../workers/services/consent';
 import { purgeExpired } from '../../workers/services/retention';
-import { book, bookablePractice, bookingRequest, freeSlots, rowsChanged, tableCounts, termsOf, testDeps, unique } from './harness';
+import { allowHolds, book, bookablePractice, bookingRequest, confirmBooking, freeSlots, holdTokenFor, rowsChanged, tableCounts, termsOf, testDeps, unique } from './harness';
 
 type Answer = { status: number; code: string; message: string };
 
@@ -24,17 +24,33 @@ async function practiceWithSlots(n: number) {
   const practice = await bookablePractice();
   const slots = (await freeSlots(practice.slug, practice.inPerson.id, 21)).filter((_, i) => i % 2 === 0).slice(0, n);
   expect(slots).toHaveLength(n);
+  // The limits of unconfirmed bookings are tested in booking-holds.test.ts; here every attempt may be held.
+  await allowHolds(practice.practiceId);
   return { practice, slots, terms: await termsOf(practice.slug) };
 }
 
-async function bookAll(slug: string, termsVersion: number, attempts: { start: string; typeId: string; email: string }[]): Promise<Answer[]> {
+/** Holds every attempt at once (each must be held), reads the links from the mails and returns the confirmations' tokens. */
+async function holdAll(slug: string, termsVersion: number, attempts: { start: string; typeId: string; email: string }[]): Promise<string[]> {
+  const held = await Promise.all(attempts.map(({ start, typeId, email }) => bookingRequest(slug, { typeId, start, name: 'K. M.', email, termsVersion, acceptTerms: true })));
+  expect(held.map((r) => r.status)).toEqual(attempts.map(() => 202));
+  const tokens: string[] = [];
+  for (const { email } of attempts) tokens.push(await holdTokenFor(email));
+  return tokens;
+}
+
+/** Confirms every hold at once, as people clicking their links together would. The limits on bookings apply here. */
+async function confirmAll(tokens: string[]): Promise<Answer[]> {
   return Promise.all(
-    attempts.map(async ({ start, typeId, email }) => {
-      const response = await bookingRequest(slug, { typeId, start, name: 'K. M.', email, termsVersion, acceptTerms: true });
+    tokens.map(async (token) => {
+      const response = await confirmBooking(token);
       const body = await response.json<{ error?: { code: string; message: string } }>();
       return { status: response.status, code: body.error?.code ?? 'none', message: body.error?.message ?? '' };
     }),
   );
+}
+
+async function bookAll(slug: string, termsVersion: number, attempts: { start: string; typeId: string; email: string }[]): Promise<Answer[]> {
+  return confirmAll(await holdAll(slug, termsVersion, attempts));
 }
 
 function fillPracticeHour(practiceId: string, bookings: number, windowStart = windowStartOf(PRACTICE_LIMIT, Date.now())) {
@@ -56,24 +72,26 @@ describe('the per-practice limit under concurrency', () => {
     const { practice, slots, terms } = await practiceWithSlots(50);
     await awayFromWindowEdge();
     await fillPracticeHour(practice.practiceId, PRACTICE_LIMIT.max - 5);
-    const before = await tableCounts();
-
-    const answers = await bookAll(
+    const tokens = await holdAll(
       practice.slug,
       terms.version,
       slots.map((slot) => ({ ...slot, email: `${unique('burst')}@example.com` })),
     );
+    const before = await tableCounts();
+
+    const answers = await confirmAll(tokens);
 
     expect(tally(answers.map((a) => a.status))).toEqual({ 201: 5, 429: 45 });
     const refused = answers.filter((a) => a.status === 429);
     expect(new Set(refused.map((a) => a.code))).toEqual(new Set(['TOO_MANY_ATTEMPTS']));
     expect(new Set(refused.map((a) => a.message))).toEqual(new Set(['Too many bookings in a short time. Please contact the practice directly.']));
-    // Five bookings' rows and nothing else: twelve slot claims each (50 minutes and a 10-minute buffer), two emails each,
-    // one day counter per new client; the practice's hour counter already existed and now stands at the limit.
+    // Five bookings' rows and nothing else: two emails each, one day counter per new client; the practice's hour
+    // counter already existed and now stands at the limit. The refused holds gave their time back: twelve slot claims
+    // each (50 minutes and a 10-minute buffer).
     expect(rowsChanged(before, await tableCounts())).toEqual({
       clients: 5,
       appointments: 5,
-      appointment_slots: 60,
+      appointment_slots: -45 * 12,
       consent_records: 5,
       audit_events: 5,
       outbox_messages: 10,
@@ -92,9 +110,11 @@ describe('the per-practice limit under concurrency', () => {
     await fillPracticeHour(practice.practiceId, PRACTICE_LIMIT.max);
     const attempt = (i: number) => bookAll(practice.slug, terms.version, [{ start: slots[i]?.start ?? '', typeId: slots[i]?.typeId ?? '', email: `${unique('hour')}@example.com` }]);
 
+    const [token = ''] = await holdAll(practice.slug, terms.version, [{ start: slots[0]?.start ?? '', typeId: slots[0]?.typeId ?? '', email: `${unique('hour')}@example.com` }]);
     const before = await tableCounts();
-    expect((await attempt(0)).map((a) => a.status)).toEqual([429]);
-    expect(rowsChanged(before, await tableCounts())).toEqual({});
+    expect((await confirmAll([token])).map((a) => a.status)).toEqual([429]);
+    // Nothing booked; the refused hold gave its time back.
+    expect(rowsChanged(before, await tableCounts())).toEqual({ appointment_slots: -12 });
 
     // As if the hour had passed: the full counter now belongs to the previous hour.
     await env.DB.prepare('UPDATE practice_booking_windows SET window_start = ? WHERE practice_id = ?').bind(hour - HOUR_MS, practice.practiceId).run();
@@ -114,20 +134,21 @@ describe('the per-address limit under concurrency', () => {
     const { practice, slots, terms } = await practiceWithSlots(8);
     await awayFromWindowEdge();
     const email = `${unique('eager')}@example.com`;
-    const before = await tableCounts();
-
-    const answers = await bookAll(
+    const tokens = await holdAll(
       practice.slug,
       terms.version,
       slots.map((slot) => ({ ...slot, email })),
     );
+    const before = await tableCounts();
+
+    const answers = await confirmAll(tokens);
 
     expect(tally(answers.map((a) => a.status))).toEqual({ 201: 5, 429: 3 });
     expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.code))).toEqual(new Set(['TOO_MANY_ATTEMPTS']));
     expect(rowsChanged(before, await tableCounts())).toEqual({
       clients: 1,
       appointments: 5,
-      appointment_slots: 60,
+      appointment_slots: -3 * 12,
       consent_records: 5,
       audit_events: 5,
       outbox_messages: 10,

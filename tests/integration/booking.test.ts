@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../workers/lib/crypto';
 import { verifyPracticeChain } from '../../workers/services/consent';
-import { book, bookablePractice, bookingRequest, countRows, freeSlots, request, termsOf, testDeps, unique } from './harness';
+import { book, bookablePractice, bookingRequest, confirmBooking, countRows, freeSlots, holdTokenFor, request, termsOf, testDeps, unique } from './harness';
 
 const WRITE_TABLES = ['clients', 'appointments', 'appointment_slots', 'consent_records', 'audit_events', 'outbox_messages'];
 const snapshot = () => Promise.all(WRITE_TABLES.map(countRows));
@@ -96,7 +96,7 @@ describe('booking', () => {
     expect(Object.keys(error.fields).sort()).toEqual(['email', 'name', 'start']);
   });
 
-  it('lets exactly one of 20 simultaneous requests for one slot succeed; the rest get 409', async () => {
+  it('lets exactly one of 20 simultaneous requests for one slot hold it; the rest get 409; its confirmation books once', async () => {
     const practice = await bookablePractice();
     const [slot] = await freeSlots(practice.slug, practice.inPerson.id);
     const terms = await termsOf(practice.slug);
@@ -113,8 +113,10 @@ describe('booking', () => {
       ),
     );
     const statuses = responses.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const winner = await env.DB.prepare('SELECT email FROM booking_holds WHERE practice_id = ?').bind(practice.practiceId).first<string>('email');
+    expect((await confirmBooking(await holdTokenFor(winner ?? ''))).status).toBe(201);
     const count = await env.DB.prepare("SELECT count(*) AS n FROM appointments WHERE practice_id = ? AND status = 'booked'").bind(practice.practiceId).first('n');
     expect(count).toBe(1);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM consent_records WHERE practice_id = ?').bind(practice.practiceId).first('n')).toBe(1);

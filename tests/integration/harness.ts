@@ -230,17 +230,51 @@ export function bookingRequest(slug: string, body: Record<string, unknown>, head
   return request(`/api/p/${slug}/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-export async function book(slug: string, input: { typeId: string; start: string; email?: string; name?: string; reminders?: boolean }) {
+/** Raises a practice's limits of unconfirmed bookings, for tests that book more at once than a practice allows by default. */
+export async function allowHolds(practiceId: string, maxPending = 10_000, maxPerHour = 10_000) {
+  await env.DB.prepare('UPDATE practices SET hold_max_pending = ?, hold_max_per_hour = ? WHERE id = ?').bind(maxPending, maxPerHour, practiceId).run();
+}
+
+/** Asks for a time with the public API (202 hold, or the refusal), without confirming it. */
+export async function holdBooking(slug: string, input: { typeId: string; start: string; email?: string; name?: string; reminders?: boolean }, headers: Record<string, string> = {}) {
   const terms = await termsOf(slug);
-  return bookingRequest(slug, {
-    typeId: input.typeId,
-    start: input.start,
-    name: input.name ?? 'K. M.',
-    email: input.email ?? `${unique('client')}@example.com`,
-    termsVersion: terms.version,
-    acceptTerms: true,
-    consents: { reminders: input.reminders ?? false },
-  });
+  const email = input.email ?? `${unique('client')}@example.com`;
+  const response = await bookingRequest(
+    slug,
+    { typeId: input.typeId, start: input.start, name: input.name ?? 'K. M.', email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: input.reminders ?? false } },
+    headers,
+  );
+  return { response, email };
+}
+
+export const HOLD_LINK = /\/hold\/([\w-]{43})/;
+const takenHoldTokens = new Set<string>();
+
+/** The confirmation token of the newest booking request mailed to `to` that this file has not taken yet. */
+export async function holdTokenFor(to: string): Promise<string> {
+  for (const mail of await outbox()) {
+    const token = mail.to === to ? HOLD_LINK.exec(mail.text)?.[1] : undefined;
+    if (token && !takenHoldTokens.has(token)) {
+      takenHoldTokens.add(token);
+      return token;
+    }
+  }
+  throw new Error(`no booking confirmation request for ${to}`);
+}
+
+/** Confirms a held booking as its emailed link would (the JSON twin of the confirm button): 201 with the booking. */
+export function confirmBooking(token: string, headers: Record<string, string> = {}): Promise<Response> {
+  return request('/api/bookings/confirm', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ token }) });
+}
+
+/**
+ * Books as a person does now: asks for the time (a hold), reads the link from the mail to the address, confirms it.
+ * Answers the hold's refusal (409, 422, 429) when there is no hold, else the confirmation's answer (201 with the booking).
+ */
+export async function book(slug: string, input: { typeId: string; start: string; email?: string; name?: string; reminders?: boolean }, headers: Record<string, string> = {}) {
+  const { response, email } = await holdBooking(slug, input, headers);
+  if (response.status !== 202) return response;
+  return confirmBooking(await holdTokenFor(email), headers);
 }
 
 /** The manage-link token from the newest confirmation sent to `to`. */

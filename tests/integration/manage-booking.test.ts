@@ -5,7 +5,7 @@ import { createApp } from '../../workers/app';
 import { calendarUid } from '../../workers/domain/ics';
 import { RESEND_ENDPOINT } from '../../workers/services/mailer';
 import { sendDueReminders } from '../../workers/services/reminders';
-import { book, bookablePractice, Client, freeSlots, manageTokenFor, ORIGIN, outbox, request, termsOf, testDeps, unique } from './harness';
+import { book, bookablePractice, Client, freeSlots, HOLD_LINK, holdTokenFor, manageTokenFor, ORIGIN, outbox, request, termsOf, testDeps, unique } from './harness';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -36,10 +36,23 @@ describe('confirmation emails', () => {
       { ...env, RESEND_API_KEY: 're_test_abcdefghijk' },
       createExecutionContext(),
     );
-    expect(response.status).toBe(201);
-    const { booking } = await response.json<{ booking: { id: string } }>();
-    expect(sent).toHaveLength(2);
-    const [toClient, toTherapist] = sent;
+    expect(response.status).toBe(202);
+    // First only the confirmation link goes out, in the booker's language, with no calendar entry and no name.
+    expect(sent).toHaveLength(1);
+    const [request] = sent;
+    expect(request).toMatchObject({ to: [email], subject: 'Bekræft venligst din booking' });
+    expect(request?.attachments ?? []).toEqual([]);
+    expect(request?.text).not.toContain('Mila');
+    const token = HOLD_LINK.exec(request?.text ?? '')?.[1] ?? '';
+    const confirmed = await createApp().fetch(
+      new Request(`${ORIGIN}/api/bookings/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) }),
+      { ...env, RESEND_API_KEY: 're_test_abcdefghijk' },
+      createExecutionContext(),
+    );
+    expect(confirmed.status).toBe(201);
+    const { booking } = await confirmed.json<{ booking: { id: string } }>();
+    expect(sent).toHaveLength(3);
+    const [, toClient, toTherapist] = sent;
     expect(toClient?.to).toEqual([email]);
     expect(toClient?.from).toBe(env.MAIL_FROM);
     expect(toClient?.attachments).toHaveLength(1);
@@ -76,7 +89,7 @@ describe('the client’s link', () => {
     expect((await request('/b/not-a-real-token-but-long-enough-to-look')).status).toBe(404);
   });
 
-  it('withdraws consent in one step as a new record and cancels future appointments with a METHOD:CANCEL invite', async () => {
+  it('withdraws the consent given with its booking in one step as a new record and cancels that appointment only, with a METHOD:CANCEL invite', async () => {
     const practice = await bookablePractice();
     const slots = await freeSlots(practice.slug, practice.inPerson.id);
     const email = `${unique('w')}@example.com`;
@@ -91,11 +104,12 @@ describe('the client’s link', () => {
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.at(-1)).toMatchObject({ kind: 'withdrawn' });
     expect(JSON.parse(after.at(-1)?.purposes ?? '[]')).toEqual(['booking']);
-    const statuses = await env.DB.prepare('SELECT a.status FROM appointments a JOIN clients c ON c.id = a.client_id WHERE c.email = ?').bind(email).all<{ status: string }>();
-    expect(statuses.results.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    // The link is the second booking's (the newest mail): its appointment is cancelled, the first one stays.
+    const statuses = await env.DB.prepare('SELECT a.status FROM appointments a JOIN clients c ON c.id = a.client_id WHERE c.email = ? ORDER BY a.start_at').bind(email).all<{ status: string }>();
+    expect(statuses.results.map((r) => r.status)).toEqual(['booked', 'cancelled']);
     const cancellations = (await outbox()).filter((m) => m.to === email && m.attachments.some((a) => a.contentType.includes('method=CANCEL')));
-    expect(cancellations).toHaveLength(2);
-    expect(await freeSlots(practice.slug, practice.inPerson.id)).toContainEqual(slots[0]);
+    expect(cancellations).toHaveLength(1);
+    expect(await freeSlots(practice.slug, practice.inPerson.id)).toContainEqual(slots[4]);
   });
 
   it('cancels within the notice period and frees the slot, but refuses once online changes have closed', async () => {
@@ -159,7 +173,7 @@ describe('reminders', () => {
 });
 
 describe('the booking page', () => {
-  it('books through the HTML form without JavaScript and shows the confirmation', async () => {
+  it('books through the HTML form without JavaScript: check your email, the link’s button, then the confirmation', async () => {
     const practice = await bookablePractice();
     const client = new Client();
     const page = await client.fetch(`/book/${practice.slug}?type=${practice.inPerson.id}`);
@@ -177,7 +191,13 @@ describe('the booking page', () => {
     expect(await refused.text()).toContain('role="alert"');
     const response = await client.form(`/book/${practice.slug}`, { ...fields, acceptTerms: 'true' });
     expect(response.status).toBe(303);
-    const location = response.headers.get('location') ?? '';
+    expect(response.headers.get('location')).toBe(`/book/${practice.slug}/sent`);
+    expect(await (await client.fetch(`/book/${practice.slug}/sent`)).text()).toContain('data-testid="check-email"');
+    const token = await holdTokenFor(email);
+    expect(await (await client.fetch(`/hold/${token}`)).text()).toContain(`action="/hold/${token}"`);
+    const confirmed = await client.form(`/hold/${token}`, {});
+    expect(confirmed.status).toBe(303);
+    const location = confirmed.headers.get('location') ?? '';
     expect(location).toMatch(/^\/b\/[\w-]{43}\?booked=1$/);
     const confirmation = await client.fetch(location);
     expect(await confirmation.text()).toContain('receipt.json');

@@ -53,13 +53,15 @@ async function exerciseAccounts(): Promise<Practice> {
   return { client: jar, email: String(input.email), password: String(input.password), slug: String(input.slug), practiceId: practice.id, video, inPerson };
 }
 
-/** A public booking (confirmation with .ics), then a rights request whose verification mail Resend refuses. */
+/** A public booking (its confirmation link, then the confirmation with .ics), then a rights request whose verification mail Resend refuses. */
 async function exerciseBookingAndRights(practice: Practice) {
   const email = `${unique('metadata')}@example.com`;
   const [slot] = await freeSlots(practice.slug, practice.inPerson.id);
   const terms = await termsOf(practice.slug);
   const booking = { typeId: practice.inPerson.id, start: slot?.start ?? '', name: 'K. M.', email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: true } };
-  await expectStatus(marked(`/api/p/${practice.slug}/bookings`, { method: 'POST', json: booking }), 201, 'booking');
+  await expectStatus(marked(`/api/p/${practice.slug}/bookings`, { method: 'POST', json: booking }), 202, 'booking');
+  const token = outgoing.map((sent) => (sent.body.includes(email) ? /\/hold\/([\w-]{43})/.exec(sent.body)?.[1] : undefined)).find(Boolean);
+  await expectStatus(marked('/api/bookings/confirm', { method: 'POST', json: { token } }), 201, 'booking confirmation');
   refuseNextMail = true;
   await expectStatus(marked('/api/rights/requests', { method: 'POST', json: { practice: practice.slug, types: ['access'], email } }), 202, 'rights request');
 }

@@ -66,7 +66,7 @@ describe('retention purge', () => {
     const recentIncident = await incident(now - 4 * YEAR, practiceId);
 
     const deps = { ...(await testDeps()), now: () => now };
-    const nothingElse = { practiceBookingWindows: 0, clientBookingWindows: 0 };
+    const nothingElse = { practiceBookingWindows: 0, clientBookingWindows: 0, bookingHolds: 0 };
     expect(await purgeExpired(deps)).toEqual({ downloadLinks: 2, unverifiedRightsRequests: 1, completedRightsRequests: 1, incidents: 1, ...nothingElse });
     expect(await purgeExpired(deps)).toEqual({ downloadLinks: 0, unverifiedRightsRequests: 0, completedRightsRequests: 0, incidents: 0, ...nothingElse });
 

@@ -19,6 +19,8 @@ describe('privacy annotations', () => {
         'appointments',
         'audit_events',
         'availability_exceptions',
+        'booking_hold_gates',
+        'booking_holds',
         'calendar_feeds',
         'call_metrics',
         'client_booking_windows',

@@ -31,8 +31,11 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
     <Layout page={props.page} title={b.yourAppointment}>
       <Notice message={props.notice} />
       <FormAlert message={props.state.message} />
+      <p>
+        <strong>{view.practiceName}</strong>
+      </p>
       <dl>
-        <dt>{view.practiceName}</dt>
+        <dt>{b.time}</dt>
         <dd data-testid="appointment-when">{view.when}</dd>
         <dt>{b.appointmentType}</dt>
         <dd>
@@ -40,7 +43,7 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
         </dd>
         <dt>{b.status}</dt>
         <dd data-testid="appointment-status">{statusLabel(b, view.status)}</dd>
-        <dt>{b.activeConsents}</dt>
+        <dt>{b.thisBookingConsent}</dt>
         <dd>{view.activePurposes.length ? view.activePurposes.map((p) => purposeLabel(b, p)).join(', ') : b.none}</dd>
       </dl>
       {view.callPath && view.status === 'booked' ? (
@@ -72,6 +75,9 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
       <p>
         <a href={`${base}/withdraw`}>{b.withdrawLink}</a>
       </p>
+      <p class="hint">
+        {b.widerRights} <a href="/rights">{b.rightsPortal}</a>
+      </p>
     </Layout>
   );
 }
@@ -88,6 +94,9 @@ export function WithdrawPage(props: { page: PageContext; b: BookingMessages; tok
         </p>
       ) : null}
       <p>{b.withdrawIntro}</p>
+      <p class="hint">
+        {b.widerRights} <a href="/rights">{b.rightsPortal}</a>
+      </p>
       {props.active.length === 0 ? <p>{b.nothingToWithdraw}</p> : null}
       {props.active.includes('booking') ? (
         <form method="post" action={action}>

@@ -78,6 +78,7 @@ function ProfileSection(props: { s: SettingsMessages; view: SettingsView; state:
         <p class="hint" id="nameInSubjects-hint">
           {s.nameInSubjectsHint}
         </p>
+        <TextField name="holdMinutes" type="number" min={10} max={120} label={s.holdMinutes} hint={s.holdMinutesHint} state={state} value={p.holdMinutes} />
         <button type="submit">{s.saveProfile}</button>
       </form>
     </section>

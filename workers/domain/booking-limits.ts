@@ -27,3 +27,16 @@ export function windowStartOf(limit: BookingLimit, now: number): number {
 export function bookingFits(used: { practice: number; client: number }): boolean {
   return used.practice < PRACTICE_LIMIT.max && used.client < CLIENT_LIMIT.max;
 }
+
+/**
+ * Default limits of unconfirmed bookings (holds), which anyone can make with invented addresses; each practice may
+ * set its own (practices.hold_max_pending, hold_max_per_hour). At most this many held at once, and at most this many
+ * made in any hour: one visitor can keep at most DEFAULT_MAX_PENDING_HOLDS times out of the calendar, and only for as
+ * long as a hold lasts (DEFAULT_HOLD_MINUTES).
+ */
+export const DEFAULT_MAX_PENDING_HOLDS = 6;
+export const DEFAULT_MAX_HOLDS_PER_HOUR = 20;
+export const DEFAULT_HOLD_MINUTES = 30;
+export const MIN_HOLD_MINUTES = 10;
+export const MAX_HOLD_MINUTES = 120;
+

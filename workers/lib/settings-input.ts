@@ -1,3 +1,4 @@
+import { MAX_HOLD_MINUTES, MIN_HOLD_MINUTES } from '../domain/booking-limits';
 import { z } from 'zod';
 import { LOCALES } from '../domain/locale';
 import { isValidTimeZone } from '../domain/practice-rules';
@@ -138,6 +139,13 @@ export const profileRules = z.object({
   cancellationNoticeHours: z.number({ error: 'Enter a number of hours' }).int('Enter a whole number of hours').min(0, 'Use 0 hours or more').max(336, 'Use at most 336 hours (two weeks)'),
   /** Opt-in: the practice name in email subjects and calendar entries. Left out, the stored choice stays. */
   nameInSubjects: z.boolean().optional(),
+  // How long an online booking waits for its emailed confirmation; left out, it stays as it is.
+  holdMinutes: z
+    .number({ error: 'Enter a number of minutes' })
+    .int('Enter a whole number of minutes')
+    .min(MIN_HOLD_MINUTES, `Use at least ${MIN_HOLD_MINUTES} minutes`)
+    .max(MAX_HOLD_MINUTES, `Use at most ${MAX_HOLD_MINUTES} minutes`)
+    .optional(),
 });
 
 export const profileForm = profileRules.extend({
@@ -147,6 +155,7 @@ export const profileForm = profileRules.extend({
     .string()
     .optional()
     .transform((value) => value === 'on'),
+  holdMinutes: numberText(profileRules.shape.holdMinutes.unwrap()).optional(),
 });
 
 /** Browsers send textarea line breaks as CRLF; the stored text (and its hash) uses LF like the default terms. */

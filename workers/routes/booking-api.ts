@@ -4,11 +4,13 @@ import { bookingBody, slotsQuery } from '../lib/booking-input';
 import { errorBodySchema } from '../lib/errors';
 import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
 import { currentTerms, listFreeSlots, practiceBySlug } from '../services/availability';
-import { createBooking } from '../services/booking';
+import { createHold } from '../services/booking';
+import { confirmHold } from '../services/booking-confirm';
 
 const slugParam = z.object({ slug: z.string().min(1).max(64).openapi({ param: { name: 'slug', in: 'path' }, example: 'demo' }) });
 const slotSchema = z.object({ start: z.string(), end: z.string(), typeId: z.string() }).openapi('Slot');
 const bookingSchema = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.literal('booked') }).openapi('Booking');
+const holdSchema = z.object({ hold: z.object({ status: z.literal('pending'), minutes: z.number().int() }) }).openapi('BookingHold');
 const notFound = { description: 'Unknown practice', content: { 'application/json': { schema: errorBodySchema } } };
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -49,10 +51,11 @@ bookingApi.openapi(
   createRoute({
     method: 'post',
     path: '/api/p/{slug}/bookings',
-    summary: 'Book a free slot; requires accepting the current terms version',
+    summary:
+      'Ask for a free slot; requires accepting the current terms version. The time is held and a single-use link goes to the address; the booking exists once that link is confirmed. The answer is the same for every address.',
     request: { params: slugParam, body: jsonBody(bookingBody) },
     responses: {
-      201: jsonResponse('Booked', z.object({ booking: bookingSchema })),
+      202: jsonResponse('Held until confirmed from the email', holdSchema),
       404: notFound,
       409: { description: 'The slot is no longer free', content: { 'application/json': { schema: errorBodySchema } } },
       429: { description: 'Too many bookings in a short time', content: { 'application/json': { schema: errorBodySchema } } },
@@ -62,12 +65,28 @@ bookingApi.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
-    const { booking } = await createBooking(
-      c.var.deps,
-      practice,
-      { ...input, start: Date.parse(input.start) },
-      { method: 'api', locale: c.var.locale },
-    );
+    const { holdMinutes } = await createHold(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'api', locale: c.var.locale });
+    return c.json({ hold: { status: 'pending' as const, minutes: holdMinutes } }, 202);
+  },
+);
+
+bookingApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/bookings/confirm',
+    summary: 'Confirm a held booking with the token from the emailed link (single use); books the appointment',
+    request: { body: jsonBody(z.object({ token: z.string().min(20).max(128) }).openapi('BookingConfirmation')) },
+    responses: {
+      201: jsonResponse('Booked', z.object({ booking: bookingSchema })),
+      404: { description: 'Unknown link', content: { 'application/json': { schema: errorBodySchema } } },
+      409: { description: 'The link has been used or has expired', content: { 'application/json': { schema: errorBodySchema } } },
+      429: { description: 'Too many bookings in a short time', content: { 'application/json': { schema: errorBodySchema } } },
+      ...errorResponses,
+      403: { description: 'Online booking is not possible for this address (told only to whoever proved control of it)', content: { 'application/json': { schema: errorBodySchema } } },
+    },
+  }),
+  async (c) => {
+    const { booking } = await confirmHold(c.var.deps, c.req.valid('json').token);
     return c.json({ booking: { ...booking, start: iso(booking.start), end: iso(booking.end) } }, 201);
   },
 );

@@ -3,7 +3,10 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
 import { BookingPage, TermsPage } from '../../web/pages/booking';
+import { CheckEmailPage, ConfirmHoldPage } from '../../web/pages/booking-hold';
+import type { BookingMessages } from '../../web/i18n/booking';
 import type { FormState } from '../../web/components/text-field';
+import { formatDateTime } from '../domain/locale';
 import { addDays, isIsoDate, utcToLocal } from '../domain/zoned-time';
 import { sha256Hex } from '../lib/crypto';
 import type { HonoEnv } from '../lib/hono-env';
@@ -12,7 +15,9 @@ import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { slotsByDay } from '../lib/slot-view';
 import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
-import { createBooking } from '../services/booking';
+import { AppError } from '../lib/errors';
+import { createHold } from '../services/booking';
+import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdByToken, holdOpen } from '../services/booking-confirm';
 
 export const bookingPages = new Hono<HonoEnv>();
 
@@ -56,17 +61,65 @@ bookingPages.get('/book/:slug/terms', async (c) => {
   return c.html(<TermsPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} terms={{ ...terms, sha256: await sha256Hex(terms.text) }} />);
 });
 
-/** The same domain logic as POST /api/p/:slug/bookings, from a form that works without JavaScript. */
+/** The page's language for the booking errors a person meets (the API keeps English messages, like every API error). */
+function localMessage(error: unknown, b: BookingMessages): string | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  if (error.code === 'TOO_MANY_ATTEMPTS') return b.limitReached;
+  if (error.message === BOOKING_NOT_POSSIBLE) return b.holdRestricted;
+  if (error.message === HOLD_GONE) return b.holdGone;
+  if (error.code === 'CONFLICT') return b.slotTaken;
+  return undefined;
+}
+
+/**
+ * The same domain logic as POST /api/p/:slug/bookings, from a form that works without JavaScript. An accepted form
+ * always leads to the same "check your email" page, whoever the address belongs to.
+ */
 bookingPages.post('/book/:slug', async (c) => {
   const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
   const values = formValues(await c.req.parseBody(), ['acceptTerms', 'reminders']);
   try {
     const input = parseForm(bookingBody, { ...values, consents: { reminders: values.reminders === true } });
-    const { manageToken } = await createBooking(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'booking-form', locale: c.var.locale });
-    return c.redirect(`/b/${manageToken}?booked=1`, 303);
+    await createHold(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'booking-form', locale: c.var.locale });
+    return c.redirect(`/book/${practice.slug}/sent`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values);
+    const message = localMessage(error, bookingMessages(c.var.locale));
     const typeId = typeof values.typeId === 'string' ? values.typeId : undefined;
-    return renderBookingPage(c, practice, { typeId, state }, status);
+    return renderBookingPage(c, practice, { typeId, state: message ? { ...state, message } : state }, status);
+  }
+});
+
+bookingPages.get('/book/:slug/sent', async (c) => {
+  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const page = <CheckEmailPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} slug={practice.slug} holdMinutes={practice.holdMinutes} />;
+  return c.html(page);
+});
+
+async function renderHold(c: Context<HonoEnv>, token: string, message?: string, status: ContentfulStatusCode = 200) {
+  const { hold, practice, type } = await holdByToken(c.var.deps, token);
+  const view = {
+    token,
+    practiceName: practice.name,
+    slug: practice.slug,
+    when: formatDateTime(hold.startAt, c.var.locale, practice.timeZone),
+    typeName: type.name,
+    open: holdOpen(hold, c.var.deps.now()),
+  };
+  return c.html(<ConfirmHoldPage page={pageContext(c)} b={bookingMessages(c.var.locale)} view={view} message={message} />, status);
+}
+
+/** The emailed link only shows the booking; its button confirms it (mail scanners open links, never press buttons). */
+bookingPages.get('/hold/:token', (c) => renderHold(c, c.req.param('token')));
+
+bookingPages.post('/hold/:token', async (c) => {
+  const token = c.req.param('token');
+  try {
+    const { manageToken } = await confirmHold(c.var.deps, token);
+    return c.redirect(`/b/${manageToken}?booked=1`, 303);
+  } catch (error) {
+    const message = localMessage(error, bookingMessages(c.var.locale));
+    if (!message || !(error instanceof AppError)) throw error;
+    return renderHold(c, token, message, error.status);
   }
 });

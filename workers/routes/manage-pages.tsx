@@ -13,8 +13,8 @@ import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { slotsByDay } from '../lib/slot-view';
 import { listFreeSlots } from '../services/availability';
 import {
-  activeConsentsOf,
   bookingByToken,
+  bookingConsents,
   canChangeOnline,
   cancelByClient,
   receiptFor,
@@ -38,7 +38,7 @@ async function renderManage(c: Context<HonoEnv>, token: string, notice?: string,
     status: appointment.status,
     canChange: canChangeOnline(booking, c.var.deps.now()),
     callPath: type.mode === 'video' ? `/call/${appointment.id}` : null,
-    activePurposes: [...(await activeConsentsOf(c.var.deps, booking.client.id))],
+    activePurposes: await bookingConsents(c.var.deps, booking),
   };
   return c.html(<ManagePage page={pageContext(c)} b={bookingMessages(c.var.locale)} view={view} notice={notice} state={state} />, status);
 }
@@ -85,8 +85,7 @@ managePages.post('/b/:token/reschedule', async (c) => {
 
 managePages.get('/b/:token/withdraw', async (c) => {
   const token = c.req.param('token');
-  const booking = await bookingByToken(c.var.deps, token);
-  const active = [...(await activeConsentsOf(c.var.deps, booking.client.id))];
+  const active = await bookingConsents(c.var.deps, await bookingByToken(c.var.deps, token));
   return c.html(<WithdrawPage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} active={active} />);
 });
 
@@ -94,8 +93,7 @@ managePages.post('/b/:token/withdraw', async (c) => {
   const token = c.req.param('token');
   const { scope } = parseForm(withdrawalBody, formValues(await c.req.parseBody()));
   const result = await withdrawConsent(c.var.deps, token, scope, c.var.locale);
-  const booking = await bookingByToken(c.var.deps, token);
-  const active = [...(await activeConsentsOf(c.var.deps, booking.client.id))];
+  const active = await bookingConsents(c.var.deps, await bookingByToken(c.var.deps, token));
   return c.html(<WithdrawPage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} active={active} result={result} />);
 });
 

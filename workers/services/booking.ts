@@ -1,19 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, clientBookingWindows, clients, practiceBookingWindows } from '../../db/schema';
-import { bookingFits, CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
-import { hashAccessCode } from '../domain/access-code';
-import type { ConsentPurpose } from '../domain/consent-chain';
+import { bookingHoldGates, bookingHolds, clientBookingWindows, practiceBookingWindows } from '../../db/schema';
+import { bookingHoldEmail } from '../../emails/booking-hold';
+import { CLIENT_LIMIT, HOUR_MS, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
 import type { Locale } from '../domain/locale';
 import { blockedInterval, isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { auditInsert } from './audit';
-import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
-import { notifyBooked } from './booking-notices';
-import { processingBlocked } from './clients';
-import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
+import { activeTypes, bucketsOf, claimWrites, currentTerms, type Practice, slotQuery } from './availability';
 import type { Deps } from './deps';
 
 export type BookingInput = {
@@ -39,31 +34,10 @@ export function normaliseAccessCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
+export const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
 
-/**
- * The friendly fast path of the abuse limits: a request that the counters already refuse is answered before any
- * work. It is not the guarantee (concurrent requests all read the same counts): the CHECKs on the counters, written
- * in the booking's batch, are.
- */
-async function refuseOverLimit(deps: Deps, practiceId: string, email: string) {
-  const now = deps.now();
-  const [practice, client] = await deps.db.batch([
-    deps.db
-      .select({ bookings: practiceBookingWindows.bookings })
-      .from(practiceBookingWindows)
-      .where(and(eq(practiceBookingWindows.practiceId, practiceId), eq(practiceBookingWindows.windowStart, windowStartOf(PRACTICE_LIMIT, now)))),
-    deps.db
-      .select({ bookings: clientBookingWindows.bookings })
-      .from(clientBookingWindows)
-      .innerJoin(clients, eq(clients.id, clientBookingWindows.clientId))
-      .where(and(eq(clients.practiceId, practiceId), eq(clients.email, email), eq(clientBookingWindows.windowStart, windowStartOf(CLIENT_LIMIT, now)))),
-  ]);
-  if (!bookingFits({ practice: practice[0]?.bookings ?? 0, client: client[0]?.bookings ?? 0 })) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
-}
-
-/** Counts the booking in its practice's hour and its client's day; the batch fails if either goes over its limit. */
-function countBooking(deps: Deps, practiceId: string, clientId: string, now: number) {
+/** Counts a confirmed booking in its practice's hour and its client's day; the batch fails if either goes over its limit. */
+export function countBooking(deps: Deps, practiceId: string, clientId: string, now: number) {
   return [
     deps.db
       .insert(practiceBookingWindows)
@@ -76,10 +50,28 @@ function countBooking(deps: Deps, practiceId: string, clientId: string, now: num
   ] as const;
 }
 
-/** True when a write failed on the CHECK of a booking counter: the booking would go over an abuse limit. */
-function isOverLimit(error: unknown): boolean {
+/**
+ * Rewrites the practice's hold gate with counts taken inside the hold's own batch (after the hold's insert, so it
+ * counts itself): holds still pending, and holds made in the last hour. The gate's CHECK fails the batch past the
+ * practice's limits, written into the same row.
+ */
+function gateHolds(deps: Deps, practice: Practice, now: number) {
+  const practiceId = practice.id;
+  const pending = sql`(SELECT count(*) FROM ${bookingHolds} WHERE ${and(eq(bookingHolds.practiceId, practiceId), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now))})`;
+  const lastHour = sql`(SELECT count(*) FROM ${bookingHolds} WHERE ${and(eq(bookingHolds.practiceId, practiceId), gt(bookingHolds.createdAt, now - HOUR_MS))})`;
+  return deps.db
+    .insert(bookingHoldGates)
+    .values({ practiceId, pending, lastHour, maxPending: practice.holdMaxPending, maxPerHour: practice.holdMaxPerHour })
+    .onConflictDoUpdate({
+      target: bookingHoldGates.practiceId,
+      set: { pending: sql`excluded.pending`, lastHour: sql`excluded.last_hour`, maxPending: sql`excluded.max_pending`, maxPerHour: sql`excluded.max_per_hour` },
+    });
+}
+
+/** True when a write failed on the CHECK of a booking counter or the hold gate: the booking would go over an abuse limit. */
+export function isOverLimit(error: unknown): boolean {
   for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    if (current.message.includes('CHECK constraint failed') && current.message.includes('booking_windows_within_limit')) return true;
+    if (current.message.includes('CHECK constraint failed') && current.message.includes('_within_limit')) return true;
   }
   return false;
 }
@@ -101,80 +93,66 @@ async function validateBooking(deps: Deps, practice: Practice, input: BookingInp
   return { terms, type };
 }
 
+export function holdUrl(deps: Deps, token: string): string {
+  return `${deps.config.APP_ORIGIN}/hold/${token}`;
+}
+
 /**
- * Books an appointment: client (matched by email within the practice), appointment, slot claims, consent record and
- * audit entry commit in one batch or not at all, counted against the abuse limits in the same batch. The slot claims'
- * primary key settles races: of any number of concurrent requests for overlapping times exactly one commits, the
- * others get 409. The counters' CHECKs do the same for the limits: past a limit the batch fails and the answer is 429.
+ * A public booking starts as a hold: the time is claimed (the same slot key as appointments, so nothing overlaps),
+ * and a single-use link goes to the typed address. Nothing here reads or writes what the practice knows about that
+ * address, so the answer, its timing and its side effects are the same for a stranger, a client and a restricted
+ * client (issue 11: booking must not reveal who is a client). The hold gate's CHECK refuses holds past the practice's
+ * limits inside the same batch (429), and the slot key refuses a taken time (409).
  */
-export async function createBooking(deps: Deps, practice: Practice, input: BookingInput, context: { method: string; locale: Locale }) {
+export async function createHold(deps: Deps, practice: Practice, input: BookingInput, context: { method: string; locale: Locale }) {
   const { terms, type } = await validateBooking(deps, practice, input);
-  await refuseOverLimit(deps, practice.id, input.email);
   const date = utcToLocal(input.start, practice.timeZone).date;
   if (!isFreeSlot(await slotQuery(deps, practice, [type], date, date), input.start, type.id)) {
     throw new AppError('CONFLICT', 'This time is no longer free. Please choose another one.', { start: ['No longer available'] });
   }
-  const end = input.start + type.durationMin * 60_000;
-  const manageToken = randomToken(32);
-  const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
-  const purposes: ConsentPurpose[] = input.consents?.reminders ? ['booking', 'reminders'] : ['booking'];
-  const buckets = bucketsOf(blockedInterval(input.start, type));
-  const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null]);
-
-  const booked = await retryOnClientRace(async () => {
-    const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)) });
-    // Art. 18/21: while processing is restricted or objected to, the client cannot be booked (the practice can lift it).
-    if (existing && processingBlocked(existing)) throw new AppError('FORBIDDEN', 'Online booking is not possible for this address. Please contact the practice.');
-    const clientId = existing?.id ?? newId();
-    const consent = await consentInsert(deps, practice.id, {
-      clientId,
-      kind: 'given',
-      purposes,
-      termsVersion: terms.version,
-      termsSha256: terms.sha256,
-      method: context.method,
-    });
-    const id = newId();
-    const now = deps.now();
+  const now = deps.now();
+  const id = newId();
+  const token = randomToken(32);
+  const hold = {
+    id,
+    practiceId: practice.id,
+    typeId: type.id,
+    startAt: input.start,
+    endAt: input.start + type.durationMin * 60_000,
+    name: input.name,
+    email: input.email,
+    reminders: input.consents?.reminders === true,
+    termsVersion: terms.version,
+    termsSha256: terms.sha256,
+    method: context.method,
+    locale: context.locale,
+    tokenHash: await hashToken(token),
+    status: 'pending' as const,
+    expiresAt: now + practice.holdMinutes * 60_000,
+    createdAt: now,
+  };
+  try {
     await deps.db.batch([
-      deps.db.insert(clients).values({ id: clientId, practiceId: practice.id, displayName: input.name, email: input.email, createdAt: now }).onConflictDoNothing({ target: clients.id }),
-      ...countBooking(deps, practice.id, clientId, now),
-      deps.db.insert(appointments).values({
-        id,
-        practiceId: practice.id,
-        clientId,
-        typeId: type.id,
-        startAt: input.start,
-        endAt: end,
-        status: 'booked',
-        manageTokenHash,
-        accessCodeHash,
-        consentRecordId: consent.id,
-        createdAt: now,
-      }),
-      deps.db.insert(appointmentSlots).values(buckets.map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: id }))),
-      consent.insert,
-      auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: id }, now),
+      deps.db.insert(bookingHolds).values(hold),
+      ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { holdId: id }, now),
+      gateHolds(deps, practice, now),
     ]);
-    return { id, clientId, clientName: existing?.displayName ?? input.name };
-  }).catch((error: unknown) => {
+  } catch (error) {
     if (isOverLimit(error)) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
     if (isUniqueViolation(error, 'appointment_slots.')) {
       throw new AppError('CONFLICT', 'This time was just booked by someone else. Please choose another one.', { start: ['No longer available'] });
     }
     throw error;
-  });
-
-  await sealChainSoon(deps, practice.id);
-  const booking = { id: booked.id, start: input.start, end, status: 'booked' as const };
-  await notifyBooked(deps, {
-    practice,
-    type,
-    appointment: { ...booking, sequence: 0 },
-    client: { name: booked.clientName, email: input.email },
-    manageToken,
-    accessCode,
-    locale: context.locale,
-  });
-  return { booking, manageToken, accessCode };
+  }
+  const email = bookingHoldEmail(
+    { practiceName: practice.name, start: input.start, timeZone: practice.timeZone, link: holdUrl(deps, token), minutes: practice.holdMinutes },
+    context.locale,
+  );
+  try {
+    await deps.mailer.send({ to: input.email, ...email });
+  } catch (error) {
+    // The hold simply expires; the answer must not differ from a delivered one.
+    console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+  }
+  return { holdMinutes: practice.holdMinutes };
 }

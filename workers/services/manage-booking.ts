@@ -1,6 +1,6 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, appointmentTypes, clients, practices } from '../../db/schema';
+import { appointments, appointmentSlots, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
 import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
 import { consentReceipt } from '../domain/consent-receipt';
 import type { Locale } from '../domain/locale';
@@ -10,7 +10,7 @@ import { hashToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import { processingBlocked } from './clients';
-import { bucketsOf, currentTerms, slotQuery } from './availability';
+import { bucketsOf, claimWrites, currentTerms, slotQuery } from './availability';
 import { notifyBooked, notifyCancelled } from './booking-notices';
 import { clientConsentRecords, consentInsert, sealChainSoon, sealedRecord } from './consent';
 import type { Deps } from './deps';
@@ -93,7 +93,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
   try {
     await deps.db.batch([
       deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointment.id)),
-      deps.db.insert(appointmentSlots).values(buckets.map((bucket) => ({ practiceId: practice.id, bucket, appointmentId: appointment.id }))),
+      ...claimWrites(deps, practice.id, buckets, { appointmentId: appointment.id }, now),
       deps.db.update(appointments).set({ startAt: newStart, endAt: end, sequence: appointment.sequence + 1, reminderSentAt: null }).where(eq(appointments.id, appointment.id)),
       auditInsert(deps.db, { action: 'appointment.rescheduled', practiceId: practice.id, targetId: appointment.id }, now),
     ]);
@@ -115,20 +115,32 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
 }
 
 /**
+ * What this booking's consent still covers: the purposes given with it (its own record), less what has been withdrawn
+ * since. A link shows and acts on its own booking only, never on the client's other appointments or consents
+ * (issue 11); the rights portal, which proves control of the address on file, handles anything wider.
+ */
+export async function bookingConsents(deps: Deps, booking: ManagedBooking): Promise<ConsentPurpose[]> {
+  const recordId = booking.appointment.consentRecordId;
+  const given = recordId ? await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, recordId) }) : undefined;
+  if (!given) return [];
+  const active = activePurposes(await clientConsentRecords(deps, booking.client.id));
+  return given.purposes.filter((p) => active.has(p));
+}
+
+/**
  * Art. 7(3) GDPR: withdrawal is as easy as consent and possible at any time, so it ignores the cancellation notice.
- * It is a new record in the chain; withdrawing the booking purpose cancels the client's future appointments with it.
+ * It is a new record in the chain covering the consent given with this booking; withdrawing its booking purpose
+ * cancels this appointment, and no other.
  */
 export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 'reminders', locale: Locale) {
   const booking = await bookingByToken(deps, token);
-  const { practice, client } = booking;
-  const active = activePurposes(await clientConsentRecords(deps, client.id));
-  const purposes: ConsentPurpose[] = scope === 'reminders' ? ['reminders'] : [...active];
-  if (purposes.every((p) => !active.has(p))) return { withdrawn: [] as ConsentPurpose[], cancelled: 0 };
+  const { practice, client, appointment } = booking;
+  const active = await bookingConsents(deps, booking);
+  const purposes: ConsentPurpose[] = scope === 'reminders' ? active.filter((p) => p === 'reminders') : active;
+  if (purposes.length === 0) return { withdrawn: [] as ConsentPurpose[], cancelled: 0 };
   const terms = await currentTerms(deps, practice.id);
   const now = deps.now();
-  const future = purposes.includes('booking')
-    ? await deps.db.query.appointments.findMany({ where: and(eq(appointments.clientId, client.id), eq(appointments.status, 'booked'), gt(appointments.startAt, now)) })
-    : [];
+  const cancels = purposes.includes('booking') && appointment.status === 'booked' && appointment.startAt > now;
   const consent = await consentInsert(deps, practice.id, {
     clientId: client.id,
     kind: 'withdrawn',
@@ -139,21 +151,21 @@ export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 
   });
   await deps.db.batch([
     consent.insert,
-    ...future.flatMap((a) => cancelWrites(deps, a.id, a.sequence, now)),
+    ...(cancels ? cancelWrites(deps, appointment.id, appointment.sequence, now) : []),
     auditInsert(deps.db, { action: 'consent.withdrawn', practiceId: practice.id, targetId: client.id }, now),
   ]);
   await sealChainSoon(deps, practice.id);
-  for (const a of future) {
+  if (cancels) {
     await notifyCancelled(deps, {
       practice,
       type: booking.type,
-      appointment: { id: a.id, start: a.startAt, end: a.endAt, sequence: a.sequence + 1 },
+      appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
       client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
       reason: 'withdrawal',
       locale,
     });
   }
-  return { withdrawn: purposes, cancelled: future.length };
+  return { withdrawn: purposes, cancelled: cancels ? 1 : 0 };
 }
 
 export async function receiptFor(deps: Deps, token: string) {
@@ -170,6 +182,8 @@ export async function receiptFor(deps: Deps, token: string) {
   });
 }
 
+
+/** The client's active purposes across the whole chain; reminders follow the client's latest choice. */
 export async function activeConsentsOf(deps: Deps, clientId: string) {
   return activePurposes(await clientConsentRecords(deps, clientId));
 }

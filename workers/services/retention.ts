@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { clientBookingWindows, downloadLinks, incidents, practiceBookingWindows, rightsRequests } from '../../db/schema';
 import { CLIENT_LIMIT, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
+import { releaseExpiredHolds } from './booking-confirm';
 import type { Deps } from './deps';
 
 // Retention periods of the data-subject requests, the breach register and the booking counters, as their schema
@@ -49,6 +50,7 @@ export async function purgeExpired(deps: Deps): Promise<Record<string, number>> 
     .delete(clientBookingWindows)
     .where(lt(clientBookingWindows.windowStart, windowStartOf(CLIENT_LIMIT, now)))
     .returning({ start: clientBookingWindows.windowStart });
+  const holds = await releaseExpiredHolds(deps);
   return {
     downloadLinks: links.length,
     unverifiedRightsRequests: unverified.length,
@@ -56,5 +58,6 @@ export async function purgeExpired(deps: Deps): Promise<Record<string, number>> 
     incidents: oldIncidents.length,
     practiceBookingWindows: practiceWindows.length,
     clientBookingWindows: clientWindows.length,
+    bookingHolds: holds,
   };
 }

@@ -7,12 +7,11 @@ import { blockedInterval } from '../domain/slots';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
-import type { Practice } from './availability';
+import { bucketsOf, claimWrites, type Practice } from './availability';
 import { newAccessCode } from './booking';
 import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
 import { clientOfPractice, processingBlocked } from './clients';
 import type { Deps } from './deps';
-import { claimSlots } from './slot-claims';
 
 /** The agenda: appointments in [from, to) with the call's connected time joined in, so no list of ids is bound. */
 export async function appointmentsBetween(deps: Deps, practiceId: string, from: number, to: number) {
@@ -68,7 +67,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
         accessCodeHash: accessCode ? await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null,
         createdAt: now,
       }),
-      claimSlots(deps.db, { practiceId: practice.id, appointmentId: id, interval: blockedInterval(input.start, type) }),
+      ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { appointmentId: id }, now),
       auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
     ]);
   } catch (error) {
