@@ -13,6 +13,7 @@ import { outboxMailer } from '../../workers/services/mailer';
 import { argon2Hasher } from '../../workers/services/passwords';
 import { completePasswordReset, requestPasswordReset } from '../../workers/services/password-reset';
 import { resolveSession } from '../../workers/services/sessions';
+import { NODE_TEST_CONFIG } from './node-config';
 
 /**
  * The same services the Worker runs on D1, run against libSQL (the LIBSQL_URL path), so that path cannot rot.
@@ -28,17 +29,7 @@ beforeAll(async () => {
     db,
     mailer: outboxMailer(db, () => Date.now()),
     passwords: argon2Hasher(await initializeArgon2()),
-    config: {
-      ENVIRONMENT: 'test',
-      APP_ORIGIN: 'http://127.0.0.1:8787',
-      MAIL_FROM: 'Praxisraum <no-reply@example.com>',
-      DPO_EMAIL: 'dpo@example.com',
-      DO_JURISDICTION: '',
-      JOIN_TOKEN_SECRET: 'x'.repeat(32),
-      ICE_STUN_URLS: '',
-      TURN_URLS: '',
-      isLocal: true,
-    },
+    config: NODE_TEST_CONFIG,
     now: () => Date.now(),
   };
 });

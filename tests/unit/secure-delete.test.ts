@@ -9,28 +9,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseFromLibsql } from '../../db/client';
 import { withSecureDelete } from '../../db/secure-delete';
 import { DPA_VERSION } from '../../workers/domain/dpa';
-import type { AppConfig } from '../../workers/lib/config';
 import { signUpConfirmed } from '../../workers/services/accounts';
 import { createClient as createPracticeClient } from '../../workers/services/clients';
 import type { Deps } from '../../workers/services/deps';
 import { deleteClient } from '../../workers/services/erasure';
 import { outboxMailer } from '../../workers/services/mailer';
 import { argon2Hasher } from '../../workers/services/passwords';
+import { NODE_TEST_CONFIG } from './node-config';
 
 // Issue 11, item 18: after an erasure, no erased value may stay readable in the database file or its journal.
 // Through libSQL (the LIBSQL_URL path) the client factory turns `secure_delete` on; here on a file database in Node.
 
-const CONFIG: AppConfig = {
-  ENVIRONMENT: 'test',
-  APP_ORIGIN: 'http://127.0.0.1:8787',
-  MAIL_FROM: 'Praxisraum <no-reply@example.com>',
-  DPO_EMAIL: 'dpo@example.com',
-  DO_JURISDICTION: '',
-  JOIN_TOKEN_SECRET: 'x'.repeat(32),
-  ICE_STUN_URLS: '',
-  TURN_URLS: '',
-  isLocal: true,
-};
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -41,7 +30,7 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
   const raw = createClient({ url: `file:${join(dir, 'app.sqlite')}` });
   await migrate(drizzle(raw), { migrationsFolder: 'db/migrations' });
   const db = databaseFromLibsql(wrap(raw));
-  const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), config: CONFIG, now: () => Date.now() };
+  const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), config: NODE_TEST_CONFIG, now: () => Date.now() };
   const suffix = Math.random().toString(36).slice(2, 10);
   const secrets = { name: `Zerlinde Ausradiert ${suffix}`, email: `zerlinde.${suffix}@example.com`, text: `Bitte vollständig löschen ${suffix}` };
   const { practiceId } = await signUpConfirmed(deps, {

@@ -22,6 +22,7 @@ import {
   rightsRequestBody,
   verifyInPersonForm,
 } from '../lib/rights-input';
+import { afterResponse } from '../lib/after-response';
 import { roomPurger } from '../lib/room-purger';
 import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
@@ -79,14 +80,6 @@ type Values = Record<string, unknown>;
  * The verification mail goes out after the response, so the portal answers a client's address and a stranger's in
  * the same time as well as with the same words.
  */
-async function afterResponse(c: Ctx, work: Promise<void>) {
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    await work; // no execution context (a plain app.fetch): send in line
-  }
-}
-
 function renderPortal(c: Ctx, state: FormState = {}, status: ContentfulStatusCode = 200, checked: string[] = []) {
   const r = rightsMessages(c.var.locale);
   const practice = (c.req.query('practice') ?? '').slice(0, 64);
@@ -101,7 +94,7 @@ rightsRoutes.post('/rights', async (c) => {
   try {
     const input = parseForm(rightsRequestBody, values);
     const { deliver } = await submitRightsRequest(c.var.deps, input, c.var.locale);
-    await afterResponse(c, deliver());
+    await afterResponse(c, deliver);
     return c.redirect(`/rights?practice=${encodeURIComponent(input.practice)}&received=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values);
@@ -124,7 +117,7 @@ rightsRoutes.openapi(
   }),
   async (c) => {
     const { deliver } = await submitRightsRequest(c.var.deps, c.req.valid('json'), c.var.locale);
-    await afterResponse(c, deliver());
+    await afterResponse(c, deliver);
     return c.json({ ok: true as const, message: rightsMessages(c.var.locale).received }, 202);
   },
 );
