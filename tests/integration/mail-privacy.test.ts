@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../workers/app';
 import { RESEND_ENDPOINT } from '../../workers/services/mailer';
-import { bookablePractice, freeSlots, ORIGIN, termsOf, unique } from './harness';
+import { bookablePractice, freeSlots, HOLD_LINK, ORIGIN, termsOf, unique } from './harness';
 
 type Sent = { to: string[]; subject: string; text: string; attachments?: { filename: string; content: string }[] };
 
@@ -14,30 +14,38 @@ afterEach(() => {
 const PRACTICE_NAME = 'Psychotherapie Nord';
 const PROFILE = { name: PRACTICE_NAME, contactEmail: 'kontakt@psychotherapie-nord.example', timeZone: 'Europe/Berlin', locale: 'de', cancellationNoticeHours: '24' };
 
-/** Books through the public API with Resend configured, and returns every email the Worker handed to Resend. */
-async function bookAndCapture(slug: string, typeId: string, start: string, email: string): Promise<{ id: string; mails: Sent[] }> {
+/** Runs one request through the Worker with Resend configured, and returns its answer and every email handed to Resend. */
+async function capture(request: Request): Promise<{ response: Response; mails: Sent[] }> {
   const mails: Sent[] = [];
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const sent = new Request(input, init);
     if (sent.url === RESEND_ENDPOINT) mails.push(await sent.json<Sent>());
     return Response.json({ id: 'sent' });
   });
-  const terms = await termsOf(slug);
   const ctx = createExecutionContext();
-  const response = await createApp().fetch(
-    new Request(`${ORIGIN}/api/p/${slug}/bookings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-language': 'de' },
-      body: JSON.stringify({ typeId, start, name: 'K. M.', email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: false } }),
-    }),
-    { ...env, RESEND_API_KEY: 're_test_abcdefghijk' },
-    ctx,
-  );
+  const response = await createApp().fetch(request, { ...env, RESEND_API_KEY: 're_test_abcdefghijk' }, ctx);
   await waitOnExecutionContext(ctx);
   vi.restoreAllMocks();
-  expect(response.status).toBe(201);
-  const { id } = await response.json<{ id: string }>();
-  return { id, mails };
+  return { response, mails };
+}
+
+const JSON_DE = { 'content-type': 'application/json', 'accept-language': 'de' };
+
+/** Books through the public API (the hold, then its emailed confirmation) and returns the mails of the confirmation. */
+async function bookAndCapture(slug: string, typeId: string, start: string, email: string): Promise<{ id: string; mails: Sent[] }> {
+  const terms = await termsOf(slug);
+  const body = { typeId, start, name: 'K. M.', email, termsVersion: terms.version, acceptTerms: true, consents: { reminders: false } };
+  const held = await capture(new Request(`${ORIGIN}/api/p/${slug}/bookings`, { method: 'POST', headers: JSON_DE, body: JSON.stringify(body) }));
+  expect(held.response.status).toBe(202);
+  const request = held.mails.find((m) => m.to.includes(email));
+  // The confirmation request itself carries no practice name and no type either.
+  expect(request?.subject).not.toContain('Psychotherapie');
+  const token = HOLD_LINK.exec(request?.text ?? '')?.[1];
+  if (!token) throw new Error('no confirmation link');
+  const confirmed = await capture(new Request(`${ORIGIN}/api/bookings/confirm`, { method: 'POST', headers: JSON_DE, body: JSON.stringify({ token }) }));
+  expect(confirmed.response.status).toBe(201);
+  const { booking } = await confirmed.response.json<{ booking: { id: string } }>();
+  return { id: booking.id, mails: confirmed.mails };
 }
 
 function calendarText(mail: Sent | undefined): string {
