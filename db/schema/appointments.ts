@@ -57,6 +57,20 @@ export const appointments = privateTable(
       category: 'technical',
       purpose: 'Start of the current access code throttle window (a slowing window, never a permanent lock)',
     }),
+    linkKeySeed: privacy(text('link_key_seed'), {
+      ...SECRET,
+      purpose: 'Random seed of the call link key (the key is an HMAC of it under the deployment secret, sent only in the emailed link)',
+    }),
+    linkKeyFailures: privacy(integer('link_key_failures').notNull().default(0), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Access code attempts with the call link key in the current window: the client keeps a window strangers cannot fill',
+    }),
+    linkKeyWindowStart: privacy(integer('link_key_window_start').notNull().default(0), {
+      ...APPOINTMENT,
+      category: 'technical',
+      purpose: 'Start of the current throttle window for attempts that bring the call link key (never a permanent lock)',
+    }),
     reminderSentAt: privacy(integer('reminder_sent_at'), {
       ...APPOINTMENT,
       category: 'technical',

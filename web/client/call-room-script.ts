@@ -18,6 +18,26 @@ let credentials = null; // the client's name and code, in memory only, to join a
 const KEY_SLOT = 'praxisraum-call-key:' + CALL_ID;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 let browserKey = readStoredKey();
+// The call link key: only the emailed link carries it, in the fragment (#k=...), which never reaches a server. It
+// goes with the join body so the client's code attempts count in a window strangers cannot fill; kept in
+// sessionStorage (this tab only) so a reload without the fragment still has it.
+const LINK_SLOT = 'praxisraum-call-link:' + CALL_ID;
+const LINK_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+const linkKey = readLinkKey();
+
+function readLinkKey() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('k') || '';
+  try {
+    if (LINK_PATTERN.test(fromHash)) {
+      sessionStorage.setItem(LINK_SLOT, fromHash);
+      return fromHash;
+    }
+    const stored = sessionStorage.getItem(LINK_SLOT) || '';
+    return LINK_PATTERN.test(stored) ? stored : '';
+  } catch {
+    return LINK_PATTERN.test(fromHash) ? fromHash : '';
+  }
+}
 
 function readStoredKey() {
   try {
@@ -90,7 +110,7 @@ function readPass(body) {
 }
 
 async function requestJoin() {
-  const body = ROLE === 'therapist' ? {} : credentials;
+  const body = ROLE === 'therapist' ? {} : linkKey ? { ...credentials, linkKey } : credentials;
   let response;
   try {
     response = await fetch('/api/calls/' + encodeURIComponent(CALL_ID) + '/join', {

@@ -54,3 +54,25 @@ export async function accessCodeMatches(code: string, stored: string, secret: st
   const ok = sameText(await legacyHash(code), stored);
   return { ok, legacy: ok };
 }
+
+/**
+ * Link keys: a per-appointment secret that only the emailed call link carries, in its fragment (`/call/<id>#k=<key>`,
+ * which never reaches a server or a log). A join that brings the right key counts its code attempts in a window of its
+ * own, so a stranger who knows only the appointment id and fills the public window cannot keep the client out. The
+ * row keeps a random seed; the key is an HMAC of it under the deployment's secret, so a copy of the database alone
+ * does not give the key, while reminders can still rebuild the link. A new seed (access-code re-issue) retires the key.
+ */
+export function newLinkKeySeed(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+export async function linkKeyOf(appointmentId: string, seed: string, secret: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`call-link-key:${appointmentId}:${seed}`)))).slice(0, 32);
+}
+
+/** Whether `offered` is the link key of the appointment's current seed (false when either is missing). */
+export async function linkKeyMatches(appointmentId: string, offered: string | undefined, seed: string | null, secret: string): Promise<boolean> {
+  if (!offered || seed === null) return false;
+  return sameText(await linkKeyOf(appointmentId, seed, secret), offered);
+}

@@ -41,6 +41,8 @@ const nameField = z
 const clientJoinBody = z.object({
   name: nameField,
   code: z.string({ error: 'Enter the access code' }).trim().min(4, 'Enter the access code').max(32, 'The access code is shorter'),
+  // The call link key from the emailed link's fragment; anything malformed is simply no key (the public window).
+  linkKey: z.string().max(64).optional().catch(undefined),
 });
 
 const reportBody = z.object({
@@ -94,7 +96,7 @@ callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
   }
   const parsed = clientJoinBody.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
-  return c.json(await joinAsClient(c.var.deps, appointmentId, { code: parsed.data.code }));
+  return c.json(await joinAsClient(c.var.deps, appointmentId, { code: parsed.data.code, linkKey: parsed.data.linkKey }));
 });
 
 /**

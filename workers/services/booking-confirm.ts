@@ -7,7 +7,7 @@ import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import { countBooking, isOverLimit, LIMIT_REACHED, newAccessCode } from './booking';
-import { hashAccessCode } from '../domain/access-code';
+import { hashAccessCode, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
 import { notifyBooked } from './booking-notices';
 import { processingBlocked } from './clients';
 import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
@@ -74,6 +74,7 @@ export async function confirmHold(deps: Deps, token: string) {
   const manageToken = randomToken(32);
   const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
   const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null]);
+  const linkKeySeed = type.mode === 'video' ? newLinkKeySeed() : null;
   const purposes: ConsentPurpose[] = hold.reminders ? ['booking', 'reminders'] : ['booking'];
   const open = and(eq(bookingHolds.id, hold.id), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now));
   // Its own id: the hold row outlives the confirmation by up to an hour and must not carry a reference to it.
@@ -106,6 +107,7 @@ export async function confirmHold(deps: Deps, token: string) {
         status: 'booked',
         manageTokenHash,
         accessCodeHash,
+        linkKeySeed,
         consentRecordId: consent.id,
         createdAt: now,
       }),
@@ -134,6 +136,7 @@ export async function confirmHold(deps: Deps, token: string) {
     client: { name: booked.clientName, email: hold.email },
     manageToken,
     accessCode,
+    linkKey: linkKeySeed === null ? undefined : await linkKeyOf(booked.id, linkKeySeed, deps.config.JOIN_TOKEN_SECRET),
     locale: isLocale(hold.locale) ? hold.locale : 'de',
   });
   return { booking, manageToken, accessCode };

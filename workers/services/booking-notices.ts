@@ -15,8 +15,10 @@ export function manageUrl(deps: Deps, token: string): string {
   return `${deps.config.APP_ORIGIN}/b/${token}`;
 }
 
-export function callUrl(deps: Deps, appointmentId: string): string {
-  return `${deps.config.APP_ORIGIN}/call/${appointmentId}`;
+/** The call link; with the link key in its fragment (never sent to a server) for the client's own copy. */
+export function callUrl(deps: Deps, appointmentId: string, linkKey?: string | undefined): string {
+  const base = `${deps.config.APP_ORIGIN}/call/${appointmentId}`;
+  return linkKey ? `${base}#k=${linkKey}` : base;
 }
 
 function practiceLocale(practice: Practice): Locale {
@@ -81,6 +83,7 @@ export async function notifyBooked(
     client: { name: string; email: string | null; restricted?: boolean };
     manageToken: string;
     accessCode: string | undefined;
+    linkKey?: string | undefined;
     locale: Locale;
     event?: 'booked' | 'rescheduled';
   },
@@ -104,7 +107,7 @@ export async function notifyBooked(
         manageUrl: manage,
         withdrawUrl: `${manage}/withdraw`,
         receiptUrl: `${manage}/receipt.json`,
-        ...(type.mode === 'video' ? { callUrl: callUrl(deps, appointment.id) } : {}),
+        ...(type.mode === 'video' ? { callUrl: callUrl(deps, appointment.id, input.linkKey) } : {}),
         ...(input.accessCode ? { accessCode: input.accessCode } : {}),
         ics: await calendarEvent(deps, practice, appointment, 'REQUEST', input.locale, { name: client.name, email: clientEmail }),
       },

@@ -1,7 +1,7 @@
 import { and, eq, lt, lte, or, sql } from 'drizzle-orm';
 import { accessCodeEmail } from '../../emails/access-code';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
-import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode } from '../domain/access-code';
+import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode, linkKeyMatches, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
 import { JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
 import { formatDateTime, isLocale } from '../domain/locale';
@@ -18,7 +18,7 @@ import { appointmentOfPractice } from './therapist-appointments';
 
 export const METRICS_RETENTION_MS = 90 * 86_400_000;
 
-export type CallRoom = { appointmentId: string; practiceId: string; window: CallWindow; status: string; accessCodeHash: string | null; windowStart: number };
+export type CallRoom = { appointmentId: string; practiceId: string; window: CallWindow; status: string; accessCodeHash: string | null; linkKeySeed: string | null };
 
 /** A video appointment's room; anything else (unknown id, in-person appointment) is a 404. */
 export async function callRoomOf(deps: Deps, appointmentId: string): Promise<CallRoom> {
@@ -37,7 +37,7 @@ export async function callRoomOf(deps: Deps, appointmentId: string): Promise<Cal
     window: callWindow(appointment),
     status: appointment.status,
     accessCodeHash: appointment.accessCodeHash,
-    windowStart: appointment.accessCodeWindowStart,
+    linkKeySeed: appointment.linkKeySeed,
   };
 }
 
@@ -75,42 +75,52 @@ export async function joinAsTherapist(deps: Deps, practiceId: string, userId: st
   return passFor(deps, room, { role: 'therapist', participant: `therapist:${userId}` });
 }
 
+/** The two throttle windows: the public one, and the one only requests with the call link key count in. */
+const WINDOWS = {
+  public: { start: appointments.accessCodeWindowStart, failures: appointments.accessCodeFailures, startKey: 'accessCodeWindowStart', failuresKey: 'accessCodeFailures' },
+  linkKey: { start: appointments.linkKeyWindowStart, failures: appointments.linkKeyFailures, startKey: 'linkKeyWindowStart', failuresKey: 'linkKeyFailures' },
+} as const;
+type Window = (typeof WINDOWS)[keyof typeof WINDOWS];
+
 /**
- * Claims one attempt in the appointment's throttle window, deciding and counting in one conditional UPDATE so that
- * concurrent guesses cannot all slip through: a window older than ACCESS_CODE_WINDOW_MS starts afresh, otherwise the
- * attempt counts only while fewer than ACCESS_CODE_ATTEMPTS_PER_WINDOW were made. Returns the window it counted in,
- * or undefined when the window is full. Never a lasting lock: the next window is open to everybody again.
+ * Claims one attempt in one of the appointment's throttle windows, deciding and counting in one conditional UPDATE so
+ * that concurrent guesses cannot all slip through: a window older than ACCESS_CODE_WINDOW_MS starts afresh, otherwise
+ * the attempt counts only while fewer than ACCESS_CODE_ATTEMPTS_PER_WINDOW were made. Returns the window start it
+ * counted in, or undefined when the window is full. Never a lasting lock: the next window is open again.
  */
-async function claimAttempt(deps: Deps, appointmentId: string): Promise<number | undefined> {
+async function claimAttempt(deps: Deps, appointmentId: string, window: Window): Promise<number | undefined> {
   const now = deps.now();
-  const stale = lte(appointments.accessCodeWindowStart, now - ACCESS_CODE_WINDOW_MS);
+  const stale = lte(window.start, now - ACCESS_CODE_WINDOW_MS);
   const claimed = await deps.db
     .update(appointments)
     .set({
-      accessCodeWindowStart: sql`CASE WHEN ${stale} THEN ${now} ELSE ${appointments.accessCodeWindowStart} END`,
-      accessCodeFailures: sql`CASE WHEN ${stale} THEN 1 ELSE ${appointments.accessCodeFailures} + 1 END`,
+      [window.startKey]: sql`CASE WHEN ${stale} THEN ${now} ELSE ${window.start} END`,
+      [window.failuresKey]: sql`CASE WHEN ${stale} THEN 1 ELSE ${window.failures} + 1 END`,
     })
-    .where(and(eq(appointments.id, appointmentId), or(stale, lt(appointments.accessCodeFailures, ACCESS_CODE_ATTEMPTS_PER_WINDOW))))
-    .returning({ windowStart: appointments.accessCodeWindowStart });
+    .where(and(eq(appointments.id, appointmentId), or(stale, lt(window.failures, ACCESS_CODE_ATTEMPTS_PER_WINDOW))))
+    .returning({ windowStart: window.start });
   return claimed[0]?.windowStart;
 }
 
 /**
  * The client proves the appointment with its access code (stored only as a keyed hash). Attempts are counted per
- * appointment, not per network address, in a short window; a right code gives its attempt back. A code stored in
- * the older, unkeyed form is rewritten in the keyed form when it is used.
+ * appointment, not per network address, in a short window; a right code gives its attempt back. A request that brings
+ * the call link key (from the emailed link's fragment) counts in a window of its own, which strangers who know only
+ * the appointment id cannot fill; without a valid key the public window applies. A code stored in the older, unkeyed
+ * form is rewritten in the keyed form when it is used.
  */
-export async function joinAsClient(deps: Deps, appointmentId: string, input: { code: string }) {
+export async function joinAsClient(deps: Deps, appointmentId: string, input: { code: string; linkKey?: string | undefined }) {
   const room = await callRoomOf(deps, appointmentId);
-  const windowStart = await claimAttempt(deps, appointmentId);
+  const window = (await linkKeyMatches(appointmentId, input.linkKey, room.linkKeySeed, deps.config.JOIN_TOKEN_SECRET)) ? WINDOWS.linkKey : WINDOWS.public;
+  const windowStart = await claimAttempt(deps, appointmentId, window);
   if (windowStart === undefined) {
     throw new AppError('TOO_MANY_ATTEMPTS', 'Too many attempts for this call. Please wait a minute and try again.');
   }
   const secret = deps.config.JOIN_TOKEN_SECRET;
   const check = room.accessCodeHash === null ? { ok: false, legacy: false } : await accessCodeMatches(input.code, room.accessCodeHash, secret);
   if (!check.ok) throw new AppError('UNAUTHENTICATED', 'The access code is not right', { code: ['Check the code in your email'] });
-  const refund = and(eq(appointments.id, appointmentId), eq(appointments.accessCodeWindowStart, windowStart), sql`${appointments.accessCodeFailures} > 0`);
-  await deps.db.update(appointments).set({ accessCodeFailures: sql`${appointments.accessCodeFailures} - 1` }).where(refund);
+  const refund = and(eq(appointments.id, appointmentId), eq(window.start, windowStart), sql`${window.failures} > 0`);
+  await deps.db.update(appointments).set({ [window.failuresKey]: sql`${window.failures} - 1` }).where(refund);
   if (check.legacy && room.accessCodeHash !== null) {
     const upgraded = await hashAccessCode(input.code, secret);
     await deps.db.update(appointments).set({ accessCodeHash: upgraded }).where(and(eq(appointments.id, appointmentId), eq(appointments.accessCodeHash, room.accessCodeHash)));
@@ -133,15 +143,17 @@ export async function reissueAccessCode(deps: Deps, practice: Practice, actorUse
     throw new AppError('CONFLICT', 'Only an upcoming booked appointment gets a new access code');
   }
   const accessCode = newAccessCode();
+  const linkKeySeed = newLinkKeySeed();
+  const link = callUrl(deps, appointmentId, await linkKeyOf(appointmentId, linkKeySeed, deps.config.JOIN_TOKEN_SECRET));
   const mine = and(eq(appointments.id, appointmentId), eq(appointments.practiceId, practice.id), eq(appointments.status, 'booked'));
   await deps.db.batch([
-    deps.db.update(appointments).set({ accessCodeHash: await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET), accessCodeFailures: 0, accessCodeWindowStart: 0 }).where(mine),
+    deps.db.update(appointments).set({ accessCodeHash: await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET), accessCodeFailures: 0, accessCodeWindowStart: 0, linkKeySeed, linkKeyFailures: 0, linkKeyWindowStart: 0 }).where(mine),
     auditInsert(deps.db, { action: 'appointment.access_code_reissued', actorUserId, practiceId: practice.id, targetId: appointmentId }, now),
   ]);
   const emailed = client.email !== null && client.email !== '' && !processingBlocked(client);
   if (emailed && client.email) {
     const locale = isLocale(practice.locale) ? practice.locale : 'de';
-    const email = accessCodeEmail({ when: formatDateTime(appointment.startAt, locale, practice.timeZone), callUrl: callUrl(deps, appointmentId), accessCode }, locale);
+    const email = accessCodeEmail({ when: formatDateTime(appointment.startAt, locale, practice.timeZone), callUrl: link, accessCode }, locale);
     try {
       await deps.mailer.send({ to: client.email, ...email });
     } catch (error) {
@@ -149,7 +161,7 @@ export async function reissueAccessCode(deps: Deps, practice: Practice, actorUse
       console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
     }
   }
-  return { accessCode, callUrl: callUrl(deps, appointmentId), emailed };
+  return { accessCode, callUrl: link, emailed };
 }
 
 export type CallReport = { event: 'joined' | 'connected' | 'failed' | 'left'; connectedMs?: number | undefined; quality?: { rttMs?: number | undefined; lossPct?: number | undefined; kbps?: number | undefined; relayed?: boolean | undefined } | undefined };

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentSlots, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
+import { linkKeyOf } from '../domain/access-code';
 import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
 import { consentReceipt } from '../domain/consent-receipt';
 import type { Locale } from '../domain/locale';
@@ -108,6 +109,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
     client: { name: booking.client.displayName, email: booking.client.email, restricted: processingBlocked(booking.client) },
     manageToken: token,
     accessCode: undefined,
+    linkKey: appointment.linkKeySeed === null ? undefined : await linkKeyOf(appointment.id, appointment.linkKeySeed, deps.config.JOIN_TOKEN_SECRET),
     locale,
     event: 'rescheduled',
   });

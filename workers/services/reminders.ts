@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { appointments, appointmentTypes, clients, practices } from '../../db/schema';
 import { bookingReminderEmail } from '../../emails/booking-reminder';
+import { linkKeyOf } from '../domain/access-code';
 import { isLocale } from '../domain/locale';
 import { auditInsert } from './audit';
 import { processingBlocked } from './clients';
@@ -51,7 +52,7 @@ export async function sendDueReminders(deps: Deps) {
         start: appointment.startAt,
         timeZone: practice.timeZone,
         manageUrl: `${deps.config.APP_ORIGIN}/rights`,
-        ...(mode === 'video' ? { callUrl: callUrl(deps, appointment.id) } : {}),
+        ...(mode === 'video' ? { callUrl: callUrl(deps, appointment.id, appointment.linkKeySeed === null ? undefined : await linkKeyOf(appointment.id, appointment.linkKeySeed, deps.config.JOIN_TOKEN_SECRET)) } : {}),
       },
       locale,
     );

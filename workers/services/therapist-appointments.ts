@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentSlots, appointmentTypes, callMetrics, clients } from '../../db/schema';
-import { hashAccessCode } from '../domain/access-code';
+import { hashAccessCode, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
 import type { Locale } from '../domain/locale';
 import { blockedInterval } from '../domain/slots';
 import { hashToken, newId, randomToken } from '../lib/crypto';
@@ -53,6 +53,8 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
   const end = input.start + type.durationMin * 60_000;
   const manageToken = randomToken(32);
   const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
+  const linkKeySeed = type.mode === 'video' ? newLinkKeySeed() : null;
+  const linkKey = linkKeySeed === null ? undefined : await linkKeyOf(id, linkKeySeed, deps.config.JOIN_TOKEN_SECRET);
   try {
     await deps.db.batch([
       deps.db.insert(appointments).values({
@@ -65,6 +67,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
         status: 'booked',
         manageTokenHash: await hashToken(manageToken),
         accessCodeHash: accessCode ? await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null,
+        linkKeySeed,
         createdAt: now,
       }),
       ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { appointmentId: id }, now),
@@ -81,9 +84,10 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
     client: { name: client.displayName, email: client.email, restricted: false },
     manageToken,
     accessCode,
+    linkKey,
     locale,
   });
-  return { id, start: input.start, end, callUrl: type.mode === 'video' ? callUrl(deps, id) : undefined, accessCode };
+  return { id, start: input.start, end, callUrl: type.mode === 'video' ? callUrl(deps, id, linkKey) : undefined, accessCode };
 }
 
 export async function setAppointmentStatus(deps: Deps, practiceId: string, appointmentId: string, status: 'completed' | 'no_show') {
