@@ -13,8 +13,9 @@ const encoder = new TextEncoder();
 
 /**
  * Guessing is slowed, never locked: at most this many attempts per appointment in a window, counted in one
- * conditional UPDATE (see claimAttempt in services/calls.ts). A stranger who fills the window keeps the client out for
- * the rest of that window at most; at 10 a minute a whole year of guessing covers about 2^22 of the 2^45 codes.
+ * conditional UPDATE (see claimAttempt in services/calls.ts). A stranger who fills the public window cannot keep out a
+ * client who brings the link key (below), which has a window of its own; at 10 a minute a whole year of guessing
+ * covers about 2^22 of the 2^45 codes.
  */
 export const ACCESS_CODE_ATTEMPTS_PER_WINDOW = 10;
 export const ACCESS_CODE_WINDOW_MS = 60_000;
