@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS } from '../../workers/domain/access-code';
 import { createClient } from './attack-support';
-import { bookablePractice, Client, mailTo } from './harness';
+import { sendDueReminders } from '../../workers/services/reminders';
+import { book, bookablePractice, Client, freeSlots, mailTo, outbox, testDeps, unique } from './harness';
 
 /** A video call soon, booked by the therapist: the dashboard shows the full link with its key, and the code. */
 async function keyedCallSoon() {
@@ -89,5 +90,22 @@ describe('the call link key', () => {
     await strangerFillsPublicWindow(appointmentId);
     expect((await join(appointmentId, { name: 'K.', code: body.accessCode, linkKey })).status).toBe(429);
     expect((await join(appointmentId, { name: 'K.', code: body.accessCode, linkKey: newKey })).status).toBe(200);
+  });
+
+  it('is in the link of the confirmation and of the reminder a day ahead, the same key in both', async () => {
+    const practice = await bookablePractice();
+    const email = `${unique('keyed')}@example.com`;
+    const [slot] = await freeSlots(practice.slug, practice.video.id);
+    const booked = await book(practice.slug, { typeId: practice.video.id, start: slot?.start ?? '', email, reminders: true });
+    expect(booked.status).toBe(201);
+    const confirmed = /\/call\/([0-9a-f-]{36})#k=([A-Za-z0-9_-]+)/.exec((await mailTo(email, /#k=/)).text);
+    expect(confirmed).not.toBeNull();
+    await env.DB.prepare('UPDATE appointments SET start_at = ?, created_at = ? WHERE id = ?')
+      .bind(Date.now() + 20 * 3_600_000, Date.now() - 7 * 86_400_000, confirmed?.[1] ?? '')
+      .run();
+    await sendDueReminders(await testDeps());
+    const keyed = (await outbox()).filter((m) => m.to === email && m.text.includes(`/call/${confirmed?.[1]}#k=`));
+    expect(keyed).toHaveLength(2);
+    expect(keyed.every((m) => m.text.includes(`#k=${confirmed?.[2]}`))).toBe(true);
   });
 });
