@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { daysBetween, isIsoDate } from '../domain/zoned-time';
 import { emailField } from './input';
+import { fieldIssue, fieldIssueWith } from './errors';
 
 /** Longest range of the public slot listing, so one request cannot ask for years of computation. */
 export const MAX_SLOT_RANGE_DAYS = 62;
 
-const isoDate = z.string().refine(isIsoDate, 'Use a calendar date as YYYY-MM-DD');
+const isoDate = z.string().refine(isIsoDate, fieldIssue('field.calendarDate'));
 
 export const slotsQuery = z
   .object({
@@ -16,29 +17,29 @@ export const slotsQuery = z
   .superRefine((q, ctx) => {
     if (!isIsoDate(q.from) || !isIsoDate(q.to)) return;
     const days = daysBetween(q.from, q.to);
-    if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: '"to" must not be before "from"' });
-    if (days >= MAX_SLOT_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `Ask for at most ${MAX_SLOT_RANGE_DAYS} days at a time` });
+    if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: fieldIssue('field.toBeforeFrom') });
+    if (days >= MAX_SLOT_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: fieldIssueWith('field.slotRange', { max: MAX_SLOT_RANGE_DAYS }) });
   });
 
 /** A name, initials or a nickname: whatever the client wants the practice to call them. */
 export const clientNameField = z
-  .string({ error: 'Enter a name, initials or a nickname' })
+  .string({ error: fieldIssue('field.enterClientName') })
   .trim()
-  .min(1, 'Enter a name, initials or a nickname')
-  .max(80, 'Use at most 80 characters');
+  .min(1, fieldIssue('field.enterClientName'))
+  .max(80, fieldIssue('field.atMostChars'));
 
 export const bookingBody = z
   .object({
-    typeId: z.string({ error: 'Choose an appointment type' }).min(1, 'Choose an appointment type').max(64),
-    start: z.iso.datetime({ offset: true, error: 'Choose a time (ISO 8601, e.g. 2026-12-01T09:00:00Z)' }),
+    typeId: z.string({ error: fieldIssue('field.chooseAppointmentType') }).min(1, fieldIssue('field.chooseAppointmentType')).max(64),
+    start: z.iso.datetime({ offset: true, error: fieldIssue('field.chooseStartIso') }),
     name: clientNameField,
     email: emailField,
-    termsVersion: z.coerce.number({ error: 'The terms version is missing' }).int('The terms version is a whole number').positive(),
+    termsVersion: z.coerce.number({ error: fieldIssue('field.termsVersionMissing') }).int(fieldIssue('field.termsVersionWhole')).positive(),
     // Art. 7(1): consent is shown by ticking; the check sits in the schema so a form hears of it with every other field.
-    acceptTerms: z.literal(true, { error: 'Read and accept the terms to book' }),
+    acceptTerms: z.literal(true, { error: fieldIssue('field.acceptTerms') }),
     consents: z.object({ reminders: z.boolean().optional() }).optional(),
   })
   .openapi('BookingRequest');
 
 export const withdrawalBody = z.object({ scope: z.enum(['all', 'reminders']).default('all') });
-export const rescheduleBody = z.object({ start: z.iso.datetime({ offset: true, error: 'Choose a time' }) });
+export const rescheduleBody = z.object({ start: z.iso.datetime({ offset: true, error: fieldIssue('field.chooseTime') }) });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { clientNameField } from './booking-input';
+import { fieldIssue } from './errors';
 import { emailField } from './input';
 
 /** An empty field means "no email on file": pseudonymous clients are normal. */
@@ -17,7 +18,7 @@ export const clientPatchBody = z
   .openapi('ClientPatch');
 
 export const clientsQuery = z.object({
-  q: z.string().max(100, 'Search for at most 100 characters').optional(),
+  q: z.string().max(100, fieldIssue('field.searchTooLong')).optional(),
   includeInactive: z.enum(['true', 'false']).optional(),
 });
 

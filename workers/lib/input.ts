@@ -1,50 +1,51 @@
 import { z } from '@hono/zod-openapi';
 import { LOCALES } from '../domain/locale';
 import { isReservedSlug, isValidTimeZone, SLUG_PATTERN } from '../domain/practice-rules';
+import { fieldIssue } from './errors';
 
 // Field schemas shared by the HTML forms and the JSON API, so both refuse the same input with the same words.
 
 export const emailField = z
-  .string({ error: 'Enter an email address' })
+  .string({ error: fieldIssue('field.enterEmail') })
   .trim()
   .toLowerCase()
-  .max(254, 'The email address is too long')
+  .max(254, fieldIssue('field.emailTooLong'))
   .pipe(z.email('Enter a valid email address'))
   .openapi({ example: 'therapist@example.com' });
 
 /** NIST SP 800-63B: length over composition rules; 12 characters at least, generous maximum. */
 export const newPasswordField = z
-  .string({ error: 'Enter a password' })
-  .min(12, 'Use at least 12 characters')
-  .max(200, 'Use at most 200 characters');
+  .string({ error: fieldIssue('field.enterPassword') })
+  .min(12, fieldIssue('field.atLeastChars'))
+  .max(200, fieldIssue('field.atMostChars'));
 
-export const passwordField = z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Too long');
+export const passwordField = z.string({ error: fieldIssue('field.enterYourPassword') }).min(1, fieldIssue('field.enterYourPassword')).max(200, fieldIssue('field.tooLongShort'));
 
 export const totpField = z
   .string()
   .trim()
-  .max(32, 'Too long')
+  .max(32, fieldIssue('field.tooLongShort'))
   .optional()
   .transform((value) => (value ? value : undefined));
 
 export const signUpBody = z
   .object({
-    practiceName: z.string({ error: 'Enter the practice name' }).trim().min(2, 'Use at least 2 characters').max(120, 'Use at most 120 characters'),
+    practiceName: z.string({ error: fieldIssue('field.enterPracticeName') }).trim().min(2, fieldIssue('field.atLeastChars')).max(120, fieldIssue('field.atMostChars')),
     slug: z
-      .string({ error: 'Choose a booking address' })
+      .string({ error: fieldIssue('field.chooseSlug') })
       .trim()
       .toLowerCase()
-      .regex(SLUG_PATTERN, 'Use 3–40 lowercase letters, digits or hyphens, not starting or ending with a hyphen')
-      .refine((slug) => !isReservedSlug(slug), 'This address is reserved'),
+      .regex(SLUG_PATTERN, fieldIssue('field.slugPattern'))
+      .refine((slug) => !isReservedSlug(slug), fieldIssue('field.slugReserved')),
     timeZone: z
-      .string({ error: 'Choose a time zone' })
+      .string({ error: fieldIssue('field.chooseTimeZone') })
       .trim()
-      .refine(isValidTimeZone, 'Use an IANA time zone such as Europe/Berlin or Europe/Copenhagen'),
-    displayName: z.string({ error: 'Enter your name' }).trim().min(2, 'Use at least 2 characters').max(120, 'Use at most 120 characters'),
+      .refine(isValidTimeZone, fieldIssue('field.timeZone')),
+    displayName: z.string({ error: fieldIssue('field.enterYourName') }).trim().min(2, fieldIssue('field.atLeastChars')).max(120, fieldIssue('field.atMostChars')),
     email: emailField,
     password: newPasswordField,
-    acceptDpa: z.boolean({ error: 'Accept the data-processing agreement' }),
-    dpaVersion: z.string({ error: 'The agreement version is missing' }).max(40),
+    acceptDpa: z.boolean({ error: fieldIssue('field.acceptDpa') }),
+    dpaVersion: z.string({ error: fieldIssue('field.dpaVersionMissing') }).max(40),
     locale: z.enum(LOCALES).optional(),
   })
   .openapi('SignUpRequest');
@@ -53,7 +54,7 @@ export const loginBody = z
   .object({ email: emailField, password: passwordField, totp: totpField })
   .openapi('LoginRequest');
 
-const linkToken = z.string().min(20, 'The link is incomplete').max(128, 'The link is malformed');
+const linkToken = z.string().min(20, fieldIssue('field.linkIncomplete')).max(128, fieldIssue('field.linkMalformed'));
 
 export const passwordResetRequestBody = z.object({ email: emailField }).openapi('PasswordResetRequest');
 
@@ -63,7 +64,7 @@ export const passwordResetCompleteBody = z
 
 export const confirmEmailBody = z.object({ token: linkToken }).openapi('ConfirmEmail');
 
-export const totpConfirmBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code') });
+export const totpConfirmBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, fieldIssue('field.sixDigitCode')) });
 export const totpDisableBody = z.object({ password: passwordField });
 
 /** Turns a submitted HTML form into the shape the JSON schemas expect (checkboxes become booleans). */

@@ -3,6 +3,7 @@ import { RIGHTS_TYPES } from '../../db/schema/rights-requests';
 import { MAX_EXTENSION_MONTHS } from '../domain/deadlines';
 import { clientNameField } from './booking-input';
 import { emailField } from './input';
+import { fieldIssue, type IssueKey } from './errors';
 
 // Input of the rights portal, the DPO console and the practice's comments; shared by the forms and the JSON API.
 
@@ -12,30 +13,30 @@ export const DOWNLOAD_FORMATS = ['json', 'csv', 'fhir'] as const;
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** Free text of a few words to a few paragraphs; an empty field is no text. */
-function textField(max: number, required: string) {
-  return z.string({ error: required }).trim().min(1, required).max(max, `Use at most ${max} characters`);
+function textField(max: number, required: IssueKey) {
+  return z.string({ error: fieldIssue(required) }).trim().min(1, fieldIssue(required)).max(max, fieldIssue('field.atMostChars'));
 }
 
 export const rightsRequestBody = z
   .object({
     practice: z
-      .string({ error: 'Enter the practice’s booking address' })
+      .string({ error: fieldIssue('rights.enterPractice') })
       .trim()
       .toLowerCase()
-      .min(1, 'Enter the practice’s booking address')
-      .max(64, 'The booking address is too long')
+      .min(1, fieldIssue('rights.enterPractice'))
+      .max(64, fieldIssue('rights.practiceTooLong'))
       .openapi({ example: 'demo', description: 'The practice’s booking address, as in /book/<slug>' }),
     types: z
-      .array(z.enum(RIGHTS_TYPES, { error: 'Unknown kind of request' }), { error: 'Choose at least one kind of request' })
-      .min(1, 'Choose at least one kind of request')
+      .array(z.enum(RIGHTS_TYPES, { error: fieldIssue('rights.unknownType') }), { error: fieldIssue('rights.chooseType') })
+      .min(1, fieldIssue('rights.chooseType'))
       .max(RIGHTS_TYPES.length)
       // One canonical order, so identical requests compare equal whatever order they were ticked in.
       .transform((types) => RIGHTS_TYPES.filter((type) => types.includes(type))),
     email: emailField,
     details: z
-      .string({ error: 'Describe your request as text' })
+      .string({ error: fieldIssue('rights.detailsAsText') })
       .trim()
-      .max(MAX_DETAILS, `Use at most ${MAX_DETAILS} characters`)
+      .max(MAX_DETAILS, fieldIssue('field.atMostChars'))
       .optional()
       .transform((details) => (details ? details : undefined)),
   })
@@ -59,23 +60,23 @@ export const requestIdParam = z.string().min(1).max(64);
 
 export const extendForm = z.object({
   months: z.coerce
-    .number({ error: 'Choose 1 or 2 months' })
-    .int('Choose 1 or 2 months')
-    .min(1, 'Choose 1 or 2 months')
-    .max(MAX_EXTENSION_MONTHS, 'Art. 12(3) GDPR allows at most two further months'),
-  reason: textField(500, 'Give the reason the subject will read'),
+    .number({ error: fieldIssue('rights.chooseMonths') })
+    .int(fieldIssue('rights.chooseMonths'))
+    .min(1, fieldIssue('rights.chooseMonths'))
+    .max(MAX_EXTENSION_MONTHS, fieldIssue('rights.atMostTwoMonths')),
+  reason: textField(500, 'rights.giveReason'),
 });
 
-export const reasonForm = z.object({ reason: textField(500, 'Give the reason the subject will read') });
-export const completeForm = z.object({ outcome: z.preprocess(emptyToUndefined, textField(500, 'Summarise the answer').optional()) });
-export const answerForm = z.object({ message: textField(5000, 'Write the answer') });
-export const commentForm = z.object({ note: textField(MAX_DETAILS, 'Write a comment') });
-export const downloadForm = z.object({ format: z.enum(DOWNLOAD_FORMATS, { error: 'Choose JSON, CSV or FHIR' }).default('json') });
-export const verifyInPersonForm = z.object({ clientId: z.string({ error: 'Choose the client' }).min(1, 'Choose the client').max(64) });
+export const reasonForm = z.object({ reason: textField(500, 'rights.giveReason') });
+export const completeForm = z.object({ outcome: z.preprocess(emptyToUndefined, textField(500, 'rights.summarise').optional()) });
+export const answerForm = z.object({ message: textField(5000, 'rights.writeAnswer') });
+export const commentForm = z.object({ note: textField(MAX_DETAILS, 'rights.writeComment') });
+export const downloadForm = z.object({ format: z.enum(DOWNLOAD_FORMATS, { error: fieldIssue('rights.chooseFormat') }).default('json') });
+export const verifyInPersonForm = z.object({ clientId: z.string({ error: fieldIssue('rights.chooseClient') }).min(1, fieldIssue('rights.chooseClient')).max(64) });
 
 export const rectifyForm = z
   .object({
     displayName: z.preprocess(emptyToUndefined, clientNameField.optional()),
     email: z.preprocess(emptyToUndefined, emailField.optional()),
   })
-  .refine((form) => form.displayName !== undefined || form.email !== undefined, { message: 'Enter the corrected name or email address', path: ['displayName'] });
+  .refine((form) => form.displayName !== undefined || form.email !== undefined, { message: fieldIssue('rights.enterCorrection'), path: ['displayName'] });

@@ -4,6 +4,7 @@ import { LOCALES } from '../domain/locale';
 import { isValidTimeZone } from '../domain/practice-rules';
 import { isIsoDate } from '../domain/zoned-time';
 import { emailField } from './input';
+import { fieldIssue } from './errors';
 
 // The settings rules as zod schemas over typed values (`*Rules`, which workers/services/settings.ts applies to any
 // caller), and the HTML forms (`*Form`), which only turn form strings into those values and then apply the same rules.
@@ -41,20 +42,20 @@ export const hourFieldName = (weekday: number, index: number, end: 'start' | 'en
 // The booking engine claims time in 5-minute buckets (appointment_slots), so durations and buffers must fill whole ones.
 function minutes(min: number, max: number, step = 1) {
   return z
-    .number({ error: 'Enter a number of minutes' })
-    .int('Enter a whole number of minutes')
-    .min(min, `Use at least ${min} minutes`)
-    .max(max, `Use at most ${max} minutes`)
-    .refine((n) => n % step === 0, `Use a multiple of ${step} minutes (5, 10, 15 …): bookings are kept in 5-minute steps`);
+    .number({ error: fieldIssue('settings.enterMinutes') })
+    .int(fieldIssue('settings.wholeMinutes'))
+    .min(min, fieldIssue('settings.atLeastMinutes'))
+    .max(max, fieldIssue('settings.atMostMinutes'))
+    .refine((n) => n % step === 0, fieldIssue('settings.fiveMinuteSteps'));
 }
 
 /** A whole number typed into a form, then checked by `rule`. */
 function numberText<T extends z.ZodType<unknown, number>>(rule: T) {
-  return z.string({ error: 'Enter a number' }).trim().regex(/^\d{1,6}$/, 'Enter a whole number').transform(Number).pipe(rule);
+  return z.string({ error: fieldIssue('settings.enterNumber') }).trim().regex(/^\d{1,6}$/, fieldIssue('settings.wholeNumber')).transform(Number).pipe(rule);
 }
 
 const textOf = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-const clockText = z.string().trim().max(8, 'Use a time such as 09:00').optional();
+const clockText = z.string().trim().max(8, fieldIssue('settings.startClock')).optional();
 
 export const workingRangeRules = z.object({
   weekday: z.number().int().min(1).max(7),
@@ -73,8 +74,8 @@ export const hoursForm = z.record(z.string(), z.unknown()).transform((values, ct
       if (startText === '' && endText === '') continue;
       const startMinute = minutesOfClock(startText);
       const endMinute = endMinutesOfClock(endText);
-      if (startMinute === null) ctx.addIssue({ code: 'custom', path: [names.start], message: startText ? 'Use a time such as 09:00' : 'Enter a start time too, or clear the end time' });
-      if (endMinute === null) ctx.addIssue({ code: 'custom', path: [names.end], message: endText ? 'Use a time such as 17:00' : 'Enter an end time too, or clear the start time' });
+      if (startMinute === null) ctx.addIssue({ code: 'custom', path: [names.start], message: startText ? fieldIssue('settings.startClock') : fieldIssue('settings.startToo') });
+      if (endMinute === null) ctx.addIssue({ code: 'custom', path: [names.end], message: endText ? fieldIssue('settings.endClock') : fieldIssue('settings.endToo') });
       if (startMinute !== null && endMinute !== null) ranges.push({ weekday, startMinute, endMinute });
     }
   }
@@ -82,33 +83,33 @@ export const hoursForm = z.record(z.string(), z.unknown()).transform((values, ct
 });
 
 export const exceptionRules = z.object({
-  date: z.string({ error: 'Choose a date' }).trim().refine(isIsoDate, 'Use a calendar date such as 2026-12-24'),
-  kind: z.enum(['closed', 'extra'], { error: 'Choose “closed” or “extra hours”' }),
+  date: z.string({ error: fieldIssue('settings.chooseDate') }).trim().refine(isIsoDate, fieldIssue('settings.calendarDate')),
+  kind: z.enum(['closed', 'extra'], { error: fieldIssue('settings.chooseKind') }),
   startMinute: z.number().int().min(0).max(1440).nullable(),
   endMinute: z.number().int().min(0).max(1440).nullable(),
 });
 
 export const exceptionForm = z
-  .object({ date: z.string({ error: 'Choose a date' }), kind: z.string({ error: 'Choose “closed” or “extra hours”' }), start: clockText, end: clockText })
+  .object({ date: z.string({ error: fieldIssue('settings.chooseDate') }), kind: z.string({ error: fieldIssue('settings.chooseKind') }), start: clockText, end: clockText })
   .transform((form, ctx) => {
     const startMinute = form.start ? minutesOfClock(form.start) : null;
     const endMinute = form.end ? endMinutesOfClock(form.end) : null;
-    if (form.start && startMinute === null) ctx.addIssue({ code: 'custom', path: ['start'], message: 'Use a time such as 09:00' });
-    if (form.end && endMinute === null) ctx.addIssue({ code: 'custom', path: ['end'], message: 'Use a time such as 17:00' });
-    if (!form.start !== !form.end) ctx.addIssue({ code: 'custom', path: [form.start ? 'end' : 'start'], message: 'Enter both times, or neither for the whole day' });
+    if (form.start && startMinute === null) ctx.addIssue({ code: 'custom', path: ['start'], message: fieldIssue('settings.startClock') });
+    if (form.end && endMinute === null) ctx.addIssue({ code: 'custom', path: ['end'], message: fieldIssue('settings.endClock') });
+    if (!form.start !== !form.end) ctx.addIssue({ code: 'custom', path: [form.start ? 'end' : 'start'], message: fieldIssue('settings.bothTimesOrNeither') });
     return { date: form.date, kind: form.kind, startMinute, endMinute };
   })
   .pipe(exceptionRules);
 
 export const appointmentTypeRules = z.object({
-  name: z.string({ error: 'Enter a name' }).trim().min(2, 'Use at least 2 characters').max(80, 'Use at most 80 characters'),
+  name: z.string({ error: fieldIssue('settings.enterName') }).trim().min(2, fieldIssue('field.atLeastChars')).max(80, fieldIssue('field.atMostChars')),
   durationMin: minutes(5, 480, 5),
   bufferBeforeMin: minutes(0, 240, 5),
   bufferAfterMin: minutes(0, 240, 5),
   minNoticeMin: minutes(0, 60 * 24 * 60),
-  horizonDays: z.number({ error: 'Enter a number of days' }).int('Enter a whole number of days').min(1, 'Use at least 1 day').max(365, 'Use at most 365 days'),
-  mode: z.enum(['video', 'in_person'], { error: 'Choose video or in the practice' }),
-  priceText: z.string().trim().max(80, 'Use at most 80 characters').nullable(),
+  horizonDays: z.number({ error: fieldIssue('settings.enterDays') }).int(fieldIssue('settings.wholeDays')).min(1, fieldIssue('settings.atLeastDays')).max(365, fieldIssue('settings.atMostDays')),
+  mode: z.enum(['video', 'in_person'], { error: fieldIssue('settings.chooseMode') }),
+  priceText: z.string().trim().max(80, fieldIssue('field.atMostChars')).nullable(),
 });
 
 const typeShape = appointmentTypeRules.shape;
@@ -128,23 +129,23 @@ export const appointmentTypeForm = z.object({
 });
 
 export const profileRules = z.object({
-  name: z.string({ error: 'Enter the practice name' }).trim().min(2, 'Use at least 2 characters').max(120, 'Use at most 120 characters'),
+  name: z.string({ error: fieldIssue('field.enterPracticeName') }).trim().min(2, fieldIssue('field.atLeastChars')).max(120, fieldIssue('field.atMostChars')),
   contactEmail: emailField,
   timeZone: z
-    .string({ error: 'Choose a time zone' })
+    .string({ error: fieldIssue('field.chooseTimeZone') })
     .trim()
-    .max(64, 'Use an IANA time zone such as Europe/Berlin')
-    .refine(isValidTimeZone, 'Use an IANA time zone such as Europe/Berlin or Europe/Copenhagen'),
-  locale: z.enum(LOCALES, { error: 'Choose Deutsch, Dansk or English' }),
-  cancellationNoticeHours: z.number({ error: 'Enter a number of hours' }).int('Enter a whole number of hours').min(0, 'Use 0 hours or more').max(336, 'Use at most 336 hours (two weeks)'),
+    .max(64, fieldIssue('field.timeZoneShort'))
+    .refine(isValidTimeZone, fieldIssue('field.timeZone')),
+  locale: z.enum(LOCALES, { error: fieldIssue('settings.chooseLocale') }),
+  cancellationNoticeHours: z.number({ error: fieldIssue('settings.enterHours') }).int(fieldIssue('settings.wholeHours')).min(0, fieldIssue('settings.atLeastHours')).max(336, fieldIssue('settings.atMostHoursTwoWeeks')),
   /** Opt-in: the practice name in email subjects and calendar entries. Left out, the stored choice stays. */
   nameInSubjects: z.boolean().optional(),
   // How long an online booking waits for its emailed confirmation; left out, it stays as it is.
   holdMinutes: z
-    .number({ error: 'Enter a number of minutes' })
-    .int('Enter a whole number of minutes')
-    .min(MIN_HOLD_MINUTES, `Use at least ${MIN_HOLD_MINUTES} minutes`)
-    .max(MAX_HOLD_MINUTES, `Use at most ${MAX_HOLD_MINUTES} minutes`)
+    .number({ error: fieldIssue('settings.enterMinutes') })
+    .int(fieldIssue('settings.wholeMinutes'))
+    .min(MIN_HOLD_MINUTES, fieldIssue('settings.atLeastMinutes'))
+    .max(MAX_HOLD_MINUTES, fieldIssue('settings.atMostMinutes'))
     .optional(),
 });
 
@@ -161,9 +162,9 @@ export const profileForm = profileRules.extend({
 /** Browsers send textarea line breaks as CRLF; the stored text (and its hash) uses LF like the default terms. */
 export const termsRules = z.object({
   text: z
-    .string({ error: 'Enter the terms text' })
+    .string({ error: fieldIssue('settings.enterTerms') })
     .transform((text) => text.replaceAll('\r\n', '\n').trim())
-    .pipe(z.string().min(100, 'The terms look incomplete: use at least 100 characters').max(20_000, 'Use at most 20,000 characters')),
+    .pipe(z.string().min(100, fieldIssue('settings.termsTooShort')).max(20_000, fieldIssue('field.atMostCharsGrouped'))),
 });
 
 /** A version number from the address; anything else is simply not a version. */

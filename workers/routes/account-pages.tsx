@@ -14,7 +14,7 @@ accountPages.use('/dashboard', requireRole('therapist'));
 accountPages.get('/dashboard', async (c) => {
   const { user } = currentSession(c);
   const practice = user.practiceId ? await findPracticeById(c.var.deps, user.practiceId) : undefined;
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return c.html(<DashboardPage page={pageContext(c)} practice={practice} now={c.var.deps.now()} />);
 });
 

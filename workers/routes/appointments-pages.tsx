@@ -6,7 +6,7 @@ import { dashboardMessages } from '../../web/i18n/dashboard';
 import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
 import type { FormState } from '../../web/components/text-field';
 import { addDays, isIsoDate, localDateTimeToUtc, utcToLocal, weekdayOf } from '../domain/zoned-time';
-import { AppError } from '../lib/errors';
+import { AppError, fieldIssue } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
@@ -24,16 +24,16 @@ appointmentsPages.use('/dashboard/appointments/*', requireRole('therapist'));
 const TAGS = { de: 'de-DE', da: 'da-DK', en: 'en-GB' } as const;
 
 const manualBody = z.object({
-  clientId: z.string({ error: 'Choose a client' }).min(1, 'Choose a client').max(64),
-  typeId: z.string({ error: 'Choose a type' }).min(1, 'Choose a type').max(64),
-  date: z.string().refine(isIsoDate, 'Choose a date'),
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Choose a time as HH:MM'),
+  clientId: z.string({ error: fieldIssue('appointments.chooseClient') }).min(1, fieldIssue('appointments.chooseClient')).max(64),
+  typeId: z.string({ error: fieldIssue('appointments.chooseType') }).min(1, fieldIssue('appointments.chooseType')).max(64),
+  date: z.string().refine(isIsoDate, fieldIssue('settings.chooseDate')),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, fieldIssue('appointments.clockTime')),
 });
 const statusBody = z.object({ status: z.enum(['completed', 'no_show']) });
 
 async function currentPractice(c: Context<HonoEnv>): Promise<Practice> {
   const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return practice;
 }
 
@@ -100,7 +100,7 @@ appointmentsPages.post('/dashboard/appointments', async (c) => {
     const practice = await currentPractice(c);
     const [hours = '0', minutes = '0'] = input.time.split(':');
     const start = localDateTimeToUtc(input.date, Number(hours) * 60 + Number(minutes), practice.timeZone);
-    if (start === null) throw new AppError('VALIDATION_FAILED', 'This local time does not exist (clock change)', { time: ['Choose another time'] });
+    if (start === null) throw new AppError('VALIDATION_FAILED', 'appointments.noSuchLocalTime', { time: 'appointments.chooseAnotherTimeField' });
     const created = await createAppointmentByTherapist(c.var.deps, practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
     const invite = created.callUrl && created.accessCode ? { callUrl: created.callUrl, accessCode: created.accessCode } : undefined;
     // Rendered directly, not redirected: the access code is shown this once and never stored in readable form.

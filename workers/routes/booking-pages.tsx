@@ -4,7 +4,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
 import { BookingPage, TermsPage } from '../../web/pages/booking';
 import { CheckEmailPage, ConfirmHoldPage } from '../../web/pages/booking-hold';
-import type { BookingMessages } from '../../web/i18n/booking';
 import type { FormState } from '../../web/components/text-field';
 import { formatDateTime } from '../domain/locale';
 import { addDays, isIsoDate, utcToLocal } from '../domain/zoned-time';
@@ -17,7 +16,7 @@ import { slotsByDay } from '../lib/slot-view';
 import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
 import { AppError } from '../lib/errors';
 import { createHold } from '../services/booking';
-import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdByToken, holdOpen } from '../services/booking-confirm';
+import { confirmHold, holdByToken, holdOpen } from '../services/booking-confirm';
 
 export const bookingPages = new Hono<HonoEnv>();
 
@@ -61,14 +60,9 @@ bookingPages.get('/book/:slug/terms', async (c) => {
   return c.html(<TermsPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} terms={{ ...terms, sha256: await sha256Hex(terms.text) }} />);
 });
 
-/** The page's language for the booking errors a person meets (the API keeps English messages, like every API error). */
-function localMessage(error: unknown, b: BookingMessages): string | undefined {
-  if (!(error instanceof AppError)) return undefined;
-  if (error.code === 'TOO_MANY_ATTEMPTS') return b.limitReached;
-  if (error.message === BOOKING_NOT_POSSIBLE) return b.holdRestricted;
-  if (error.message === HOLD_GONE) return b.holdGone;
-  if (error.code === 'CONFLICT') return b.slotTaken;
-  return undefined;
+/** A confirmation refused for a reason the person can act on (book again, another time, call the practice). */
+function refusedConfirmation(error: unknown): error is AppError {
+  return error instanceof AppError && (error.code === 'CONFLICT' || error.code === 'FORBIDDEN' || error.code === 'TOO_MANY_ATTEMPTS');
 }
 
 /**
@@ -84,9 +78,8 @@ bookingPages.post('/book/:slug', async (c) => {
     return c.redirect(`/book/${practice.slug}/sent`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
-    const message = localMessage(error, bookingMessages(c.var.locale));
     const typeId = typeof values.typeId === 'string' ? values.typeId : undefined;
-    return renderBookingPage(c, practice, { typeId, state: message ? { ...state, message } : state }, status);
+    return renderBookingPage(c, practice, { typeId, state }, status);
   }
 });
 
@@ -118,8 +111,7 @@ bookingPages.post('/hold/:token', async (c) => {
     const { manageToken } = await confirmHold(c.var.deps, token);
     return c.redirect(`/b/${manageToken}?booked=1`, 303);
   } catch (error) {
-    const message = localMessage(error, bookingMessages(c.var.locale));
-    if (!message || !(error instanceof AppError)) throw error;
-    return renderHold(c, token, message, error.status);
+    if (!refusedConfirmation(error)) throw error;
+    return renderHold(c, token, error.textIn(c.var.locale), error.status);
   }
 });

@@ -9,7 +9,7 @@ import { practiceIdOf } from '../lib/tenant';
 import { windowState } from '../domain/call-window';
 import { verifyJoinToken } from '../domain/join-token';
 import { formatDateTime } from '../domain/locale';
-import { AppError, validationError } from '../lib/errors';
+import { AppError, fieldIssue, validationError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
 import { roomNamespace } from '../lib/rooms';
@@ -32,15 +32,15 @@ callRoutes.use('/api/appointments/*', requireRole('therapist'));
 callRoutes.use('/dashboard/appointments/*', requireRole('therapist'));
 
 const nameField = z
-  .string({ error: 'Enter your name' })
+  .string({ error: fieldIssue('field.enterYourName') })
   .trim()
-  .min(1, 'Enter your name')
-  .max(80, 'Use at most 80 characters')
-  .refine((name) => displayName.safeParse(name).success, 'Use one line of letters, digits and punctuation');
+  .min(1, fieldIssue('field.enterYourName'))
+  .max(80, fieldIssue('field.atMostChars'))
+  .refine((name) => displayName.safeParse(name).success, fieldIssue('calls.nameOneLine'));
 
 const clientJoinBody = z.object({
   name: nameField,
-  code: z.string({ error: 'Enter the access code' }).trim().min(4, 'Enter the access code').max(32, 'The access code is shorter'),
+  code: z.string({ error: fieldIssue('calls.enterCode') }).trim().min(4, fieldIssue('calls.enterCode')).max(32, fieldIssue('calls.codeShorter')),
   // The call link key from the emailed link's fragment; anything malformed is simply no key (the public window).
   linkKey: z.string().max(64).optional().catch(undefined),
 });
@@ -92,7 +92,7 @@ callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
   try {
     body = await c.req.json();
   } catch {
-    throw new AppError('BAD_REQUEST', 'Send your name and the access code as JSON');
+    throw new AppError('BAD_REQUEST', 'calls.sendJson');
   }
   const parsed = clientJoinBody.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
@@ -107,9 +107,9 @@ callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
 export const CALL_PROTOCOL = 'praxisraum.v1';
 const handshake = z
   .string()
-  .max(4_096, 'The handshake is too large')
+  .max(4_096, fieldIssue('calls.handshakeTooLarge'))
   .transform((header) => header.split(',').map((part) => part.trim()))
-  .pipe(z.array(z.string()).max(6).refine((parts) => parts.includes(CALL_PROTOCOL), 'Unknown protocol'))
+  .pipe(z.array(z.string()).max(6).refine((parts) => parts.includes(CALL_PROTOCOL), fieldIssue('calls.unknownProtocol')))
   .transform((parts) => {
     const value = (prefix: string) => parts.find((part) => part.startsWith(prefix))?.slice(prefix.length);
     const [encodedName, key] = [value('nm.'), value('bk.')];
@@ -130,17 +130,17 @@ function decodeName(encoded: string | undefined): string | undefined {
 
 /** Verifies the join token, then hands the socket to the room with only what the room needs to know. */
 callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new AppError('BAD_REQUEST', 'Expected a WebSocket upgrade');
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new AppError('BAD_REQUEST', 'calls.expectedUpgrade');
   const appointmentId = c.req.param('appointmentId');
   const offered = handshake.safeParse(c.req.header('sec-websocket-protocol') ?? '');
-  if (!offered.success) throw new AppError('UNAUTHENTICATED', 'Send the join token in the Sec-WebSocket-Protocol header; join again');
+  if (!offered.success) throw new AppError('UNAUTHENTICATED', 'calls.sendJoinToken');
   const check = await verifyJoinToken(offered.data.token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now() });
-  if (!check.ok) throw new AppError('UNAUTHENTICATED', `The join token is ${check.reason}; join again`);
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', { key: 'calls.joinToken', params: { reason: check.reason } });
   const { claims } = check;
   const name = claims.role === 'client' ? decodeName(offered.data.encodedName) : '';
-  if (name === undefined) throw new AppError('BAD_REQUEST', 'Send your name as one line of at most 80 characters');
+  if (name === undefined) throw new AppError('BAD_REQUEST', 'calls.nameLine');
   const room = await callRoomOf(c.var.deps, appointmentId);
-  if (room.status === 'cancelled' || windowState(room.window, c.var.deps.now()) !== 'open') throw new AppError('CONFLICT', 'This call is not open');
+  if (room.status === 'cancelled' || windowState(room.window, c.var.deps.now()) !== 'open') throw new AppError('CONFLICT', 'calls.notOpen');
   await recordCallEvent(c.var.deps, appointmentId, claims.role, { event: 'joined' });
   const namespace = roomNamespace(c.env.CALL_ROOM, c.var.config);
   const stub = namespace.get(namespace.idFromName(appointmentId));
@@ -164,7 +164,7 @@ callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
 /** JSON: the therapist issues a new access code (shown once; the old one stops working). */
 callRoutes.post('/api/appointments/:id/access-code', async (c) => {
   const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const session = currentSession(c);
   return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id')));
 });
@@ -172,7 +172,7 @@ callRoutes.post('/api/appointments/:id/access-code', async (c) => {
 /** The same from the agenda: the new code is rendered once, never redirected to, because it is not stored readable. */
 callRoutes.post('/dashboard/appointments/:id/access-code', async (c) => {
   const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const session = currentSession(c);
   const issued = await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id'));
   return c.html(<AccessCodePage page={pageContext(c)} {...issued} nonce={c.get('secureHeadersNonce')} />);
@@ -182,7 +182,7 @@ callRoutes.post('/api/calls/:appointmentId/report', json(reportBody), async (c) 
   const appointmentId = c.req.param('appointmentId');
   const { token, ...report } = c.req.valid('json');
   const check = await verifyJoinToken(token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now(), use: 'report' });
-  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'The report token is not valid');
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'calls.reportToken');
   await recordCallEvent(c.var.deps, appointmentId, check.claims.role, report);
   return c.body(null, 204);
 });

@@ -84,7 +84,7 @@ clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
   const client = await clientOfPractice(c.var.deps, practiceId, id);
   const values = formValues(await c.req.parseBody());
   if (typeof values.confirm !== 'string' || values.confirm.trim() !== client.displayName) {
-    const error = new AppError('VALIDATION_FAILED', 'Type the client’s name exactly to confirm the deletion', { confirm: ['Does not match the name'] });
+    const error = new AppError('VALIDATION_FAILED', 'clients.typeNameToDelete', { confirm: 'clients.nameMismatchField' });
     return renderDetail(c, id, formFailure(error, {}, c.var.locale).state, 422);
   }
   await deleteClient(c.var.deps, practiceId, id, roomPurger(c.env, c.var.config));
@@ -99,7 +99,7 @@ clientsPages.get('/dashboard/clients/:id/consents/:recordId/receipt.json', async
   });
   const record = owned ? await sealedRecord(c.var.deps, owned.id) : undefined;
   const practice = await findPracticeById(c.var.deps, practiceId);
-  if (!record || !practice) throw new AppError('NOT_FOUND', 'No such consent record for this client');
+  if (!record || !practice) throw new AppError('NOT_FOUND', 'clients.noSuchConsentRecord');
   c.header('content-disposition', 'attachment; filename="consent-receipt.json"');
   return c.json(
     consentReceipt({

@@ -12,7 +12,7 @@ import { pageContext } from '../lib/pages';
 export const devRoutes = new Hono<HonoEnv>();
 
 devRoutes.use('/dev/*', async (c, next) => {
-  if (!c.var.config.isLocal) throw new AppError('NOT_FOUND', 'Not found');
+  if (!c.var.config.isLocal) throw new AppError('NOT_FOUND', 'request.notFound');
   await next();
 });
 

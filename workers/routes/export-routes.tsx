@@ -4,7 +4,7 @@ import { AuditLogPage } from '../../web/pages/audit-log';
 import { CalendarFeedPage, type FeedNotice } from '../../web/pages/calendar-feed';
 import { DeleteAccountPage } from '../../web/pages/delete-account';
 import { ExportPage } from '../../web/pages/export';
-import { errorBodySchema } from '../lib/errors';
+import { errorBodySchema, fieldIssue } from '../lib/errors';
 import { formValues, passwordField, totpField } from '../lib/input';
 import { errorResponses, jsonApi } from '../lib/openapi';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
@@ -138,7 +138,7 @@ exportRoutes.get('/calendar/:token', async (c) => {
 // ------------------------------------------------------------------------------------------------ account deletion
 
 const deletionBody = z.object({
-  confirmSlug: z.string({ error: 'Type your booking address' }).trim().min(1, 'Type your booking address').max(64, 'Too long'),
+  confirmSlug: z.string({ error: fieldIssue('export.typeSlug') }).trim().min(1, fieldIssue('export.typeSlug')).max(64, fieldIssue('field.tooLongShort')),
   password: passwordField,
   totp: totpField,
 });

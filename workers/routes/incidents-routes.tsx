@@ -7,7 +7,7 @@ import { IncidentDetailPage, IncidentFormPage, IncidentsListPage } from '../../w
 import { RecordOfProcessingPage } from '../../web/pages/record-of-processing';
 import { BREACH_DATA_CATEGORIES, SUBJECT_CATEGORIES } from '../domain/breach';
 import { isLocale } from '../domain/locale';
-import { AppError } from '../lib/errors';
+import { AppError, fieldIssue, fieldIssueWith } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { emailField, formValues } from '../lib/input';
 import { jsonApi, jsonResponse } from '../lib/openapi';
@@ -45,13 +45,13 @@ type Body = Record<string, string | File | (string | File)[]>;
 const UTC_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 /** A datetime-local value read as UTC (the console states it), or NaN. */
 const utcMillis = (value: string) => (UTC_INPUT.test(value.trim()) ? Date.parse(`${value.trim()}Z`) : Number.NaN);
-const utcField = z.string({ error: 'Enter a date and time (UTC)' }).transform((value, ctx) => {
+const utcField = z.string({ error: fieldIssue('incidents.enterUtc') }).transform((value, ctx) => {
   const at = utcMillis(value);
-  if (Number.isNaN(at)) ctx.addIssue({ code: 'custom', message: 'Enter a date and time (UTC)' });
+  if (Number.isNaN(at)) ctx.addIssue({ code: 'custom', message: fieldIssue('incidents.enterUtc') });
   return at;
 });
-const prose = z.string({ error: 'Required' }).trim().min(3, 'Write at least a few words').max(4000, 'Use at most 4000 characters');
-const count = z.string({ error: 'Enter a number' }).trim().regex(/^\d{1,9}$/, 'Enter a whole number (an estimate is fine)').transform(Number);
+const prose = z.string({ error: fieldIssue('incidents.required') }).trim().min(3, fieldIssue('incidents.fewWords')).max(4000, fieldIssue('field.atMostChars'));
+const count = z.string({ error: fieldIssue('settings.enterNumber') }).trim().regex(/^\d{1,9}$/, fieldIssue('incidents.wholeNumber')).transform(Number);
 /** D1 binds at most 100 parameters per statement; more practices than this are "all" or a time window. */
 const MAX_SLUGS = 90;
 
@@ -59,14 +59,14 @@ const incidentForm = z
   .object({
     awareAt: utcField,
     nature: prose,
-    dataCategories: z.array(z.enum(BREACH_DATA_CATEGORIES)).min(1, 'Choose at least one category'),
-    subjectCategories: z.array(z.enum(SUBJECT_CATEGORIES)).min(1, 'Choose at least one category'),
+    dataCategories: z.array(z.enum(BREACH_DATA_CATEGORIES)).min(1, fieldIssue('incidents.chooseCategory')),
+    subjectCategories: z.array(z.enum(SUBJECT_CATEGORIES)).min(1, fieldIssue('incidents.chooseCategory')),
     approxSubjects: count,
     approxRecords: count,
     consequences: prose,
     measures: prose,
     contact: emailField,
-    scope: z.enum(['all', 'practices', 'window'], { error: 'Choose the affected practices' }),
+    scope: z.enum(['all', 'practices', 'window'], { error: fieldIssue('incidents.chooseScope') }),
     practiceSlugs: z.string().max(4000).default(''),
     windowFrom: z.string().default(''),
     windowTo: z.string().default(''),
@@ -76,15 +76,15 @@ const incidentForm = z
     if (scope === 'all') return { ...rest, scope: { kind: 'all' as const } };
     if (scope === 'practices') {
       const slugs = [...new Set(practiceSlugs.toLowerCase().split(/[\s,]+/).filter(Boolean))];
-      if (!slugs.length) ctx.addIssue({ code: 'custom', path: ['practiceSlugs'], message: 'Name at least one booking address' });
-      if (slugs.length > MAX_SLUGS) ctx.addIssue({ code: 'custom', path: ['practiceSlugs'], message: `At most ${MAX_SLUGS}; choose all practices or a time window instead` });
+      if (!slugs.length) ctx.addIssue({ code: 'custom', path: ['practiceSlugs'], message: fieldIssue('incidents.nameSlug') });
+      if (slugs.length > MAX_SLUGS) ctx.addIssue({ code: 'custom', path: ['practiceSlugs'], message: fieldIssueWith('incidents.tooManySlugs', { max: MAX_SLUGS }) });
       return { ...rest, scope: { kind: 'practices' as const, slugs } };
     }
     const from = utcMillis(windowFrom);
     const to = utcMillis(windowTo);
-    if (Number.isNaN(from)) ctx.addIssue({ code: 'custom', path: ['windowFrom'], message: 'Enter a date and time (UTC)' });
-    if (Number.isNaN(to)) ctx.addIssue({ code: 'custom', path: ['windowTo'], message: 'Enter a date and time (UTC)' });
-    else if (!(to > from)) ctx.addIssue({ code: 'custom', path: ['windowTo'], message: 'The end must lie after the start' });
+    if (Number.isNaN(from)) ctx.addIssue({ code: 'custom', path: ['windowFrom'], message: fieldIssue('incidents.enterUtc') });
+    if (Number.isNaN(to)) ctx.addIssue({ code: 'custom', path: ['windowTo'], message: fieldIssue('incidents.enterUtc') });
+    else if (!(to > from)) ctx.addIssue({ code: 'custom', path: ['windowTo'], message: fieldIssue('incidents.endAfterStart') });
     return { ...rest, scope: { kind: 'window' as const, from, to } };
   });
 
@@ -205,7 +205,7 @@ incidentsRoutes.get('/dpo/incidents/:id/timeline.json', async (c) => {
 
 incidentsRoutes.get('/dpo/incidents/:id/subject-notice/:locale', async (c) => {
   const locale = c.req.param('locale');
-  if (!isLocale(locale)) throw new AppError('NOT_FOUND', 'No notice in this language');
+  if (!isLocale(locale)) throw new AppError('NOT_FOUND', 'incidents.noNoticeLanguage');
   const id = c.req.param('id');
   const notice = await subjectNoticeTemplate(c.var.deps, id, locale);
   return c.body(`${notice.subject}\n\n${notice.text}`, 200, {

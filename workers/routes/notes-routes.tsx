@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NOTES_SCRIPT } from '../../web/client/notes-script';
 import { notesMessages } from '../../web/i18n/notes';
 import { NotesPage } from '../../web/pages/notes';
-import { AppError, validationError } from '../lib/errors';
+import { AppError, fieldIssue, fieldIssueWith, validationError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
 import { currentSession, requireRole } from '../lib/session';
@@ -33,13 +33,13 @@ export const NOTES_ACCESS: Record<string, Access> = {
 function base64Field(minBytes: number, maxBytes: number) {
   const maxChars = 4 * Math.ceil(maxBytes / 3);
   return z
-    .string({ error: 'Expected a base64 string' })
-    .max(maxChars, `At most ${maxBytes} bytes`)
-    .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'Expected standard base64')
+    .string({ error: fieldIssue('notes.base64') })
+    .max(maxChars, fieldIssueWith('notes.atMostBytes', { bytes: maxBytes }))
+    .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, fieldIssue('notes.standardBase64'))
     .refine((value) => {
       const bytes = (value.length / 4) * 3 - (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
       return bytes >= minBytes && bytes <= maxBytes;
-    }, `Expected ${minBytes === maxBytes ? minBytes : `${minBytes}–${maxBytes}`} bytes`);
+    }, fieldIssueWith('notes.expectedBytes', { bytes: minBytes === maxBytes ? `${minBytes}` : `${minBytes}–${maxBytes}` }));
 }
 
 /** AES-KW output for a 256-bit key: 32 bytes plus the 8-byte integrity block. */
@@ -52,7 +52,7 @@ const kdfParams = z
     alg: z.literal('PBKDF2'),
     hash: z.literal('SHA-256'),
     // OWASP's PBKDF2-HMAC-SHA256 figure; derivation runs in the therapist's browser, not in workerd.
-    iterations: z.number().int().min(600_000, 'Use at least 600,000 iterations').max(10_000_000),
+    iterations: z.number().int().min(600_000, fieldIssue('notes.iterations')).max(10_000_000),
     salt: base64Field(16, 64),
     wrap: z.literal('AES-KW'),
   })
@@ -77,7 +77,7 @@ function json<T extends z.ZodType>(schema: T) {
 /** Ids in the path are looked up only within the practice; a malformed one is as unknown as another practice's. */
 const ids = validator('param', (value: Record<string, string>) => {
   const parsed = z.object({ id: z.string().min(1).max(64), noteId: z.string().min(1).max(64).optional() }).safeParse(value);
-  if (!parsed.success) throw new AppError('NOT_FOUND', 'No such client in your practice');
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'clients.notFound');
   return parsed.data;
 });
 
@@ -134,7 +134,7 @@ notesRoutes.post('/api/clients/:id/notes', therapist, ids, ownClient, json(noteB
 
 notesRoutes.delete('/api/clients/:id/notes/:noteId', therapist, ids, async (c) => {
   const { id, noteId } = c.req.valid('param');
-  if (!noteId) throw new AppError('NOT_FOUND', 'No such note for this client');
+  if (!noteId) throw new AppError('NOT_FOUND', 'notes.noSuchNote');
   await deleteNote(c.var.deps, actorOf(c), id, noteId);
   return c.body(null, 204);
 });

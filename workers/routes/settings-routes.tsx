@@ -146,7 +146,7 @@ settingsRoutes.post('/dashboard/settings/terms', (c) =>
 
 settingsRoutes.get('/dashboard/settings/terms/:version', async (c) => {
   const version = termsVersionParam.safeParse(c.req.param('version'));
-  if (!version.success) throw new AppError('NOT_FOUND', 'No such version of the terms');
+  if (!version.success) throw new AppError('NOT_FOUND', 'settings.noSuchTerms');
   const { terms, isCurrent, timeZone } = await readTermsVersion(c.var.deps, practiceIdOf(c), version.data);
   return c.html(<TermsVersionPage page={pageContext(c)} s={settingsMessages(c.var.locale)} terms={terms} timeZone={timeZone} isCurrent={isCurrent} />);
 });

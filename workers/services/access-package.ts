@@ -20,8 +20,8 @@ const TOKEN_SHAPE = /^[\w-]{43}$/;
 /** A link for the client a verified request concerns; 404 for an unknown request, 409 before the client is known. */
 export async function createDownloadLink(deps: Deps, input: { requestId: string; format: PackageFormat }): Promise<DownloadLink> {
   const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, input.requestId), columns: { clientId: true } });
-  if (!request) throw new AppError('NOT_FOUND', 'No such request');
-  if (!request.clientId) throw new AppError('CONFLICT', 'The request is not linked to a client yet; verify the requester first');
+  if (!request) throw new AppError('NOT_FOUND', 'rights.noSuchRequest');
+  if (!request.clientId) throw new AppError('CONFLICT', 'rights.notLinkedYet');
   const token = randomToken(32);
   const now = deps.now();
   const expiresAt = now + DOWNLOAD_LINK_TTL_MS;
@@ -30,14 +30,12 @@ export async function createDownloadLink(deps: Deps, input: { requestId: string;
   return { token, url: `${deps.config.APP_ORIGIN}/rights/download/${token}`, expiresAt };
 }
 
-const NOT_FOUND = 'This download link is unknown, already used or expired';
-
 /**
  * What the link offers, without using it up: opening the emailed link shows a page whose button downloads, because
  * mail scanners and link previews open links and would otherwise spend the single download.
  */
 export async function viewDownloadLink(deps: Deps, token: string): Promise<LinkView> {
-  if (!TOKEN_SHAPE.test(token)) throw new AppError('NOT_FOUND', NOT_FOUND);
+  if (!TOKEN_SHAPE.test(token)) throw new AppError('NOT_FOUND', 'rights.downloadLinkInvalid');
   const [link] = await deps.db
     .select({ format: downloadLinks.format, expiresAt: downloadLinks.expiresAt, timeZone: practices.timeZone })
     .from(downloadLinks)
@@ -45,7 +43,7 @@ export async function viewDownloadLink(deps: Deps, token: string): Promise<LinkV
     .innerJoin(practices, eq(practices.id, rightsRequests.practiceId))
     .where(and(eq(downloadLinks.tokenHash, await hashToken(token)), isNull(downloadLinks.usedAt), gt(downloadLinks.expiresAt, deps.now()), isNotNull(rightsRequests.clientId)))
     .limit(1);
-  if (!link) throw new AppError('NOT_FOUND', NOT_FOUND);
+  if (!link) throw new AppError('NOT_FOUND', 'rights.downloadLinkInvalid');
   return link;
 }
 
@@ -55,7 +53,7 @@ export async function viewDownloadLink(deps: Deps, token: string): Promise<LinkV
  * answer reveals nothing about which tokens exist.
  */
 export async function redeemDownloadLink(deps: Deps, token: string): Promise<RedeemedLink> {
-  if (!TOKEN_SHAPE.test(token)) throw new AppError('NOT_FOUND', NOT_FOUND);
+  if (!TOKEN_SHAPE.test(token)) throw new AppError('NOT_FOUND', 'rights.downloadLinkInvalid');
   const now = deps.now();
   const tokenHash = await hashToken(token);
   const linked = deps.db.select({ id: rightsRequests.id }).from(rightsRequests).where(isNotNull(rightsRequests.clientId));
@@ -81,8 +79,8 @@ export async function redeemDownloadLink(deps: Deps, token: string): Promise<Red
     ),
   ]);
   const [link] = used;
-  if (!link) throw new AppError('NOT_FOUND', NOT_FOUND);
+  if (!link) throw new AppError('NOT_FOUND', 'rights.downloadLinkInvalid');
   const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, link.requestId), columns: { practiceId: true, clientId: true } });
-  if (!request?.clientId) throw new AppError('NOT_FOUND', NOT_FOUND);
+  if (!request?.clientId) throw new AppError('NOT_FOUND', 'rights.downloadLinkInvalid');
   return { requestId: link.requestId, practiceId: request.practiceId, clientId: request.clientId, format: link.format };
 }

@@ -87,9 +87,9 @@ function clearOutbox(deps: Deps, practiceId: string) {
 async function verifyDeletion(deps: Deps, userId: string, practiceId: string, input: DeletionInput) {
   const user = await deps.db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.practiceId, practiceId)) });
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-  if (!user?.passwordHash || !practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!user?.passwordHash || !practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   if (input.confirmSlug.trim().toLowerCase() !== practice.slug) {
-    throw new AppError('VALIDATION_FAILED', 'Type your booking address exactly to confirm', { confirmSlug: [`Type ${practice.slug}`] });
+    throw new AppError('VALIDATION_FAILED', 'auth.deleteTypeSlug', { confirmSlug: { key: 'auth.deleteTypeSlugField', params: { slug: practice.slug } } });
   }
   const now = deps.now();
   // The same throttle as sign-in, counted before the password is checked: a stolen session must not become a way to
@@ -99,18 +99,18 @@ async function verifyDeletion(deps: Deps, userId: string, practiceId: string, in
   const secondFactor = passwordOk && user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
   if (!passwordOk || (secondFactor && !secondFactor.ok && secondFactor.reason === 'wrong')) {
     await auditInsert(deps.db, { action: 'practice.deletion_refused', actorUserId: user.id, practiceId }, now);
-    if (!passwordOk) throw new AppError('VALIDATION_FAILED', 'The password is wrong', { password: ['The password is wrong'] });
-    throw new AppError('VALIDATION_FAILED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
+    if (!passwordOk) throw new AppError('VALIDATION_FAILED', 'auth.passwordWrong', { password: 'auth.passwordWrong' });
+    throw new AppError('VALIDATION_FAILED', 'auth.codeWrong', { totp: 'auth.codeWrongField' });
   }
   if (secondFactor && !secondFactor.ok) {
-    throw new AppError('VALIDATION_FAILED', 'Enter the code from your authenticator app', { totp: ['A code is required for this account'] });
+    throw new AppError('VALIDATION_FAILED', 'auth.codeRequired', { totp: 'auth.codeRequiredField' });
   }
 }
 
 /** What the confirmation page asks the therapist to type. */
 export async function deletionPreview(deps: Deps, practiceId: string): Promise<{ slug: string }> {
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { slug: true } });
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return practice;
 }
 

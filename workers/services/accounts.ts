@@ -40,14 +40,10 @@ export function isDpoAddress(deps: Deps, email: string): boolean {
  */
 export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResult> {
   if (!input.acceptDpa) {
-    throw new AppError('VALIDATION_FAILED', 'The data-processing agreement must be accepted', {
-      acceptDpa: ['Accept the data-processing agreement to create a practice'],
-    });
+    throw new AppError('VALIDATION_FAILED', 'auth.dpaRequired', { acceptDpa: 'auth.dpaRequiredField' });
   }
   if (input.dpaVersion !== DPA_VERSION) {
-    throw new AppError('VALIDATION_FAILED', 'The agreement has changed; please read the current version', {
-      dpaVersion: [`The current version is ${DPA_VERSION}`],
-    });
+    throw new AppError('VALIDATION_FAILED', 'auth.dpaChanged', { dpaVersion: { key: 'auth.dpaChangedField', params: { version: DPA_VERSION } } });
   }
   // The DPO's address belongs to the platform role: claimed for it first, sign-up always finds it taken.
   if (isDpoAddress(deps, input.email)) await ensureDpoAccount(deps);
@@ -95,7 +91,7 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResu
     ]);
   } catch (error) {
     if (isUniqueViolation(error, 'practices.slug')) {
-      throw new AppError('CONFLICT', 'This booking address is taken', { slug: ['Choose another address'] });
+      throw new AppError('CONFLICT', 'auth.slugTaken', { slug: 'auth.slugTakenField' });
     }
     if (isUniqueViolation(error, 'users.email')) return { created: null, deliver: accountExistsNotice(deps, input.email, input.locale) };
     throw error;
@@ -106,7 +102,7 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResu
 /** Local seeds only: a confirmed account, because example data needs no proof of an address. */
 export async function signUpConfirmed(deps: Deps, input: SignUpInput) {
   const { created } = await signUp(deps, input);
-  if (!created) throw new AppError('CONFLICT', 'An account with this email already exists');
+  if (!created) throw new AppError('CONFLICT', 'auth.accountExists');
   await deps.db.batch([
     deps.db.update(users).set({ emailConfirmedAt: deps.now() }).where(eq(users.id, created.userId)),
     deps.db.delete(emailConfirmations).where(eq(emailConfirmations.userId, created.userId)),

@@ -40,7 +40,7 @@ export function decodeCursor(cursor: string | undefined): { at: number; id: stri
 export async function auditLogPage(deps: Deps, practiceId: string, currentUserId: string, before?: string): Promise<AuditPage> {
   const cursor = decodeCursor(before);
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } });
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const rows = await deps.db
     .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorUserId: auditEvents.actorUserId })
     .from(auditEvents)

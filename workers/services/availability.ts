@@ -20,7 +20,7 @@ export async function practiceBySlug(deps: Deps, slug: string): Promise<Practice
     .from(users)
     .where(and(eq(users.practiceId, practices.id), isNotNull(users.emailConfirmedAt)));
   const practice = await deps.db.query.practices.findFirst({ where: and(eq(practices.slug, slug), exists(confirmedOwner)) });
-  if (!practice) throw new AppError('NOT_FOUND', `No practice books at /book/${slug}`);
+  if (!practice) throw new AppError('NOT_FOUND', { key: 'booking.noPractice', params: { slug } });
   return practice;
 }
 
@@ -29,7 +29,7 @@ export async function currentTerms(deps: Deps, practiceId: string) {
     where: eq(termsVersions.practiceId, practiceId),
     orderBy: desc(termsVersions.version),
   });
-  if (!terms) throw new AppError('NOT_FOUND', 'This practice has no booking terms yet');
+  if (!terms) throw new AppError('NOT_FOUND', 'booking.noTerms');
   return terms;
 }
 
@@ -123,7 +123,7 @@ export async function slotQuery(deps: Deps, practice: Practice, types: Appointme
 export async function listFreeSlots(deps: Deps, practice: Practice, range: { from: string; to: string; typeId?: string | undefined }): Promise<Slot[]> {
   const types = (await activeTypes(deps, practice.id)).filter((t) => !range.typeId || t.id === range.typeId);
   if (range.typeId && types.length === 0) {
-    throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['This practice offers no such appointment type'] });
+    throw new AppError('VALIDATION_FAILED', 'booking.unknownType', { typeId: 'booking.offersNoSuchType' });
   }
   return computeFreeSlots(await slotQuery(deps, practice, types, range.from, range.to));
 }

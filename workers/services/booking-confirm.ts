@@ -4,21 +4,19 @@ import { HOUR_MS } from '../domain/booking-limits';
 import type { ConsentPurpose } from '../domain/consent-chain';
 import { isLocale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
+import { someCause } from '../../db/errors';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
-import { countBooking, isOverLimit, LIMIT_REACHED, newAccessCode } from './booking';
+import { countBooking, isOverLimit, newAccessCode } from './booking';
 import { hashAccessCode, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
 import { notifyBooked } from './booking-notices';
 import { processingBlocked } from './clients';
 import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
 import type { Deps } from './deps';
 
-export const HOLD_GONE = 'This link has been used or has expired. Please book again.';
-export const BOOKING_NOT_POSSIBLE = 'Online booking is not possible for this address. Please contact the practice.';
-
 /** The hold behind an emailed confirmation link; the link is the only credential, so unknown is 404. */
 export async function holdByToken(deps: Deps, token: string) {
-  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
+  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'booking.linkInvalid');
   const rows = await deps.db
     .select({ hold: bookingHolds, practice: practices, type: appointmentTypes })
     .from(bookingHolds)
@@ -27,7 +25,7 @@ export async function holdByToken(deps: Deps, token: string) {
     .where(eq(bookingHolds.tokenHash, await hashToken(token)))
     .limit(1);
   const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', 'This link is not valid');
+  if (!row) throw new AppError('NOT_FOUND', 'booking.linkInvalid');
   return row;
 }
 
@@ -53,10 +51,7 @@ function releaseWrites(deps: Deps, holdId: string) {
 
 /** True when the confirming batch found the hold no longer pending, or expired: the guarded insert got NULL. */
 function isHoldGone(error: unknown): boolean {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    if (current.message.includes('NOT NULL constraint failed: appointments.start_at')) return true;
-  }
-  return false;
+  return someCause(error, (message) => message.includes('NOT NULL constraint failed: appointments.start_at'));
 }
 
 /**
@@ -70,7 +65,7 @@ function isHoldGone(error: unknown): boolean {
 export async function confirmHold(deps: Deps, token: string) {
   const { hold, practice, type } = await holdByToken(deps, token);
   const now = deps.now();
-  if (!holdOpen(hold, now)) throw new AppError('CONFLICT', HOLD_GONE);
+  if (!holdOpen(hold, now)) throw new AppError('CONFLICT', 'booking.holdGone');
   const manageToken = randomToken(32);
   const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
   const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null]);
@@ -84,7 +79,7 @@ export async function confirmHold(deps: Deps, token: string) {
     const existing = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, hold.email)) });
     if (existing && processingBlocked(existing)) {
       await deps.db.batch([...releaseWrites(deps, hold.id)]);
-      throw new AppError('FORBIDDEN', BOOKING_NOT_POSSIBLE);
+      throw new AppError('FORBIDDEN', 'booking.notPossible');
     }
     const clientId = existing?.id ?? newId();
     const consent = await consentInsert(deps, practice.id, {
@@ -119,10 +114,10 @@ export async function confirmHold(deps: Deps, token: string) {
     ]);
     return { id, clientName: existing?.displayName ?? hold.name };
   }).catch(async (error: unknown) => {
-    if (isHoldGone(error)) throw new AppError('CONFLICT', HOLD_GONE);
+    if (isHoldGone(error)) throw new AppError('CONFLICT', 'booking.holdGone');
     if (isOverLimit(error)) {
       await deps.db.batch([...releaseWrites(deps, hold.id)]);
-      throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
+      throw new AppError('TOO_MANY_ATTEMPTS', 'booking.limitReached');
     }
     throw error;
   });

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { isUniqueViolation } from '../../db/errors';
+import { isUniqueViolation, someCause } from '../../db/errors';
 import { bookingHoldGates, bookingHolds, clientBookingWindows, practiceBookingWindows } from '../../db/schema';
 import { bookingHoldEmail } from '../../emails/booking-hold';
 import { CLIENT_LIMIT, HOUR_MS, PRACTICE_LIMIT, windowStartOf } from '../domain/booking-limits';
@@ -33,8 +33,6 @@ export function newAccessCode(): string {
 export function normaliseAccessCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
-
-export const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
 
 /** Counts a confirmed booking in its practice's hour and its client's day; the batch fails if either goes over its limit. */
 export function countBooking(deps: Deps, practiceId: string, clientId: string, now: number) {
@@ -70,15 +68,12 @@ function gateHolds(deps: Deps, practice: Practice, now: number) {
 
 /** True when a write failed on the CHECK of a booking counter or the hold gate: the booking would go over an abuse limit. */
 export function isOverLimit(error: unknown): boolean {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    if (current.message.includes('CHECK constraint failed') && current.message.includes('_within_limit')) return true;
-  }
-  return false;
+  return someCause(error, (message) => message.includes('CHECK constraint failed') && message.includes('_within_limit'));
 }
 
 async function validateBooking(deps: Deps, practice: Practice, input: BookingInput) {
   if (!input.acceptTerms) {
-    throw new AppError('VALIDATION_FAILED', 'booking.termsRequired', { acceptTerms: 'booking.termsRequiredField' });
+    throw new AppError('VALIDATION_FAILED', 'booking.termsRequired', { acceptTerms: 'field.acceptTerms' });
   }
   const terms = await currentTerms(deps, practice.id);
   if (input.termsVersion !== terms.version) {
@@ -105,7 +100,7 @@ export async function createHold(deps: Deps, practice: Practice, input: BookingI
   const { terms, type } = await validateBooking(deps, practice, input);
   const date = utcToLocal(input.start, practice.timeZone).date;
   if (!isFreeSlot(await slotQuery(deps, practice, [type], date, date), input.start, type.id)) {
-    throw new AppError('CONFLICT', 'This time is no longer free. Please choose another one.', { start: ['No longer available'] });
+    throw new AppError('CONFLICT', 'booking.slotGone', { start: 'booking.slotGoneField' });
   }
   const now = deps.now();
   const id = newId();
@@ -135,9 +130,9 @@ export async function createHold(deps: Deps, practice: Practice, input: BookingI
       gateHolds(deps, practice, now),
     ]);
   } catch (error) {
-    if (isOverLimit(error)) throw new AppError('TOO_MANY_ATTEMPTS', LIMIT_REACHED);
+    if (isOverLimit(error)) throw new AppError('TOO_MANY_ATTEMPTS', 'booking.limitReached');
     if (isUniqueViolation(error, 'appointment_slots.')) {
-      throw new AppError('CONFLICT', 'This time was just booked by someone else. Please choose another one.', { start: ['No longer available'] });
+      throw new AppError('CONFLICT', 'booking.slotJustTaken', { start: 'booking.slotGoneField' });
     }
     throw error;
   }

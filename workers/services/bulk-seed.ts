@@ -80,14 +80,14 @@ async function createBulkPractice(deps: Deps): Promise<string> {
  * configuration only. Open on weekdays, so more clients can book there as the public does.
  */
 export async function seedBulkPractice(deps: Deps) {
-  if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'Benchmark data is never created in production');
+  if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'demo.benchNeverInProduction');
   const existing = await deps.db.query.practices.findFirst({ where: eq(practices.slug, BULK.slug), columns: { id: true } });
   const practiceId = existing?.id ?? (await createBulkPractice(deps));
   const video = await deps.db.query.appointmentTypes.findFirst({
     where: and(eq(appointmentTypes.practiceId, practiceId), eq(appointmentTypes.mode, 'video')),
     columns: { id: true },
   });
-  if (!video) throw new AppError('CONFLICT', 'The bulk practice has no video appointment type');
+  if (!video) throw new AppError('CONFLICT', 'demo.bulkNoVideoType');
   const [present] = await deps.db.select({ n: count() }).from(clients).where(eq(clients.practiceId, practiceId));
   if ((present?.n ?? 0) === 0) await insertBulkRows(deps.db, { practiceId, typeId: video.id, ...BULK_SIZE });
   return {

@@ -38,7 +38,7 @@ export async function feedState(deps: Deps, practiceId: string): Promise<FeedSta
     activeFeed(deps, practiceId),
     deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } }),
   ]);
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return { active: !!feed, includeNames: feed?.includeNames ?? false, createdAt: feed?.createdAt ?? null, timeZone: practice.timeZone };
 }
 
@@ -72,7 +72,7 @@ export async function revokeFeed(deps: Deps, practiceId: string, actorUserId: st
 
 export async function setFeedNames(deps: Deps, practiceId: string, actorUserId: string, includeNames: boolean): Promise<void> {
   const feed = await activeFeed(deps, practiceId);
-  if (!feed) throw new AppError('CONFLICT', 'Create a calendar address first');
+  if (!feed) throw new AppError('CONFLICT', 'calendar.createFirst');
   if (feed.includeNames === includeNames) return;
   const now = deps.now();
   await deps.db.batch([
@@ -83,7 +83,7 @@ export async function setFeedNames(deps: Deps, practiceId: string, actorUserId: 
 
 /** The feed behind a token, or 404 for unknown, revoked or malformed tokens alike. */
 async function feedByToken(deps: Deps, token: string) {
-  if (!/^[\w-]{20,128}$/.test(token)) throw new AppError('NOT_FOUND', 'No such calendar');
+  if (!/^[\w-]{20,128}$/.test(token)) throw new AppError('NOT_FOUND', 'calendar.notFound');
   const rows = await deps.db
     .select({ feed: calendarFeeds, practice: practices })
     .from(calendarFeeds)
@@ -91,7 +91,7 @@ async function feedByToken(deps: Deps, token: string) {
     .where(and(eq(calendarFeeds.tokenHash, await hashToken(token)), isNull(calendarFeeds.revokedAt)))
     .limit(1);
   const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', 'No such calendar');
+  if (!row) throw new AppError('NOT_FOUND', 'calendar.notFound');
   return row;
 }
 

@@ -22,14 +22,14 @@ export type CallRoom = { appointmentId: string; practiceId: string; window: Call
 
 /** A video appointment's room; anything else (unknown id, in-person appointment) is a 404. */
 export async function callRoomOf(deps: Deps, appointmentId: string): Promise<CallRoom> {
-  if (appointmentId.length > 64) throw new AppError('NOT_FOUND', 'No such call');
+  if (appointmentId.length > 64) throw new AppError('NOT_FOUND', 'calls.notFound');
   const rows = await deps.db
     .select({ appointment: appointments, mode: appointmentTypes.mode })
     .from(appointments)
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
     .where(eq(appointments.id, appointmentId));
   const row = rows[0];
-  if (!row || row.mode !== 'video') throw new AppError('NOT_FOUND', 'No such call');
+  if (!row || row.mode !== 'video') throw new AppError('NOT_FOUND', 'calls.notFound');
   const { appointment } = row;
   return {
     appointmentId,
@@ -42,10 +42,10 @@ export async function callRoomOf(deps: Deps, appointmentId: string): Promise<Cal
 }
 
 function assertOpen(deps: Deps, room: CallRoom) {
-  if (room.status === 'cancelled') throw new AppError('CONFLICT', 'This appointment was cancelled');
+  if (room.status === 'cancelled') throw new AppError('CONFLICT', 'calls.cancelled');
   const state = windowState(room.window, deps.now());
-  if (state === 'not-yet-open') throw new AppError('CONFLICT', 'The call opens 15 minutes before the appointment');
-  if (state === 'closed') throw new AppError('CONFLICT', 'This call has ended');
+  if (state === 'not-yet-open') throw new AppError('CONFLICT', 'calls.notYetOpen');
+  if (state === 'closed') throw new AppError('CONFLICT', 'calls.ended');
 }
 
 async function passFor(deps: Deps, room: CallRoom, participant: { role: 'therapist' | 'client'; participant: string }) {
@@ -70,7 +70,7 @@ async function passFor(deps: Deps, room: CallRoom, participant: { role: 'therapi
 export async function joinAsTherapist(deps: Deps, practiceId: string, userId: string, appointmentId: string) {
   const room = await callRoomOf(deps, appointmentId);
   // Another practice's call is simply not found.
-  if (room.practiceId !== practiceId) throw new AppError('NOT_FOUND', 'No such call');
+  if (room.practiceId !== practiceId) throw new AppError('NOT_FOUND', 'calls.notFound');
   assertOpen(deps, room);
   return passFor(deps, room, { role: 'therapist', participant: `therapist:${userId}` });
 }
@@ -114,11 +114,11 @@ export async function joinAsClient(deps: Deps, appointmentId: string, input: { c
   const window = (await linkKeyMatches(appointmentId, input.linkKey, room.linkKeySeed, deps.config.JOIN_TOKEN_SECRET)) ? WINDOWS.linkKey : WINDOWS.public;
   const windowStart = await claimAttempt(deps, appointmentId, window);
   if (windowStart === undefined) {
-    throw new AppError('TOO_MANY_ATTEMPTS', 'Too many attempts for this call. Please wait a minute and try again.');
+    throw new AppError('TOO_MANY_ATTEMPTS', 'calls.tooManyAttempts');
   }
   const secret = deps.config.JOIN_TOKEN_SECRET;
   const check = room.accessCodeHash === null ? { ok: false, legacy: false } : await accessCodeMatches(input.code, room.accessCodeHash, secret);
-  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'The access code is not right', { code: ['Check the code in your email'] });
+  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'calls.codeWrong', { code: 'calls.codeWrongField' });
   const refund = and(eq(appointments.id, appointmentId), eq(window.start, windowStart), sql`${window.failures} > 0`);
   await deps.db.update(appointments).set({ [window.failuresKey]: sql`${window.failures} - 1` }).where(refund);
   if (check.legacy && room.accessCodeHash !== null) {
@@ -137,10 +137,10 @@ export async function joinAsClient(deps: Deps, appointmentId: string, input: { c
  */
 export async function reissueAccessCode(deps: Deps, practice: Practice, actorUserId: string, appointmentId: string) {
   const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
-  if (type.mode !== 'video') throw new AppError('CONFLICT', 'Only a video appointment has an access code');
+  if (type.mode !== 'video') throw new AppError('CONFLICT', 'calls.videoOnly');
   const now = deps.now();
   if (appointment.status !== 'booked' || windowState(callWindow(appointment), now) === 'closed') {
-    throw new AppError('CONFLICT', 'Only an upcoming booked appointment gets a new access code');
+    throw new AppError('CONFLICT', 'calls.upcomingOnly');
   }
   const accessCode = newAccessCode();
   const linkKeySeed = newLinkKeySeed();

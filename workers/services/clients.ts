@@ -17,7 +17,7 @@ export function processingBlocked(client: Pick<Client, 'restrictedAt' | 'objecte
 /** A client of this practice, or 404 — the same answer whether the id is unknown or belongs to another practice. */
 export async function clientOfPractice(deps: Deps, practiceId: string, clientId: string): Promise<Client> {
   const client = await deps.db.query.clients.findFirst({ where: and(eq(clients.id, clientId), eq(clients.practiceId, practiceId)) });
-  if (!client) throw new AppError('NOT_FOUND', 'No such client in your practice');
+  if (!client) throw new AppError('NOT_FOUND', 'clients.notFound');
   return client;
 }
 
@@ -36,7 +36,7 @@ export async function listClients(deps: Deps, practiceId: string, options: { q?:
 }
 
 function emailConflict(error: unknown): never {
-  if (isUniqueViolation(error, 'clients.')) throw new AppError('CONFLICT', 'Another client of your practice has this email address', { email: ['Already used by another client'] });
+  if (isUniqueViolation(error, 'clients.')) throw new AppError('CONFLICT', 'clients.emailTaken', { email: 'clients.emailTakenField' });
   throw error;
 }
 

@@ -57,7 +57,7 @@ export async function confirmEmail(deps: Deps, token: string) {
     deps.db.delete(emailConfirmations).where(link).returning({ userId: emailConfirmations.userId }),
   ]);
   const user = confirmed[0];
-  if (!user || claimed.length === 0) throw new AppError('BAD_REQUEST', 'This confirmation link is invalid, expired or already used.');
+  if (!user || claimed.length === 0) throw new AppError('BAD_REQUEST', 'auth.confirmationLinkInvalid');
   const session = await startSession(deps, user.id);
   await deps.db.batch([
     deps.db.delete(emailConfirmations).where(eq(emailConfirmations.userId, user.id)),

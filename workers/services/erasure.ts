@@ -210,7 +210,7 @@ async function treatmentRecordOf(deps: Deps, s: Pick<Subject, 'practiceId' | 'cl
 /** The request being answered must be of this practice, and of this client once it was linked to one. */
 async function checkRequest(deps: Deps, s: Pick<Subject, 'practiceId' | 'clientId'>, requestId: string) {
   const request = await deps.db.query.rightsRequests.findFirst({ where: and(eq(rightsRequests.id, requestId), eq(rightsRequests.practiceId, s.practiceId)) });
-  if (!request || (request.clientId !== null && request.clientId !== s.clientId)) throw new AppError('NOT_FOUND', 'No such request for this client');
+  if (!request || (request.clientId !== null && request.clientId !== s.clientId)) throw new AppError('NOT_FOUND', 'clients.noSuchRequest');
 }
 
 /**
@@ -246,7 +246,7 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   const { practiceId, clientId, requestId } = input;
   await clientOfPractice(deps, practiceId, clientId);
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } });
-  if (!practice) throw new AppError('NOT_FOUND', 'No such client in your practice');
+  if (!practice) throw new AppError('NOT_FOUND', 'clients.notFound');
   if (requestId) await checkRequest(deps, input, requestId);
   const now = deps.now();
   const decision: ErasureDecision = input.complete ? { outcome: 'erased' } : decideErasure(await treatmentRecordOf(deps, input), practice, now);

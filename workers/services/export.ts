@@ -218,7 +218,7 @@ const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', csv: 'csv', fhi
 
 async function practiceOf(deps: Deps, practiceId: string) {
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return practice;
 }
 

@@ -55,13 +55,13 @@ async function resolveScope(deps: Deps, scope: IncidentInput['scope']): Promise<
   if (scope.kind !== 'practices') return scope;
   const found = await deps.db.select({ id: practices.id, slug: practices.slug }).from(practices).where(inArray(practices.slug, scope.slugs));
   const unknown = scope.slugs.filter((slug) => !found.some((p) => p.slug === slug));
-  if (unknown.length) throw new AppError('VALIDATION_FAILED', 'Some booking addresses belong to no practice', { practiceSlugs: [`Unknown: ${unknown.join(', ')}`] });
+  if (unknown.length) throw new AppError('VALIDATION_FAILED', 'incidents.unknownSlugs', { practiceSlugs: { key: 'incidents.unknownSlugsField', params: { slugs: unknown.join(', ') } } });
   return { kind: 'practices', practiceIds: found.map((p) => p.id) };
 }
 
 export async function createIncident(deps: Deps, input: IncidentInput, actorUserId: string): Promise<string> {
   const now = deps.now();
-  if (input.awareAt > now) throw new AppError('VALIDATION_FAILED', 'The awareness time lies in the future', { awareAt: ['Use a time that has passed (UTC)'] });
+  if (input.awareAt > now) throw new AppError('VALIDATION_FAILED', 'incidents.awareInFuture', { awareAt: 'incidents.awareInFutureField' });
   const scope = await resolveScope(deps, input.scope);
   const id = newId();
   await deps.db.batch([
@@ -73,13 +73,13 @@ export async function createIncident(deps: Deps, input: IncidentInput, actorUser
 
 async function findIncident(deps: Deps, id: string): Promise<Incident> {
   const incident = await deps.db.query.incidents.findFirst({ where: eq(incidents.id, id) });
-  if (!incident) throw new AppError('NOT_FOUND', 'No such incident');
+  if (!incident) throw new AppError('NOT_FOUND', 'incidents.notFound');
   return incident;
 }
 
 async function findOpenIncident(deps: Deps, id: string): Promise<Incident> {
   const incident = await findIncident(deps, id);
-  if (incident.closedAt !== null) throw new AppError('CONFLICT', 'The incident is closed');
+  if (incident.closedAt !== null) throw new AppError('CONFLICT', 'incidents.closed');
   return incident;
 }
 

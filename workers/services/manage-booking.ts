@@ -18,7 +18,7 @@ import type { Deps } from './deps';
 
 /** The appointment behind an emailed link token; the link is the client's only credential, so unknown is 404. */
 export async function bookingByToken(deps: Deps, token: string) {
-  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
+  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'booking.linkInvalid');
   const rows = await deps.db
     .select({ appointment: appointments, practice: practices, client: clients, type: appointmentTypes })
     .from(appointments)
@@ -28,7 +28,7 @@ export async function bookingByToken(deps: Deps, token: string) {
     .where(eq(appointments.manageTokenHash, await hashToken(token)))
     .limit(1);
   const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', 'This link is not valid or the appointment no longer exists');
+  if (!row) throw new AppError('NOT_FOUND', 'manage.linkInvalid');
   return row;
 }
 
@@ -44,13 +44,10 @@ export function canChangeOnline(booking: ManagedBooking, now: number): boolean {
 }
 
 function assertChangeable(deps: Deps, booking: ManagedBooking) {
-  if (booking.appointment.status !== 'booked') throw new AppError('CONFLICT', 'This appointment is no longer booked');
+  if (booking.appointment.status !== 'booked') throw new AppError('CONFLICT', 'manage.notBooked');
   if (!canChangeOnline(booking, deps.now())) {
-    const contact = booking.practice.contactEmail ? ` at ${booking.practice.contactEmail}` : '';
-    throw new AppError(
-      'CONFLICT',
-      `Online changes close ${booking.practice.cancellationNoticeHours} hours before the appointment. Please contact ${booking.practice.name}${contact}.`,
-    );
+    const params = { hours: booking.practice.cancellationNoticeHours, practice: booking.practice.name, contact: booking.practice.contactEmail ?? '' };
+    throw new AppError('CONFLICT', { key: 'manage.changeClosed', params });
   }
 }
 
@@ -87,7 +84,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
   const { appointment, practice, type } = booking;
   const date = utcToLocal(newStart, practice.timeZone).date;
   const query = await slotQuery(deps, practice, [type], date, date, appointment.id);
-  if (!isFreeSlot(query, newStart, type.id)) throw new AppError('CONFLICT', 'This time is not free. Please choose another one.', { start: ['Not available'] });
+  if (!isFreeSlot(query, newStart, type.id)) throw new AppError('CONFLICT', 'manage.slotNotFree', { start: 'manage.slotNotFreeField' });
   const now = deps.now();
   const end = newStart + type.durationMin * 60_000;
   const buckets = bucketsOf(blockedInterval(newStart, type));
@@ -99,7 +96,7 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
       auditInsert(deps.db, { action: 'appointment.rescheduled', practiceId: practice.id, targetId: appointment.id }, now),
     ]);
   } catch (error) {
-    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time was just booked by someone else.', { start: ['No longer available'] });
+    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'manage.slotJustTaken', { start: 'booking.slotGoneField' });
     throw error;
   }
   await notifyBooked(deps, {
@@ -174,7 +171,7 @@ export async function receiptFor(deps: Deps, token: string) {
   const booking = await bookingByToken(deps, token);
   const recordId = booking.appointment.consentRecordId;
   const record = recordId ? await sealedRecord(deps, recordId) : undefined;
-  if (!record) throw new AppError('NOT_FOUND', 'The consent record of this booking no longer exists');
+  if (!record) throw new AppError('NOT_FOUND', 'manage.consentGone');
   return consentReceipt({
     record,
     practice: { name: booking.practice.name, contactEmail: booking.practice.contactEmail, slug: booking.practice.slug },

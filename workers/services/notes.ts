@@ -41,7 +41,7 @@ export async function setKey(deps: Deps, actor: Actor, input: NoteKeyInput): Pro
       auditInsert(deps.db, { action: 'notes.key_created', actorUserId: actor.userId, practiceId: actor.practiceId, targetId: key.id }, now),
     ]);
   } catch (error) {
-    if (isUniqueViolation(error, 'note_keys.id')) throw new AppError('CONFLICT', 'The practice already has a notes key; unlock it with the passphrase or the recovery key');
+    if (isUniqueViolation(error, 'note_keys.id')) throw new AppError('CONFLICT', 'notes.keyExists');
     throw error;
   }
   return key;
@@ -50,7 +50,7 @@ export async function setKey(deps: Deps, actor: Actor, input: NoteKeyInput): Pro
 /** After unlocking with the recovery key, the browser wraps the same note key under a new passphrase. */
 export async function replacePassphraseWrap(deps: Deps, actor: Actor, input: PassphraseWrapInput): Promise<NoteKey> {
   const key = await getKey(deps, actor.practiceId);
-  if (!key || key.id !== input.keyId) throw new AppError('NOT_FOUND', 'No such notes key in your practice');
+  if (!key || key.id !== input.keyId) throw new AppError('NOT_FOUND', 'notes.noSuchKey');
   const now = deps.now();
   await deps.db.batch([
     deps.db
@@ -82,7 +82,7 @@ export async function listNotes(deps: Deps, practiceId: string, clientId: string
 export async function addNote(deps: Deps, actor: Actor, clientId: string, note: EncryptedNote): Promise<StoredNote> {
   const [, key] = await Promise.all([clientOfPractice(deps, actor.practiceId, clientId), getKey(deps, actor.practiceId)]);
   if (!key || key.id !== note.keyId) {
-    throw new AppError('VALIDATION_FAILED', 'The note was not encrypted with this practice’s notes key', { keyId: ['Unknown key'] });
+    throw new AppError('VALIDATION_FAILED', 'notes.wrongKey', { keyId: 'notes.unknownKeyField' });
   }
   const now = deps.now();
   const stored: StoredNote = { id: newId(), keyId: note.keyId, iv: note.iv, ciphertext: note.ciphertext, createdAt: now };
@@ -97,7 +97,7 @@ export async function deleteNote(deps: Deps, actor: Actor, clientId: string, not
   await clientOfPractice(deps, actor.practiceId, clientId);
   const scope = and(eq(sessionNotes.id, noteId), eq(sessionNotes.practiceId, actor.practiceId), eq(sessionNotes.clientId, clientId));
   const existing = await deps.db.select({ id: sessionNotes.id }).from(sessionNotes).where(scope).limit(1);
-  if (existing.length === 0) throw new AppError('NOT_FOUND', 'No such note for this client');
+  if (existing.length === 0) throw new AppError('NOT_FOUND', 'notes.noSuchNote');
   const now = deps.now();
   await deps.db.batch([
     deps.db.delete(sessionNotes).where(scope),

@@ -61,8 +61,6 @@ export async function resetLinkView(deps: Deps, token: string): Promise<{ usable
   return { usable: row !== undefined, needsCode: row?.totpEnabledAt != null };
 }
 
-const INVALID_LINK = 'This reset link is invalid, expired or already used. Request a new one.';
-
 /**
  * The emailed link is the way in that guessing cannot block: it skips the sign-in pause but, for an account with a
  * second factor, still needs a code. Wrong codes are counted on the link itself (one conditional update before the
@@ -70,15 +68,15 @@ const INVALID_LINK = 'This reset link is invalid, expired or already used. Reque
  */
 async function checkResetSecondFactor(deps: Deps, reset: { id: string; tokenHash: string }, user: typeof users.$inferSelect, code: string | undefined) {
   if (user.totpEnabledAt === null) return {};
-  if (!code) throw new AppError('SECOND_FACTOR_REQUIRED', 'Enter the code from your authenticator app', { totp: ['A code is required for this account'] });
+  if (!code) throw new AppError('SECOND_FACTOR_REQUIRED', 'auth.codeRequired', { totp: 'auth.codeRequiredField' });
   const counted = await deps.db
     .update(passwordResets)
     .set({ codeAttempts: sql`${passwordResets.codeAttempts} + 1` })
     .where(and(eq(passwordResets.id, reset.id), usableLink(reset.tokenHash, deps.now())))
     .returning({ id: passwordResets.id });
-  if (counted.length === 0) throw new AppError('BAD_REQUEST', INVALID_LINK);
+  if (counted.length === 0) throw new AppError('BAD_REQUEST', 'auth.resetLinkInvalid');
   const result = await checkSecondFactor(deps, user, code);
-  if (!result.ok) throw new AppError('UNAUTHENTICATED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
+  if (!result.ok) throw new AppError('UNAUTHENTICATED', 'auth.codeWrong', { totp: 'auth.codeWrongField' });
   return result.userChanges;
 }
 
@@ -91,7 +89,7 @@ export async function completePasswordReset(deps: Deps, token: string, newPasswo
   const now = deps.now();
   const reset = await deps.db.query.passwordResets.findFirst({ where: usableLink(tokenHash, now) });
   const user = reset ? await deps.db.query.users.findFirst({ where: eq(users.id, reset.userId) }) : undefined;
-  if (!reset || !user) throw new AppError('BAD_REQUEST', INVALID_LINK);
+  if (!reset || !user) throw new AppError('BAD_REQUEST', 'auth.resetLinkInvalid');
   const totpChanges = await checkResetSecondFactor(deps, reset, user, code);
   const passwordHash = await deps.passwords.hash(newPassword);
   // A batch is one transaction: every write is conditioned on the link still being unused, and the claim comes last,
@@ -117,7 +115,7 @@ export async function completePasswordReset(deps: Deps, token: string, newPasswo
       .where(and(eq(passwordResets.id, reset.id), isNull(passwordResets.usedAt)))
       .returning({ id: passwordResets.id }),
   ]);
-  if (results[4].length === 0) throw new AppError('BAD_REQUEST', 'This reset link was already used. Request a new one.');
+  if (results[4].length === 0) throw new AppError('BAD_REQUEST', 'auth.resetLinkUsed');
   const session = await startSession(deps, user.id);
   await deps.db.batch([session.insert, auditInsert(deps.db, { action: 'auth.password_reset', actorUserId: user.id, practiceId: user.practiceId }, now)]);
   return { token: session.token, role: user.role };

@@ -4,6 +4,7 @@ import { RIGHTS_STATUSES } from '../../db/schema/rights-requests';
 import { activePurposes } from '../domain/consent-chain';
 import { canExtend, extendedDueDate } from '../domain/deadlines';
 import { isLocale } from '../domain/locale';
+import type { PlainKey } from '../../web/i18n/errors';
 import { AppError } from '../lib/errors';
 import { createDownloadLink, type PackageFormat } from './access-package';
 import { currentTerms } from './availability';
@@ -34,19 +35,19 @@ export type Officer = { userId: string };
 
 async function requestById(deps: Deps, requestId: string): Promise<RightsRequest> {
   const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, requestId) });
-  if (!request) throw new AppError('NOT_FOUND', 'No such request');
+  if (!request) throw new AppError('NOT_FOUND', 'rights.noSuchRequest');
   return request;
 }
 
-function requireStatus(request: RightsRequest, allowed: readonly RightsStatus[], message: string) {
+function requireStatus(request: RightsRequest, allowed: readonly RightsStatus[], message: PlainKey) {
   if (!allowed.includes(request.status)) throw new AppError('CONFLICT', message);
 }
 
 /** An action for a confirmed, open request that asked for one of `types`, about a client still on record. */
 function requireWork(request: RightsRequest, types: RightsType[]): string {
-  requireStatus(request, ACTIVE_STATUSES, 'Only a confirmed, open request can be acted on');
-  if (!types.some((type) => request.types.includes(type))) throw new AppError('CONFLICT', `The request did not ask for ${types.join(' or ')}`);
-  if (!request.clientId) throw new AppError('CONFLICT', 'The request is linked to no client (any more)');
+  requireStatus(request, ACTIVE_STATUSES, 'rights.onlyActive');
+  if (!types.some((type) => request.types.includes(type))) throw new AppError('CONFLICT', { key: 'rights.didNotAskFor', params: { types: types.join(' or ') } });
+  if (!request.clientId) throw new AppError('CONFLICT', 'rights.noClient');
   return request.clientId;
 }
 
@@ -56,16 +57,16 @@ async function dpoStep(deps: Deps, officer: Officer, request: RightsRequest, ste
 
 export async function startWork(deps: Deps, officer: Officer, requestId: string) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, ['verified'], 'Only a confirmed request can be started');
+  requireStatus(request, ['verified'], 'rights.onlyVerifiedStarts');
   await dpoStep(deps, officer, request, { from: ['verified'], action: 'request.started', changes: { status: 'in_progress' } });
 }
 
 /** The practice has confirmed the person in person (Art. 12(6) GDPR); the DPO links the client it concerns. */
 export async function verifyInPerson(deps: Deps, officer: Officer, requestId: string, clientId: string) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, ['needs_in_person'], 'Only a request waiting for an in-person check can be confirmed this way');
+  requireStatus(request, ['needs_in_person'], 'rights.onlyInPerson');
   const client = await clientOfPractice(deps, request.practiceId, clientId).catch(() => {
-    throw new AppError('VALIDATION_FAILED', 'Choose a client of this practice', { clientId: ['Not a client of this practice'] });
+    throw new AppError('VALIDATION_FAILED', 'rights.clientOfPractice', { clientId: 'rights.notAClientField' });
   });
   const now = deps.now();
   await dpoStep(deps, officer, request, {
@@ -79,8 +80,8 @@ export async function verifyInPerson(deps: Deps, officer: Officer, requestId: st
 /** Art. 12(3): up to two further months, once, announced with the reason within the first month. */
 export async function extendDeadline(deps: Deps, officer: Officer, requestId: string, input: { months: number; reason: string }) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, ['verified', 'in_progress'], 'Only a confirmed request that was not extended yet can be extended');
-  if (!canExtend(request.dueAt, deps.now())) throw new AppError('CONFLICT', 'The first month has passed: an extension must be announced within it (Art. 12(3) GDPR)');
+  requireStatus(request, ['verified', 'in_progress'], 'rights.onlyExtendOnce');
+  if (!canExtend(request.dueAt, deps.now())) throw new AppError('CONFLICT', 'rights.extensionTooLate');
   const practice = await practiceOf(deps, request.practiceId);
   const extendedDueAt = extendedDueDate(request.dueAt, input.months, practice.timeZone);
   await dpoStep(deps, officer, request, {
@@ -199,8 +200,8 @@ export async function withdrawConsents(deps: Deps, officer: Officer, requestId: 
 /** A free answer to the subject; the text goes by email only and is not stored (it may hold personal content). */
 export async function answerSubject(deps: Deps, officer: Officer, requestId: string, message: string) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, ['needs_in_person', ...ACTIVE_STATUSES], 'Only an open request that is confirmed or waiting for an in-person check can be answered');
-  if (request.email === ERASED) throw new AppError('CONFLICT', 'The subject’s address was erased with their data');
+  requireStatus(request, ['needs_in_person', ...ACTIVE_STATUSES], 'rights.onlyOpenAnswered');
+  if (request.email === ERASED) throw new AppError('CONFLICT', 'rights.addressErased');
   const practice = await practiceOf(deps, request.practiceId);
   await dpoStep(deps, officer, request, { from: ['needs_in_person', ...ACTIVE_STATUSES], action: 'request.answered' });
   await tellSubject(deps, request, practice.name, { kind: 'message', message });
@@ -208,7 +209,7 @@ export async function answerSubject(deps: Deps, officer: Officer, requestId: str
 
 export async function completeRequest(deps: Deps, officer: Officer, requestId: string, outcome: string | undefined) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, ACTIVE_STATUSES, 'Only a confirmed, open request can be completed');
+  requireStatus(request, ACTIVE_STATUSES, 'rights.onlyActiveCompletes');
   await dpoStep(deps, officer, request, {
     from: ACTIVE_STATUSES,
     action: 'request.completed',
@@ -220,7 +221,7 @@ export async function completeRequest(deps: Deps, officer: Officer, requestId: s
 /** Art. 12(4): the subject learns the reason and the remedies; an unused verification link stops working. */
 export async function rejectRequest(deps: Deps, officer: Officer, requestId: string, reason: string) {
   const request = await requestById(deps, requestId);
-  requireStatus(request, OPEN_STATUSES, 'The request is already closed');
+  requireStatus(request, OPEN_STATUSES, 'rights.alreadyClosed');
   const practice = await practiceOf(deps, request.practiceId);
   await dpoStep(deps, officer, request, {
     from: OPEN_STATUSES,

@@ -100,7 +100,7 @@ function localeOf(value: string): Locale {
 
 export async function practiceOf(deps: Deps, practiceId: string) {
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-  if (!practice) throw new AppError('NOT_FOUND', 'No such request');
+  if (!practice) throw new AppError('NOT_FOUND', 'rights.noSuchRequest');
   return practice;
 }
 
@@ -125,7 +125,7 @@ function repeated(db: Database, row: { practiceId: string; email: string; types:
  */
 export async function submitRightsRequest(deps: Deps, input: RightsRequestInput, locale: Locale): Promise<{ deliver: () => Promise<void> }> {
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, input.practice) });
-  if (!practice) throw new AppError('NOT_FOUND', `No practice has the booking address “${input.practice}”. It is the last part of the practice’s booking page, /book/<address>.`);
+  if (!practice) throw new AppError('NOT_FOUND', { key: 'rights.noPractice', params: { slug: input.practice } });
   const client = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)), columns: { id: true } });
   const now = deps.now();
   const token = client ? randomToken(32) : null;
@@ -161,7 +161,7 @@ export async function submitRightsRequest(deps: Deps, input: RightsRequestInput,
 
 /** The request behind a verification link, while the link is unused and unexpired; anything else is one 404. */
 async function requestByLink(deps: Deps, token: string) {
-  const invalid = new AppError('NOT_FOUND', 'This link is not valid, has expired or was already used. You can send the request again.');
+  const invalid = new AppError('NOT_FOUND', 'rights.linkInvalid');
   if (token.length < 20 || token.length > 128) throw invalid;
   const tokenHash = await hashToken(token);
   const request = await deps.db.query.rightsRequests.findFirst({
@@ -228,7 +228,7 @@ export async function applyStep(deps: Deps, request: Pick<RightsRequest, 'id' | 
     ...(step.changes ? [db.update(rightsRequests).set(step.changes).where(claim)] : []),
     ...audits.map((entry) => insertWhere(db, auditEvents, auditRow(entry, now), claimed)),
   ]);
-  if (written.length === 0) throw new AppError('CONFLICT', 'The request changed in the meantime. Reload the page and try again.');
+  if (written.length === 0) throw new AppError('CONFLICT', 'rights.changedMeanwhile');
 }
 
 /** The practice learns that a confirmed request concerns one of its clients: kinds and deadline, nothing else. */
@@ -304,7 +304,7 @@ export async function requestTrail(deps: Deps, requestId: string) {
 /** A request page of the DPO: the request, its practice, the linked client, the trail, and whom it may concern. */
 export async function requestDetail(deps: Deps, requestId: string) {
   const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, requestId) });
-  if (!request) throw new AppError('NOT_FOUND', 'No such request');
+  if (!request) throw new AppError('NOT_FOUND', 'rights.noSuchRequest');
   const [practice, client, trail, candidates] = await Promise.all([
     practiceOf(deps, request.practiceId),
     request.clientId ? deps.db.query.clients.findFirst({ where: eq(clients.id, request.clientId) }) : undefined,
@@ -323,7 +323,7 @@ function practiceScope(practiceId: string) {
 
 export async function practiceRequest(deps: Deps, practiceId: string, requestId: string): Promise<RightsRequest> {
   const request = await deps.db.query.rightsRequests.findFirst({ where: and(eq(rightsRequests.id, requestId), practiceScope(practiceId)) });
-  if (!request) throw new AppError('NOT_FOUND', 'No such request for your practice');
+  if (!request) throw new AppError('NOT_FOUND', 'rights.noSuchRequestForPractice');
   return request;
 }
 

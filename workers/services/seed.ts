@@ -42,7 +42,7 @@ async function completeDemoPractice(deps: Deps, practiceId: string) {
 
 /** Creates the demo practice and accounts once; running it again changes nothing. Local configuration only. */
 export async function seedDemo(deps: Deps) {
-  if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'Demo data is never created in production');
+  if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'demo.neverInProduction');
   let practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, DEMO.slug) });
   if (!practice) {
     const { practiceId } = await signUpConfirmed(deps, {

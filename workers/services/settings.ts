@@ -5,7 +5,8 @@ import { rowChunks } from '../../db/bound-parameters';
 import { appointments, appointmentTypes, availabilityExceptions, practices, termsVersions, workingHours } from '../../db/schema';
 import { utcToLocal } from '../domain/zoned-time';
 import { newId, sha256Hex } from '../lib/crypto';
-import { AppError, type FieldErrors, validationError } from '../lib/errors';
+import type { Message, PlainKey } from '../../web/i18n/errors';
+import { AppError, type FieldMessages, validationError } from '../lib/errors';
 import {
   type AppointmentTypeInput,
   appointmentTypeRules,
@@ -31,20 +32,20 @@ function checked<T extends z.ZodType>(rules: T, input: unknown): z.infer<T> {
   return parsed.data;
 }
 
-function refuse(message: string, fields: FieldErrors): never {
+function refuse(message: PlainKey, fields: FieldMessages): never {
   throw new AppError('VALIDATION_FAILED', message, fields);
 }
 
 /** Problems of a week's hours, keyed `dayW` (ISO weekday): empty or reversed ranges, overlaps, too many ranges. */
-export function weeklyHoursProblems(ranges: WorkingRangeInput[]): FieldErrors {
-  const problems: FieldErrors = {};
+export function weeklyHoursProblems(ranges: WorkingRangeInput[]): Record<string, Message[]> {
+  const problems: Record<string, Message[]> = {};
   for (let weekday = 1; weekday <= 7; weekday++) {
     const day = ranges.filter((r) => r.weekday === weekday).sort((a, b) => a.startMinute - b.startMinute);
-    const messages: string[] = [];
-    if (day.length > MAX_RANGES_PER_DAY) messages.push(`Use at most ${MAX_RANGES_PER_DAY} ranges a day`);
-    if (day.some((r) => r.startMinute >= r.endMinute)) messages.push('Each range must end after it starts');
+    const messages: Message[] = [];
+    if (day.length > MAX_RANGES_PER_DAY) messages.push({ key: 'settings.atMostRanges', params: { max: MAX_RANGES_PER_DAY } });
+    if (day.some((r) => r.startMinute >= r.endMinute)) messages.push({ key: 'settings.rangeEndsAfterStart' });
     // Touching ranges (09–12, 12–15) are fine: the slot function merges them.
-    if (day.some((r, i) => i > 0 && r.startMinute < (day[i - 1]?.endMinute ?? 0))) messages.push('Ranges on one day must not overlap');
+    if (day.some((r, i) => i > 0 && r.startMinute < (day[i - 1]?.endMinute ?? 0))) messages.push({ key: 'settings.rangesOverlap' });
     if (messages.length) problems[`day${weekday}`] = messages;
   }
   return problems;
@@ -53,7 +54,7 @@ export function weeklyHoursProblems(ranges: WorkingRangeInput[]): FieldErrors {
 export async function replaceWorkingHours(deps: Deps, practiceId: string, input: WorkingRangeInput[], actorUserId: string) {
   const ranges = input.map((range) => checked(workingRangeRules, range));
   const problems = weeklyHoursProblems(ranges);
-  if (Object.keys(problems).length) refuse('Please correct the opening hours', problems);
+  if (Object.keys(problems).length) refuse('settings.correctHours', problems);
   const rows = ranges.map((range) => ({ id: newId(), practiceId, ...range }));
   await deps.db.batch([
     deps.db.delete(workingHours).where(eq(workingHours.practiceId, practiceId)),
@@ -66,9 +67,9 @@ export async function replaceWorkingHours(deps: Deps, practiceId: string, input:
 export async function addException(deps: Deps, practiceId: string, input: ExceptionInput, actorUserId: string) {
   const exception = checked(exceptionRules, input);
   const { startMinute, endMinute } = exception;
-  if ((startMinute === null) !== (endMinute === null)) refuse('Enter both times, or neither', { end: ['Enter both times, or neither for the whole day'] });
-  if (exception.kind === 'extra' && startMinute === null) refuse('Extra hours need a time range', { start: ['Enter the extra hours, e.g. 18:00 to 20:00'] });
-  if (startMinute !== null && endMinute !== null && startMinute >= endMinute) refuse('The end must be after the start', { end: ['The end must be after the start'] });
+  if ((startMinute === null) !== (endMinute === null)) refuse('settings.bothTimes', { end: 'settings.bothTimesOrNeither' });
+  if (exception.kind === 'extra' && startMinute === null) refuse('settings.extraNeedsRange', { start: 'settings.enterExtraHours' });
+  if (startMinute !== null && endMinute !== null && startMinute >= endMinute) refuse('settings.endAfterStart', { end: 'settings.endAfterStart' });
   const id = newId();
   await deps.db.batch([
     deps.db.insert(availabilityExceptions).values({ id, practiceId, ...exception }),
@@ -80,7 +81,7 @@ export async function addException(deps: Deps, practiceId: string, input: Except
 export async function removeException(deps: Deps, practiceId: string, exceptionId: string, actorUserId: string) {
   const scope = and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.practiceId, practiceId));
   const existing = await deps.db.query.availabilityExceptions.findFirst({ where: scope });
-  if (!existing) throw new AppError('NOT_FOUND', 'No such exception');
+  if (!existing) throw new AppError('NOT_FOUND', 'settings.noSuchException');
   await deps.db.batch([
     deps.db.delete(availabilityExceptions).where(scope),
     auditInsert(deps.db, { action: 'settings.exception_removed', actorUserId, practiceId, targetId: exceptionId }, deps.now()),
@@ -91,7 +92,7 @@ export async function findType(deps: Deps, practiceId: string, typeId: string) {
   const type = await deps.db.query.appointmentTypes.findFirst({
     where: and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId)),
   });
-  if (!type) throw new AppError('NOT_FOUND', 'No such appointment type');
+  if (!type) throw new AppError('NOT_FOUND', 'settings.noSuchType');
   return type;
 }
 
@@ -111,7 +112,7 @@ export async function updateType(deps: Deps, practiceId: string, typeId: string,
   const existing = await findType(deps, practiceId, typeId);
   // Booked video appointments carry an access code and in-person ones do not, so a used type keeps its mode.
   if (type.mode !== existing.mode && (await isTypeUsed(deps, practiceId, typeId))) {
-    refuse('This type already has appointments', { mode: ['Appointments were booked with this type; create a new type for the other mode'] });
+    refuse('settings.typeHasAppointments', { mode: 'settings.typeHasAppointmentsField' });
   }
   await deps.db.batch([
     deps.db.update(appointmentTypes).set(type).where(and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId))),
@@ -159,7 +160,7 @@ export async function updateProfile(deps: Deps, practiceId: string, input: Profi
 export async function publishTerms(deps: Deps, practiceId: string, input: TermsInput, actorUserId: string) {
   const { text } = checked(termsRules, input);
   const current = await deps.db.query.termsVersions.findFirst({ where: eq(termsVersions.practiceId, practiceId), orderBy: desc(termsVersions.version) });
-  if (current?.text === text) refuse('The text is unchanged', { text: ['Change the text before publishing a new version'] });
+  if (current?.text === text) refuse('settings.termsUnchanged', { text: 'settings.termsUnchangedField' });
   const version = (current?.version ?? 0) + 1;
   const id = newId();
   const now = deps.now();
@@ -170,7 +171,7 @@ export async function publishTerms(deps: Deps, practiceId: string, input: TermsI
     ]);
   } catch (error) {
     // Two publications at once computed the same number; the unique index lets only one of them in.
-    if (isUniqueViolation(error, 'terms_versions.version')) throw new AppError('CONFLICT', 'Another version was published meanwhile; reload and try again');
+    if (isUniqueViolation(error, 'terms_versions.version')) throw new AppError('CONFLICT', 'settings.termsRace');
     throw error;
   }
   return { version };
@@ -188,7 +189,7 @@ export async function termsVersionOf(deps: Deps, practiceId: string, version: nu
   const terms = await deps.db.query.termsVersions.findFirst({
     where: and(eq(termsVersions.practiceId, practiceId), eq(termsVersions.version, version)),
   });
-  if (!terms) throw new AppError('NOT_FOUND', 'No such version of the terms');
+  if (!terms) throw new AppError('NOT_FOUND', 'settings.noSuchTerms');
   return terms;
 }
 
@@ -205,7 +206,7 @@ export async function readTermsVersion(deps: Deps, practiceId: string, version: 
 /** Everything the settings page shows; exceptions from today on, in the practice's local calendar. */
 export async function loadSettings(deps: Deps, practiceId: string) {
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const today = utcToLocal(deps.now(), practice.timeZone).date;
   const [hours, exceptions, types, versions] = await Promise.all([
     deps.db.query.workingHours.findMany({ where: eq(workingHours.practiceId, practiceId), orderBy: [asc(workingHours.weekday), asc(workingHours.startMinute)] }),

@@ -33,7 +33,7 @@ export async function appointmentOfPractice(deps: Deps, practiceId: string, appo
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
     .where(and(eq(appointments.id, appointmentId), eq(appointments.practiceId, practiceId)));
   const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', 'No such appointment in your practice');
+  if (!row) throw new AppError('NOT_FOUND', 'appointments.notFound');
   return row;
 }
 
@@ -44,11 +44,11 @@ export async function appointmentOfPractice(deps: Deps, practiceId: string, appo
  */
 export async function createAppointmentByTherapist(deps: Deps, practice: Practice, input: { clientId: string; typeId: string; start: number }, locale: Locale) {
   const client = await clientOfPractice(deps, practice.id, input.clientId);
-  if (processingBlocked(client)) throw new AppError('CONFLICT', 'Processing is restricted or objected to for this client: no new appointments', { clientId: ['Restricted'] });
+  if (processingBlocked(client)) throw new AppError('CONFLICT', 'appointments.processingBlocked', { clientId: 'appointments.restrictedField' });
   const type = await deps.db.query.appointmentTypes.findFirst({ where: and(eq(appointmentTypes.id, input.typeId), eq(appointmentTypes.practiceId, practice.id)) });
-  if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of your appointment types'] });
+  if (!type) throw new AppError('VALIDATION_FAILED', 'booking.unknownType', { typeId: 'appointments.unknownTypeField' });
   const now = deps.now();
-  if (input.start <= now) throw new AppError('VALIDATION_FAILED', 'Choose a time in the future', { start: ['In the past'] });
+  if (input.start <= now) throw new AppError('VALIDATION_FAILED', 'appointments.chooseFuture', { start: 'appointments.inThePastField' });
   const id = newId();
   const end = input.start + type.durationMin * 60_000;
   const manageToken = randomToken(32);
@@ -74,7 +74,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
       auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
     ]);
   } catch (error) {
-    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time overlaps another appointment', { start: ['Overlaps another appointment'] });
+    if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'appointments.overlaps', { start: 'appointments.overlapsField' });
     throw error;
   }
   await notifyBooked(deps, {
@@ -92,7 +92,7 @@ export async function createAppointmentByTherapist(deps: Deps, practice: Practic
 
 export async function setAppointmentStatus(deps: Deps, practiceId: string, appointmentId: string, status: 'completed' | 'no_show') {
   const { appointment } = await appointmentOfPractice(deps, practiceId, appointmentId);
-  if (appointment.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled appointment cannot change its status');
+  if (appointment.status === 'cancelled') throw new AppError('CONFLICT', 'appointments.cancelledStays');
   await deps.db.batch([
     deps.db.update(appointments).set({ status }).where(eq(appointments.id, appointmentId)),
     auditInsert(deps.db, { action: 'appointment.status_changed', practiceId, targetId: appointmentId }, deps.now()),
@@ -101,7 +101,7 @@ export async function setAppointmentStatus(deps: Deps, practiceId: string, appoi
 
 export async function cancelByTherapist(deps: Deps, practice: Practice, appointmentId: string, locale: Locale) {
   const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
-  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'Only a booked appointment can be cancelled');
+  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'appointments.onlyBookedCancels');
   const now = deps.now();
   await deps.db.batch([
     deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: appointment.sequence + 1 }).where(eq(appointments.id, appointmentId)),

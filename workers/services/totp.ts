@@ -65,8 +65,8 @@ export async function checkSecondFactor(deps: Deps, user: TotpUser, code: string
 /** Starts enrolment: a new secret, not yet required at sign-in until a code from it is confirmed. */
 export async function beginTotpEnrolment(deps: Deps, userId: string) {
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
-  if (!user) throw new AppError('NOT_FOUND', 'Account not found');
-  if (user.totpEnabledAt !== null) throw new AppError('CONFLICT', 'A second factor is already enrolled; remove it first');
+  if (!user) throw new AppError('NOT_FOUND', 'auth.accountNotFound');
+  if (user.totpEnabledAt !== null) throw new AppError('CONFLICT', 'auth.totpAlreadyEnrolled');
   const secret = new Secret({ size: 20 }).base32;
   await deps.db.update(users).set({ totpSecret: secret }).where(eq(users.id, userId));
   const uri = totpFor(secret, user.email).toString();
@@ -77,10 +77,10 @@ export async function beginTotpEnrolment(deps: Deps, userId: string) {
 export async function confirmTotpEnrolment(deps: Deps, userId: string, code: string) {
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user?.totpSecret || user.totpEnabledAt !== null) {
-    throw new AppError('CONFLICT', 'Start the enrolment first');
+    throw new AppError('CONFLICT', 'auth.totpStartFirst');
   }
   const step = matchingStep(user.totpSecret, user.email, code.trim(), deps.now());
-  if (step === null) throw new AppError('VALIDATION_FAILED', 'The code does not match', { code: ['Enter the current code from your app'] });
+  if (step === null) throw new AppError('VALIDATION_FAILED', 'auth.totpMismatch', { code: 'auth.totpMismatchField' });
   const now = deps.now();
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomToken(10));
   const hashes = await Promise.all(codes.map(hashToken));
@@ -99,11 +99,11 @@ export async function confirmTotpEnrolment(deps: Deps, userId: string, code: str
  */
 export async function disableTotp(deps: Deps, userId: string, password: string) {
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
-  if (!user) throw new AppError('NOT_FOUND', 'Account not found');
+  if (!user) throw new AppError('NOT_FOUND', 'auth.accountNotFound');
   const throttle = await claimSignInAttempt(deps, user.email);
   if (!user.passwordHash || !(await deps.passwords.verify(user.passwordHash, password))) {
     await auditInsert(deps.db, { action: 'auth.totp_disable_refused', actorUserId: userId, practiceId: user.practiceId }, deps.now());
-    throw new AppError('VALIDATION_FAILED', 'The password is wrong', { password: ['Enter your current password'] });
+    throw new AppError('VALIDATION_FAILED', 'auth.passwordWrong', { password: 'auth.currentPasswordField' });
   }
   const now = deps.now();
   await deps.db.batch([

@@ -9,6 +9,25 @@ const en = {
   'auth.confirmEmailFirst': 'Confirm your email address first: open the link we emailed you, or reset your password to get a new one.',
   'auth.throttled': (p: { seconds: number }) =>
     `Too many failed sign-ins. Try again in ${p.seconds} seconds, or reset your password through the emailed link.`,
+  'auth.dpaRequired': 'The data-processing agreement must be accepted',
+  'auth.dpaRequiredField': 'Accept the data-processing agreement to create a practice',
+  'auth.dpaChanged': 'The agreement has changed; please read the current version',
+  'auth.dpaChangedField': (p: { version: string }) => `The current version is ${p.version}`,
+  'auth.slugTaken': 'This booking address is taken',
+  'auth.slugTakenField': 'Choose another address',
+  'auth.accountExists': 'An account with this email already exists',
+  'auth.confirmationLinkInvalid': 'This confirmation link is invalid, expired or already used.',
+  'auth.resetLinkInvalid': 'This reset link is invalid, expired or already used. Request a new one.',
+  'auth.resetLinkUsed': 'This reset link was already used. Request a new one.',
+  'auth.accountNotFound': 'Account not found',
+  'auth.totpAlreadyEnrolled': 'A second factor is already enrolled; remove it first',
+  'auth.totpStartFirst': 'Start the enrolment first',
+  'auth.totpMismatch': 'The code does not match',
+  'auth.totpMismatchField': 'Enter the current code from your app',
+  'auth.passwordWrong': 'The password is wrong',
+  'auth.currentPasswordField': 'Enter your current password',
+  'auth.deleteTypeSlug': 'Type your booking address exactly to confirm',
+  'auth.deleteTypeSlugField': (p: { slug: string }) => `Type ${p.slug}`,
 };
 
 const de: typeof en = {
@@ -21,6 +40,25 @@ const de: typeof en = {
     'Bestätigen Sie zuerst Ihre E-Mail-Adresse: Öffnen Sie den Link aus unserer E-Mail, oder setzen Sie Ihr Passwort zurück, um einen neuen zu erhalten.',
   'auth.throttled': (p) =>
     `Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in ${p.seconds} Sekunden erneut, oder setzen Sie Ihr Passwort über den Link per E-Mail zurück.`,
+  'auth.dpaRequired': 'Der Auftragsverarbeitungsvertrag muss akzeptiert werden.',
+  'auth.dpaRequiredField': 'Bitte akzeptieren Sie den Auftragsverarbeitungsvertrag, um eine Praxis anzulegen.',
+  'auth.dpaChanged': 'Der Vertrag hat sich geändert. Bitte lesen Sie die aktuelle Fassung.',
+  'auth.dpaChangedField': (p) => `Die aktuelle Fassung ist ${p.version}.`,
+  'auth.slugTaken': 'Diese Buchungsadresse ist bereits vergeben.',
+  'auth.slugTakenField': 'Bitte wählen Sie eine andere Adresse.',
+  'auth.accountExists': 'Mit dieser E-Mail-Adresse gibt es bereits ein Konto.',
+  'auth.confirmationLinkInvalid': 'Dieser Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet.',
+  'auth.resetLinkInvalid': 'Dieser Link zum Zurücksetzen ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.',
+  'auth.resetLinkUsed': 'Dieser Link zum Zurücksetzen wurde bereits verwendet. Bitte fordern Sie einen neuen an.',
+  'auth.accountNotFound': 'Das Konto wurde nicht gefunden.',
+  'auth.totpAlreadyEnrolled': 'Ein zweiter Faktor ist bereits eingerichtet; entfernen Sie ihn zuerst.',
+  'auth.totpStartFirst': 'Bitte beginnen Sie zuerst mit der Einrichtung.',
+  'auth.totpMismatch': 'Der Code stimmt nicht.',
+  'auth.totpMismatchField': 'Bitte geben Sie den aktuellen Code aus Ihrer App ein.',
+  'auth.passwordWrong': 'Das Passwort ist falsch.',
+  'auth.currentPasswordField': 'Bitte geben Sie Ihr aktuelles Passwort ein.',
+  'auth.deleteTypeSlug': 'Bitte geben Sie zur Bestätigung Ihre Buchungsadresse genau ein.',
+  'auth.deleteTypeSlugField': (p) => `Bitte geben Sie ${p.slug} ein.`,
 };
 
 const da: typeof en = {
@@ -32,6 +70,25 @@ const da: typeof en = {
   'auth.confirmEmailFirst': 'Bekræft først din e-mailadresse: Åbn linket i vores e-mail, eller nulstil din adgangskode for at få et nyt.',
   'auth.throttled': (p) =>
     `For mange mislykkede log ind-forsøg. Prøv igen om ${p.seconds} sekunder, eller nulstil din adgangskode via linket i e-mailen.`,
+  'auth.dpaRequired': 'Databehandleraftalen skal accepteres.',
+  'auth.dpaRequiredField': 'Acceptér databehandleraftalen for at oprette en praksis.',
+  'auth.dpaChanged': 'Aftalen er ændret. Læs venligst den aktuelle version.',
+  'auth.dpaChangedField': (p) => `Den aktuelle version er ${p.version}.`,
+  'auth.slugTaken': 'Denne bookingadresse er optaget.',
+  'auth.slugTakenField': 'Vælg en anden adresse.',
+  'auth.accountExists': 'Der findes allerede en konto med denne e-mailadresse.',
+  'auth.confirmationLinkInvalid': 'Dette bekræftelseslink er ugyldigt, udløbet eller allerede brugt.',
+  'auth.resetLinkInvalid': 'Dette nulstillingslink er ugyldigt, udløbet eller allerede brugt. Bed om et nyt.',
+  'auth.resetLinkUsed': 'Dette nulstillingslink er allerede brugt. Bed om et nyt.',
+  'auth.accountNotFound': 'Kontoen blev ikke fundet.',
+  'auth.totpAlreadyEnrolled': 'En anden faktor er allerede oprettet; fjern den først.',
+  'auth.totpStartFirst': 'Start først oprettelsen.',
+  'auth.totpMismatch': 'Koden passer ikke.',
+  'auth.totpMismatchField': 'Indtast den aktuelle kode fra din app.',
+  'auth.passwordWrong': 'Adgangskoden er forkert.',
+  'auth.currentPasswordField': 'Indtast din nuværende adgangskode.',
+  'auth.deleteTypeSlug': 'Skriv din bookingadresse præcist for at bekræfte.',
+  'auth.deleteTypeSlugField': (p) => `Skriv ${p.slug}.`,
 };
 
 export const authErrors = { en, de, da };

@@ -20,6 +20,9 @@ const en = {
   'session.therapistOnly': 'Only a practice’s therapist may use this page',
   'server.databaseUnavailable': 'Our database is briefly unavailable. Please try again in a moment.',
   'server.internal': 'Something went wrong on our side. Nothing was saved; please try again.',
+  // The API lists the refused fields by name; a page leads with this and lists the field messages in its language.
+  'validation.invalid': (p: { summary: string }) => `Invalid input (${p.summary})`,
+  'validation.checkEntries': 'Please check your entries:',
 };
 
 const de: typeof en = {
@@ -40,6 +43,8 @@ const de: typeof en = {
   'session.therapistOnly': 'Nur die Therapeutin oder der Therapeut einer Praxis darf diese Seite verwenden.',
   'server.databaseUnavailable': 'Unsere Datenbank ist kurz nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
   'server.internal': 'Bei uns ist etwas schiefgegangen. Es wurde nichts gespeichert; bitte versuchen Sie es noch einmal.',
+  'validation.invalid': () => 'Einige Angaben sind ungültig.',
+  'validation.checkEntries': 'Bitte prüfen Sie Ihre Angaben:',
 };
 
 const da: typeof en = {
@@ -60,6 +65,8 @@ const da: typeof en = {
   'session.therapistOnly': 'Kun en praksis’ behandler må bruge denne side.',
   'server.databaseUnavailable': 'Vores database er kortvarigt utilgængelig. Prøv igen om et øjeblik.',
   'server.internal': 'Noget gik galt hos os. Intet blev gemt; prøv venligst igen.',
+  'validation.invalid': () => 'Nogle oplysninger er ugyldige.',
+  'validation.checkEntries': 'Kontrollér venligst dine oplysninger:',
 };
 
 export const commonErrors = { en, de, da };
