@@ -59,7 +59,7 @@ const CONFIRM_WRITES = [
 ] as const;
 
 function expectUnavailable(body: string) {
-  expect(JSON.parse(body)).toEqual({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('try again') } });
+  expect(JSON.parse(body)).toEqual({ error: { code: 'UNAVAILABLE', key: 'server.databaseUnavailable', message: expect.stringContaining('try again') } });
   expect(body).not.toMatch(/injected|SQLITE|D1_/);
 }
 

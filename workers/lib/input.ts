@@ -10,7 +10,7 @@ export const emailField = z
   .trim()
   .toLowerCase()
   .max(254, fieldIssue('field.emailTooLong'))
-  .pipe(z.email('Enter a valid email address'))
+  .pipe(z.email(fieldIssue('field.emailInvalid')))
   .openapi({ example: 'therapist@example.com' });
 
 /** NIST SP 800-63B: length over composition rules; 12 characters at least, generous maximum. */
