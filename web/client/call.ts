@@ -1,37 +1,27 @@
-import { CALL_MEDIA_SCRIPT } from './call-media-script';
-import { CALL_QUALITY_SCRIPT } from './call-quality-script';
-import { CALL_ROOM_SCRIPT } from './call-room-script';
-import { CALL_RTC_SCRIPT } from './call-rtc-script';
+import { CLOSE, type RoomMessage } from '../../workers/rooms/protocol';
+import { el, maybeEl, ROLE, root, state, t, video, type View } from './call-context';
+import { openDevices, runDeviceCheck, stopCheck, stopLocalMedia, wireDevices } from './call-media';
+import { reportLeft } from './call-quality';
+import { connectRoom, isFinalJoinError, joinErrorText, JoinError, keepKey, requestJoin, scheduleReconnect, send } from './call-room';
+import { callIsUp, closeConnections, enqueue, hasCall, onSignal, startGeneration } from './call-rtc';
+import { byId, fill } from './page-data';
 
 /**
- * The call page's browser module, served as /static/call.js (plain ES2022, no build step, no dependencies). Kept as
- * strings so it bundles identically under `wrangler dev`, deployment and the Workers test pool; written without
- * backticks or template placeholders so `String.raw` returns it verbatim. The parts, by concern, are joined into one
- * module and share its scope; `start()` runs last, once everything is declared:
- *  - this file: the page's states and views, the join form, what each room message means for the page;
- *  - call-room-script.ts: joining, the room's socket, reconnecting, checking incoming frames;
- *  - call-media-script.ts: camera and microphone, the device check, mute, camera off, device switching;
- *  - call-rtc-script.ts: peer connections, generations (key renewal), ICE restarts;
- *  - call-quality-script.ts: getStats, good/fair/poor, bitrate and resolution, reports.
+ * /static/call.js, the video call page: its states and views, the join form, what each room message means for the
+ * page. The other parts, by concern, are modules bundled into this one at build time (scripts/build-client.ts):
+ *  - call-room.ts: joining, the room's socket, reconnecting, parsing incoming frames with the room's zod schema;
+ *  - call-media.ts: camera and microphone, the device check, mute, camera off, device switching;
+ *  - call-rtc.ts: peer connections, generations (key renewal), ICE restarts;
+ *  - call-quality.ts: getStats, good/fair/poor, bitrate and resolution, reports.
+ * They call each other's functions (one page, one flow), so they import each other; nothing runs at import time but
+ * declarations, and `start()` runs last, from here.
  *
  * Signaling goes through the appointment's room (workers/rooms/protocol.ts); media flows peer to peer, DTLS-SRTP
  * encrypted, relayed by TURN at most. The page stores one thing in the browser: the client's browser key for this call,
  * in sessionStorage (this tab only), which lets an admitted client back in after a reload or a dropped socket.
  */
-const PAGE_SCRIPT = String.raw`// Video call: the page's states and what room messages mean for it.
-const root = document.getElementById('call-app');
-const ROLE = root.dataset.role === 'therapist' ? 'therapist' : 'client';
-const CALL_ID = root.dataset.appointmentId || '';
-const CSRF = root.dataset.csrf || '';
-// Make-before-break key renewal; the attribute exists so that a test can renew within seconds.
-const RENEW_MS = Math.max(2000, Number(root.dataset.renewMs) || 540000);
-const t = JSON.parse(root.dataset.messages || '{}');
-const CLOSE = JSON.parse(root.dataset.closeCodes || '{}');
-
-const el = (id) => document.getElementById(id);
-const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
-
-const VIEWS = {
+const VIEWS: Record<View, string[]> = {
+  loading: [],
   join: ['call-join'],
   checking: ['call-media', 'call-check'],
   waiting: ['call-waiting', 'call-media', 'call-check'],
@@ -43,35 +33,32 @@ const VIEWS = {
 };
 const SECTIONS = ['call-join', 'call-waiting', 'call-lobby', 'call-media', 'call-check', 'call-remote-box', 'call-ended'];
 
-let view = 'loading';
 let waitingName = '';
-let ending = false;
-let peerHere = false; // the other participant holds their seat (and, for the therapist, the client is admitted)
 
-function setView(next) {
-  view = next;
+export function setView(next: View) {
+  state.view = next;
   root.dataset.state = next;
-  const visible = VIEWS[next] || [];
+  const visible = VIEWS[next];
   for (const id of SECTIONS) {
-    const section = el(id);
+    const section = maybeEl(id);
     if (section) section.hidden = !visible.includes(id);
   }
   renderLobby();
 }
 
-function say(text) {
+export function say(text: string) {
   el('call-status').textContent = text || '';
   el('call-status').hidden = !text;
 }
 
-function fail(text) {
+export function fail(text: string) {
   el('call-error').textContent = text || '';
   el('call-error').hidden = !text;
 }
 
-function fieldError(field, text) {
-  const input = el('call-' + field);
-  const error = el('call-' + field + '-error');
+function fieldError(field: string, text: string) {
+  const input = maybeEl('call-' + field);
+  const error = maybeEl('call-' + field + '-error');
   if (!input || !error) return;
   error.textContent = text || '';
   error.hidden = !text;
@@ -79,46 +66,54 @@ function fieldError(field, text) {
   else input.removeAttribute('aria-invalid');
 }
 
-function setCheck(name, text, ok) {
-  const item = document.querySelector('[data-check="' + name + '"]');
+export function setCheck(name: string, text: string, ok?: boolean) {
+  const item = document.querySelector<HTMLElement>('[data-check="' + name + '"]');
   if (!item) return;
   item.dataset.ok = ok === undefined ? '' : String(ok);
-  item.querySelector('[data-result]').textContent = text;
+  const result = item.querySelector('[data-result]');
+  if (result) result.textContent = text;
 }
 
 /** The therapist's waiting-room panel: shown before the call and whenever someone waits. */
 function renderLobby() {
-  const lobby = el('call-lobby');
+  const lobby = maybeEl('call-lobby');
   if (!lobby) return;
-  lobby.hidden = view === 'ended' || !(view === 'lobby' || waitingName);
+  lobby.hidden = state.view === 'ended' || !(state.view === 'lobby' || waitingName);
   el('call-lobby-empty').hidden = !!waitingName;
   el('call-lobby-client').hidden = !waitingName;
   el('call-waiting-name').textContent = waitingName ? fill(t.waitingName, { name: waitingName }) : '';
 }
 
-function onSocketClosed(code) {
-  socket = null;
+/** Close codes that end the page, with the text each shows. */
+function finalCloseText(code: number): string | undefined {
+  const texts: Record<number, string> = {
+    [CLOSE.replaced]: t.replaced,
+    [CLOSE.full]: t.full,
+    [CLOSE.denied]: t.denied,
+    [CLOSE.displaced]: t.displaced,
+    [CLOSE.closed]: t.closed,
+    [CLOSE.hangup]: ROLE === 'client' ? t.endedByTherapist : t.clientLeft,
+  };
+  return texts[code];
+}
+
+export function onSocketClosed(code: number) {
+  state.socket = null;
   delete root.dataset.admitted;
-  clearInterval(pingTimer);
-  if (ending) return;
-  const final = {};
-  final[CLOSE.replaced] = t.replaced;
-  final[CLOSE.full] = t.full;
-  final[CLOSE.denied] = t.denied;
-  final[CLOSE.displaced] = t.displaced;
-  final[CLOSE.closed] = t.closed;
-  final[CLOSE.hangup] = ROLE === 'client' ? t.endedByTherapist : t.clientLeft;
-  if (final[code]) return endCall(final[code], false);
-  if (!socketEverOpened) setCheck('relay', t.unreachable, false);
+  clearInterval(state.pingTimer);
+  if (state.ending) return;
+  const final = finalCloseText(code);
+  if (final) return endCall(final, false);
+  if (!state.socketEverOpened) setCheck('relay', t.unreachable, false);
   // The room or the network dropped the socket (also when the room itself restarted); media may still be flowing.
   // Join again with a fresh token as the same participant: the room remembers an admitted client until it closes,
   // so the client goes straight back into the call and the therapist is not asked to admit them again.
-  if (view === 'in-call' || view === 'connecting') setView('reconnecting');
+  if (state.view === 'in-call' || state.view === 'connecting') setView('reconnecting');
   say(t.reconnecting);
   scheduleReconnect();
 }
 
-function onRoomMessage(message) {
+export function onRoomMessage(message: RoomMessage) {
   switch (message.type) {
     case 'welcome':
       return onWelcome(message);
@@ -144,13 +139,13 @@ function onRoomMessage(message) {
   }
 }
 
-function onWelcome(message) {
+function onWelcome(message: Extract<RoomMessage, { type: 'welcome' }>) {
   keepKey(message.browserKey);
   setCheck('relay', t.reachable, true);
   fail('');
   root.dataset.admitted = String(message.admitted);
   // The therapist learns with the next message ('waiting' or 'admitted') whether the client is in.
-  peerHere = ROLE === 'client' && message.peerPresent;
+  state.peerHere = ROLE === 'client' && message.peerPresent;
   if (callIsUp()) setView('in-call');
   if (ROLE === 'therapist') {
     if (!hasCall()) {
@@ -179,7 +174,7 @@ function enterCall() {
 }
 
 function onAdmitted() {
-  peerHere = true;
+  state.peerHere = true;
   root.dataset.admitted = 'true';
   if (ROLE === 'client') {
     if (!hasCall()) enterCall();
@@ -195,14 +190,14 @@ function onAdmitted() {
 }
 
 function onPeerLeft() {
-  peerHere = false;
+  state.peerHere = false;
   if (ROLE === 'therapist') {
     waitingName = '';
     renderLobby();
   }
   // After a hangup, or when a waiting client leaves, there is nothing to tear down and the status stays.
   if (!hasCall()) {
-    if (ROLE === 'client' && view === 'connecting') say(t.waitingForTherapist);
+    if (ROLE === 'client' && state.view === 'connecting') say(t.waitingForTherapist);
     return;
   }
   if (callIsUp()) {
@@ -213,7 +208,7 @@ function onPeerLeft() {
 }
 
 /** The other participant is gone and so is the media: the therapist's lobby, or the client's wait. */
-function showPeerGone(therapistText) {
+export function showPeerGone(therapistText: string) {
   closeConnections();
   if (ROLE === 'therapist') {
     setView('lobby');
@@ -225,21 +220,21 @@ function showPeerGone(therapistText) {
 }
 
 function onPeerHangup() {
-  peerHere = false;
+  state.peerHere = false;
   if (ROLE === 'client') return endCall(t.endedByTherapist, false);
   showPeerGone(t.clientLeft);
 }
 
 /** Ends the page's part in the call: reports, tells the peer when it is our decision, frees camera and microphone. */
-function endCall(text, hangUp) {
-  if (ending) return;
-  ending = true;
+export function endCall(text: string, hangUp: boolean) {
+  if (state.ending) return;
+  state.ending = true;
   reportLeft();
   if (hangUp) send({ type: 'hangup' });
-  clearTimeout(reconnectTimer);
-  clearInterval(pingTimer);
-  if (socket) socket.close(1000, 'Goodbye');
-  socket = null;
+  clearTimeout(state.reconnectTimer);
+  clearInterval(state.pingTimer);
+  if (state.socket) state.socket.close(1000, 'Goodbye');
+  state.socket = null;
   closeConnections();
   stopCheck();
   stopLocalMedia();
@@ -249,24 +244,24 @@ function endCall(text, hangUp) {
   setView('ended');
 }
 
-async function onJoinSubmit(event) {
+async function onJoinSubmit(event: SubmitEvent) {
   event.preventDefault();
   fail('');
   fieldError('name', '');
   fieldError('code', '');
-  const name = el('call-name').value.trim();
-  const code = el('call-code').value.trim();
+  const name = byId('call-name', HTMLInputElement).value.trim();
+  const code = byId('call-code', HTMLInputElement).value.trim();
   if (!name) fieldError('name', t.nameMissing);
   if (!code) fieldError('code', t.codeMissing);
   if (!name || !code) return fail(t.invalidInput);
-  const button = el('call-join-form').querySelector('button[type="submit"]');
-  button.disabled = true;
-  credentials = { name, code };
+  const button = el('call-join-form').querySelector<HTMLButtonElement>('button[type="submit"]');
+  if (button) button.disabled = true;
+  state.credentials = { name, code };
   say(t.checking);
   try {
-    pass = await requestJoin();
+    state.pass = await requestJoin();
   } catch (error) {
-    button.disabled = false;
+    if (button) button.disabled = false;
     say('');
     if (error instanceof JoinError && error.status === 401) fieldError('code', t.wrongCode);
     if (error instanceof JoinError && error.status === 422 && error.fields.name) fieldError('name', t.nameMissing);
@@ -291,9 +286,9 @@ async function joinRoom() {
 
 function wirePage() {
   el('call-end').addEventListener('click', () => endCall(t.endedSelf, true));
-  const admit = el('call-admit');
+  const admit = maybeEl('call-admit');
   if (admit) admit.addEventListener('click', () => send({ type: 'admit' }));
-  const deny = el('call-deny');
+  const deny = maybeEl('call-deny');
   if (deny) {
     deny.addEventListener('click', () => {
       send({ type: 'deny' });
@@ -302,13 +297,13 @@ function wirePage() {
     });
   }
   el('call-sound').addEventListener('click', () => {
-    const video = el('call-remote');
-    video.muted = false;
-    video.play().catch(() => {});
+    const remote = video('call-remote');
+    remote.muted = false;
+    remote.play().catch(() => {});
     el('call-sound').hidden = true;
   });
   window.addEventListener('online', () => {
-    if (!socket && !ending) scheduleReconnect();
+    if (!state.socket && !state.ending) scheduleReconnect();
   });
   window.addEventListener('pagehide', reportLeft);
 }
@@ -325,13 +320,8 @@ async function start() {
     return;
   }
   setView('join');
-  el('call-join-form').addEventListener('submit', onJoinSubmit);
+  byId('call-join-form', HTMLFormElement).addEventListener('submit', onJoinSubmit);
   el('call-name').focus();
 }
-`;
 
-const START = String.raw`
-start();
-`;
-
-export const CALL_SCRIPT = [PAGE_SCRIPT, CALL_ROOM_SCRIPT, CALL_MEDIA_SCRIPT, CALL_RTC_SCRIPT, CALL_QUALITY_SCRIPT, START].join('\n');
+void start();
