@@ -13,7 +13,7 @@ import { clientOfPractice } from '../services/clients';
 import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey, type Actor } from '../services/notes';
 import type { Access } from './access';
 
-// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes-script.ts).
+// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes.ts and notes-crypto.ts).
 
 export const notesRoutes = new Hono<HonoEnv>();
 
