@@ -1,15 +1,12 @@
 import { byId, maybeById } from './page-data';
-import { el, root, t, video } from './call-context';
-import { fail, setCheck } from './call';
-import { sendersOf } from './call-rtc';
+import { el, root, sendersOf, t, video, type Kind } from './call-context';
+import { fail, setCheck } from './call-view';
 
 /**
  * Part of /static/call.js: camera and microphone, the device check (preview, level meter, test tone), mute, camera
  * off and device switching. A switched device reaches every open peer connection through RTCRtpSender.replaceTrack,
  * without renegotiation.
  */
-export type Kind = 'audio' | 'video';
-
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 

@@ -1,6 +1,5 @@
-import { CALL_ID, el, jsonHeaders, root, state, t } from './call-context';
+import { CALL_ID, el, jsonHeaders, root, state, t, transceiversOf, type Conn } from './call-context';
 import { fill } from './page-data';
-import { active, transceiversOf, type Conn } from './call-rtc';
 
 /**
  * Part of /static/call.js: connection quality and reports. getStats every two seconds on the shown connection: round
@@ -46,7 +45,7 @@ export function forgetLastSample() {
 const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
 
 export async function sampleQuality() {
-  const conn = active;
+  const conn = state.active;
   if (!conn || conn.pc.connectionState !== 'connected') return;
   const stats = await conn.pc.getStats();
   // The stats dictionaries differ by `type`; the fields read below are checked where they are read.
@@ -105,7 +104,7 @@ function adapt(quality: Quality) {
   level = next;
   poorStreak = 0;
   goodStreak = 0;
-  if (active) applyLevel(active);
+  if (state.active) applyLevel(state.active);
 }
 
 export function applyLevel(conn: Conn) {

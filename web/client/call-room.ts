@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { browserKey as browserKeySchema, MAX_MESSAGE_BYTES, roomMessage, type ClientMessage, type RoomMessage } from '../../workers/rooms/protocol';
 import { CALL_ID, jsonHeaders, ROLE, state, t, type Pass } from './call-context';
-import { endCall, onRoomMessage, onSocketClosed } from './call';
 
 /**
  * Part of /static/call.js: joining and the room's WebSocket. A join (POST /join) gives a two-minute, single-use token
@@ -30,6 +29,14 @@ const LINK_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const linkKey = readLinkKey();
 let reconnectAttempts = 0;
 let lastHeard = 0;
+
+/** What the page does with the room's messages, a closed socket and a join refused for good (call.ts). */
+type RoomHandlers = { message: (message: RoomMessage) => void; closed: (code: number) => void; finalError: (text: string) => void };
+let handlers: RoomHandlers = { message: () => {}, closed: () => {}, finalError: () => {} };
+
+export function onRoom(next: RoomHandlers) {
+  handlers = next;
+}
 
 function readLinkKey() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('k') || '';
@@ -194,11 +201,11 @@ function openSocket(token: string) {
       if (ws !== state.socket) return;
       lastHeard = Date.now();
       const message = readRoomMessage(event.data);
-      if (message) onRoomMessage(message);
+      if (message) handlers.message(message);
     });
     ws.addEventListener('close', (event) => {
       if (!opened) resolve(false);
-      if (ws === state.socket) onSocketClosed(event.code);
+      if (ws === state.socket) handlers.closed(event.code);
     });
   });
 }
@@ -212,7 +219,7 @@ function startPing() {
       const dead = state.socket;
       state.socket = null;
       dead.close();
-      onSocketClosed(1006);
+      handlers.closed(1006);
       return;
     }
     send({ type: 'ping' });
@@ -225,7 +232,7 @@ export function scheduleReconnect() {
   reconnectAttempts += 1;
   state.reconnectTimer = setTimeout(() => {
     connectRoom().catch((error: unknown) => {
-      if (isFinalJoinError(error)) endCall(joinErrorText(error), false);
+      if (isFinalJoinError(error)) handlers.finalError(joinErrorText(error));
       else scheduleReconnect();
     });
   }, delay);

@@ -1,9 +1,9 @@
 import type { RoomMessage } from '../../workers/rooms/protocol';
-import { el, RENEW_MS, ROLE, root, state, t, video } from './call-context';
-import { say, setView, showPeerGone } from './call';
-import { local, localStream, type Kind } from './call-media';
+import { conns, el, RENEW_MS, ROLE, root, state, t, transceiversOf, video, type Conn } from './call-context';
+import { local, localStream } from './call-media';
 import { applyLevel, forgetLastSample, markConnected, markDisconnected, report, sampleQuality } from './call-quality';
 import { send, socketOpen } from './call-room';
+import { say, setView } from './call-view';
 
 /**
  * Part of /static/call.js: the peer connections.
@@ -18,16 +18,6 @@ import { send, socketOpen } from './call-room';
  *   connection; if that does not bring it back, a new generation follows.
  * - Quality and reports: call-quality.ts.
  */
-export type Conn = {
-  generation: number;
-  pc: RTCPeerConnection;
-  order: number;
-  remote: MediaStream;
-  pendingIce: RTCIceCandidateInit[];
-  restartTimer: number;
-  giveUpTimer: number;
-  promoting?: boolean;
-};
 type Signal = Extract<RoomMessage, { type: 'offer' | 'answer' | 'ice' }>;
 
 const ICE_GRACE_MS = 2000;
@@ -37,11 +27,8 @@ const RETIRE_DELAY_MS = 2500; // lets the other side switch over too before the 
 const STATS_MS = 2000;
 const STEP_TIMEOUT_MS = 15000;
 
-const conns = new Map<number, Conn>();
 const retired = new Set<number>();
 const shown = new MediaStream();
-/** The connection whose media is shown and whose quality is measured. */
-export let active: Conn | null = null;
 let connOrder = 0;
 // A fresh page starts far from its predecessor's numbers, so a reloaded therapist never reuses a live generation.
 let nextGeneration = Math.floor(Date.now() / 1000) % 900000;
@@ -58,17 +45,7 @@ export function enqueue(task: () => Promise<unknown> | void) {
 }
 
 export const hasCall = () => conns.size > 0;
-export const callIsUp = () => !!active && active.pc.connectionState === 'connected';
-
-export function transceiversOf(conn: Conn, kind: Kind) {
-  return conn.pc.getTransceivers().filter((transceiver) => transceiver.currentDirection !== 'stopped' && transceiver.receiver.track.kind === kind);
-}
-
-export function sendersOf(kind: Kind) {
-  const senders: RTCRtpSender[] = [];
-  for (const conn of conns.values()) for (const transceiver of transceiversOf(conn, kind)) senders.push(transceiver.sender);
-  return senders;
-}
+export const callIsUp = () => !!state.active && state.active.pc.connectionState === 'connected';
 
 function createConn(generation: number) {
   const pc = new RTCPeerConnection({ iceServers: state.iceServers, bundlePolicy: 'max-bundle' });
@@ -76,7 +53,7 @@ function createConn(generation: number) {
   conns.set(generation, conn);
   pc.addEventListener('track', (event) => {
     conn.remote.addTrack(event.track);
-    if (conn === active) showRemote();
+    if (conn === state.active) showRemote();
   });
   pc.addEventListener('icecandidate', (event) => {
     const c = event.candidate;
@@ -85,7 +62,7 @@ function createConn(generation: number) {
   pc.addEventListener('connectionstatechange', () => onConnectionState(conn));
   pc.addEventListener('iceconnectionstatechange', () => onIceState(conn));
   conn.giveUpTimer = setTimeout(() => {
-    if (conns.has(generation) && conn !== active) giveUp(conn);
+    if (conns.has(generation) && conn !== state.active) giveUp(conn);
   }, CONNECT_TIMEOUT_MS);
   return conn;
 }
@@ -149,9 +126,9 @@ function onConnectionState(conn: Conn) {
   if (connection === 'connected') {
     clearTimeout(conn.giveUpTimer);
     clearTimeout(conn.restartTimer);
-    if (conn !== active) void promote(conn);
+    if (conn !== state.active) void promote(conn);
     else showConnected();
-  } else if (conn === active && (connection === 'disconnected' || connection === 'failed')) {
+  } else if (conn === state.active && (connection === 'disconnected' || connection === 'failed')) {
     markDisconnected();
     if (connection === 'failed') report('failed');
     // Gone for good when the other side's socket has left too; otherwise it is the network, and it comes back.
@@ -159,7 +136,7 @@ function onConnectionState(conn: Conn) {
     setView('reconnecting');
     say(t.reconnecting);
   }
-  if (conn === active) root.dataset.connection = connection;
+  if (conn === state.active) root.dataset.connection = connection;
 }
 
 function showConnected() {
@@ -169,7 +146,7 @@ function showConnected() {
 }
 
 function onIceState(conn: Conn) {
-  if (ROLE !== 'therapist' || conn !== active) return;
+  if (ROLE !== 'therapist' || conn !== state.active) return;
   const ice = conn.pc.iceConnectionState;
   clearTimeout(conn.restartTimer);
   if (ice === 'failed') enqueue(() => restartIce(conn));
@@ -179,12 +156,12 @@ function onIceState(conn: Conn) {
 /** Therapist: new ICE credentials on the same connection (same keys), negotiated over the existing socket. */
 async function restartIce(conn: Conn) {
   const ice = conn.pc.iceConnectionState;
-  if (conn !== active || !state.peerHere || !socketOpen() || conn.pc.signalingState !== 'stable' || ice === 'connected' || ice === 'completed') return;
+  if (conn !== state.active || !state.peerHere || !socketOpen() || conn.pc.signalingState !== 'stable' || ice === 'connected' || ice === 'completed') return;
   const offer = await conn.pc.createOffer({ iceRestart: true });
   await conn.pc.setLocalDescription(offer);
   send({ type: 'offer', sdp: offer.sdp ?? '', generation: conn.generation });
   conn.restartTimer = setTimeout(() => {
-    if (conn === active && conn.pc.connectionState !== 'connected') enqueue(startGeneration);
+    if (conn === state.active && conn.pc.connectionState !== 'connected') enqueue(startGeneration);
   }, RESTART_TIMEOUT_MS);
 }
 
@@ -195,9 +172,9 @@ async function restartIce(conn: Conn) {
 async function promote(conn: Conn) {
   if (conn.promoting) return;
   conn.promoting = true;
-  if (active) await firstFrame(conn.remote);
-  if (!conns.has(conn.generation) || (active && active.order > conn.order) || state.ending) return;
-  active = conn;
+  if (state.active) await firstFrame(conn.remote);
+  if (!conns.has(conn.generation) || (state.active && state.active.order > conn.order) || state.ending) return;
+  state.active = conn;
   root.dataset.generation = String(conn.generation);
   root.dataset.connection = conn.pc.connectionState;
   showRemote();
@@ -228,20 +205,32 @@ function firstFrame(stream: MediaStream) {
   });
 }
 
+/** The other participant is gone and so is the media: the therapist's lobby, or the client's wait. */
+export function showPeerGone(therapistText: string) {
+  closeConnections();
+  if (ROLE === 'therapist') {
+    setView('lobby');
+    say(therapistText);
+  } else {
+    setView('connecting');
+    say(t.waitingForTherapist);
+  }
+}
+
 function retire(conn: Conn) {
   clearTimeout(conn.giveUpTimer);
   clearTimeout(conn.restartTimer);
   conn.pc.close();
   conns.delete(conn.generation);
   retired.add(conn.generation);
-  if (conn === active) active = null;
+  if (conn === state.active) state.active = null;
 }
 
 /** A connection that never connected. Renewals try again later; a first connection is negotiated anew. */
 function giveUp(conn: Conn) {
   retire(conn);
   if (ROLE !== 'therapist') return;
-  if (active) scheduleRenewal(Math.min(RENEW_MS, 30000));
+  if (state.active) scheduleRenewal(Math.min(RENEW_MS, 30000));
   else if (state.peerHere) {
     report('failed');
     enqueue(startGeneration);
@@ -254,7 +243,7 @@ export function closeConnections() {
   statsTimer = 0;
   markDisconnected();
   for (const conn of [...conns.values()]) retire(conn);
-  active = null;
+  state.active = null;
   forgetLastSample();
   showRemote();
   delete root.dataset.connection;
@@ -266,7 +255,7 @@ function scheduleRenewal(delay: number) {
 }
 
 async function renew() {
-  const pending = [...conns.values()].some((conn) => active && conn.order > active.order);
+  const pending = [...conns.values()].some((conn) => state.active && conn.order > state.active.order);
   if (!callIsUp() || !state.peerHere || !socketOpen() || pending) return scheduleRenewal(5000);
   await startGeneration();
 }
@@ -277,7 +266,7 @@ async function renew() {
  */
 function showRemote() {
   const remote = video('call-remote');
-  const next = active ? active.remote.getTracks() : [];
+  const next = state.active ? state.active.remote.getTracks() : [];
   for (const track of shown.getTracks()) if (!next.includes(track)) shown.removeTrack(track);
   for (const track of next) if (!shown.getTracks().includes(track)) shown.addTrack(track);
   if (remote.srcObject === shown || !next.length) return;

@@ -1,89 +1,28 @@
 import { CLOSE, type RoomMessage } from '../../workers/rooms/protocol';
-import { el, maybeEl, ROLE, root, state, t, video, type View } from './call-context';
+import { el, maybeEl, ROLE, root, state, t, video } from './call-context';
 import { openDevices, runDeviceCheck, stopCheck, stopLocalMedia, wireDevices } from './call-media';
 import { reportLeft } from './call-quality';
-import { connectRoom, isFinalJoinError, joinErrorText, JoinError, keepKey, requestJoin, scheduleReconnect, send } from './call-room';
-import { callIsUp, closeConnections, enqueue, hasCall, onSignal, startGeneration } from './call-rtc';
-import { byId, fill } from './page-data';
+import { connectRoom, isFinalJoinError, joinErrorText, JoinError, keepKey, onRoom, requestJoin, scheduleReconnect, send } from './call-room';
+import { callIsUp, closeConnections, enqueue, hasCall, onSignal, showPeerGone, startGeneration } from './call-rtc';
+import { fail, fieldError, renderLobby, say, setCheck, setView } from './call-view';
+import { byId } from './page-data';
 
 /**
- * /static/call.js, the video call page: its states and views, the join form, what each room message means for the
- * page. The other parts, by concern, are modules bundled into this one at build time (scripts/build-client.ts):
- *  - call-room.ts: joining, the room's socket, reconnecting, parsing incoming frames with the room's zod schema;
+ * /static/call.js, the video call page: the join form, what each room message means for the page, ending the call.
+ * The other parts, by concern, are modules bundled into this one at build time (scripts/build-client.ts), each
+ * importing only those listed before it:
+ *  - call-context.ts: the page's data attributes, the state the parts share, the peer connections' senders;
+ *  - call-view.ts: views, status lines, field errors, device checks, the waiting-room panel;
+ *  - call-quality.ts: getStats, good/fair/poor, bitrate and resolution, reports;
  *  - call-media.ts: camera and microphone, the device check, mute, camera off, device switching;
- *  - call-rtc.ts: peer connections, generations (key renewal), ICE restarts;
- *  - call-quality.ts: getStats, good/fair/poor, bitrate and resolution, reports.
- * They call each other's functions (one page, one flow), so they import each other; nothing runs at import time but
- * declarations, and `start()` runs last, from here.
+ *  - call-room.ts: joining, the room's socket, reconnecting, parsing incoming frames with the room's zod schema;
+ *  - call-rtc.ts: peer connections, generations (key renewal), ICE restarts.
+ * The room's socket reports to this module through the handlers `start()` gives it.
  *
  * Signaling goes through the appointment's room (workers/rooms/protocol.ts); media flows peer to peer, DTLS-SRTP
  * encrypted, relayed by TURN at most. The page stores one thing in the browser: the client's browser key for this call,
  * in sessionStorage (this tab only), which lets an admitted client back in after a reload or a dropped socket.
  */
-const VIEWS: Record<View, string[]> = {
-  loading: [],
-  join: ['call-join'],
-  checking: ['call-media', 'call-check'],
-  waiting: ['call-waiting', 'call-media', 'call-check'],
-  lobby: ['call-lobby', 'call-media'],
-  connecting: ['call-media', 'call-remote-box'],
-  'in-call': ['call-media', 'call-remote-box'],
-  reconnecting: ['call-media', 'call-remote-box'],
-  ended: ['call-ended'],
-};
-const SECTIONS = ['call-join', 'call-waiting', 'call-lobby', 'call-media', 'call-check', 'call-remote-box', 'call-ended'];
-
-let waitingName = '';
-
-export function setView(next: View) {
-  state.view = next;
-  root.dataset.state = next;
-  const visible = VIEWS[next];
-  for (const id of SECTIONS) {
-    const section = maybeEl(id);
-    if (section) section.hidden = !visible.includes(id);
-  }
-  renderLobby();
-}
-
-export function say(text: string) {
-  el('call-status').textContent = text || '';
-  el('call-status').hidden = !text;
-}
-
-export function fail(text: string) {
-  el('call-error').textContent = text || '';
-  el('call-error').hidden = !text;
-}
-
-function fieldError(field: string, text: string) {
-  const input = maybeEl('call-' + field);
-  const error = maybeEl('call-' + field + '-error');
-  if (!input || !error) return;
-  error.textContent = text || '';
-  error.hidden = !text;
-  if (text) input.setAttribute('aria-invalid', 'true');
-  else input.removeAttribute('aria-invalid');
-}
-
-export function setCheck(name: string, text: string, ok?: boolean) {
-  const item = document.querySelector<HTMLElement>('[data-check="' + name + '"]');
-  if (!item) return;
-  item.dataset.ok = ok === undefined ? '' : String(ok);
-  const result = item.querySelector('[data-result]');
-  if (result) result.textContent = text;
-}
-
-/** The therapist's waiting-room panel: shown before the call and whenever someone waits. */
-function renderLobby() {
-  const lobby = maybeEl('call-lobby');
-  if (!lobby) return;
-  lobby.hidden = state.view === 'ended' || !(state.view === 'lobby' || waitingName);
-  el('call-lobby-empty').hidden = !!waitingName;
-  el('call-lobby-client').hidden = !waitingName;
-  el('call-waiting-name').textContent = waitingName ? fill(t.waitingName, { name: waitingName }) : '';
-}
-
 /** Close codes that end the page, with the text each shows. */
 function finalCloseText(code: number): string | undefined {
   const texts: Record<number, string> = {
@@ -97,7 +36,7 @@ function finalCloseText(code: number): string | undefined {
   return texts[code];
 }
 
-export function onSocketClosed(code: number) {
+function onSocketClosed(code: number) {
   state.socket = null;
   delete root.dataset.admitted;
   clearInterval(state.pingTimer);
@@ -113,13 +52,13 @@ export function onSocketClosed(code: number) {
   scheduleReconnect();
 }
 
-export function onRoomMessage(message: RoomMessage) {
+function onRoomMessage(message: RoomMessage) {
   switch (message.type) {
     case 'welcome':
       return onWelcome(message);
     case 'waiting':
       if (ROLE !== 'therapist') return;
-      waitingName = message.name;
+      state.waitingName = message.name;
       return renderLobby();
     case 'admitted':
       return onAdmitted();
@@ -181,7 +120,7 @@ function onAdmitted() {
     say(t.connecting);
     return;
   }
-  waitingName = '';
+  state.waitingName = '';
   if (!hasCall()) setView('connecting');
   renderLobby();
   say(t.connecting);
@@ -192,7 +131,7 @@ function onAdmitted() {
 function onPeerLeft() {
   state.peerHere = false;
   if (ROLE === 'therapist') {
-    waitingName = '';
+    state.waitingName = '';
     renderLobby();
   }
   // After a hangup, or when a waiting client leaves, there is nothing to tear down and the status stays.
@@ -207,18 +146,6 @@ function onPeerLeft() {
   showPeerGone('');
 }
 
-/** The other participant is gone and so is the media: the therapist's lobby, or the client's wait. */
-export function showPeerGone(therapistText: string) {
-  closeConnections();
-  if (ROLE === 'therapist') {
-    setView('lobby');
-    say(therapistText);
-  } else {
-    setView('connecting');
-    say(t.waitingForTherapist);
-  }
-}
-
 function onPeerHangup() {
   state.peerHere = false;
   if (ROLE === 'client') return endCall(t.endedByTherapist, false);
@@ -226,7 +153,7 @@ function onPeerHangup() {
 }
 
 /** Ends the page's part in the call: reports, tells the peer when it is our decision, frees camera and microphone. */
-export function endCall(text: string, hangUp: boolean) {
+function endCall(text: string, hangUp: boolean) {
   if (state.ending) return;
   state.ending = true;
   reportLeft();
@@ -292,7 +219,7 @@ function wirePage() {
   if (deny) {
     deny.addEventListener('click', () => {
       send({ type: 'deny' });
-      waitingName = '';
+      state.waitingName = '';
       renderLobby();
     });
   }
@@ -309,6 +236,7 @@ function wirePage() {
 }
 
 async function start() {
+  onRoom({ message: onRoomMessage, closed: onSocketClosed, finalError: (text) => endCall(text, false) });
   wirePage();
   wireDevices();
   if (ROLE === 'therapist') {
