@@ -7,7 +7,8 @@ import { UserError, type Kdf } from './notes-crypto';
 export type KeyRecord = { id: string; kdf: Kdf; wrappedByPassphrase: string; wrappedByRecovery: string };
 export type StoredNote = { id: string; keyId: string; iv: string; ciphertext: string; createdAt: number };
 
-type Texts = { signedOut: string; failed: string };
+/** `errors` holds the page's texts of the error keys the notes API may answer with; the API's own words are English. */
+type Texts = { signedOut: string; failed: string; errors?: Readonly<Record<string, string>> };
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
@@ -47,8 +48,10 @@ export async function api(texts: Texts, csrf: string, method: string, path: stri
   if (response.status === 204) return null;
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    const key = field(field(data, 'error'), 'key');
     const message = field(field(data, 'error'), 'message');
-    throw new UserError((typeof message === 'string' && message) || texts.failed);
+    const local = typeof key === 'string' ? texts.errors?.[key] : undefined;
+    throw new UserError(local || (typeof message === 'string' && message) || texts.failed);
   }
   return data;
 }

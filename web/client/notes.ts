@@ -12,6 +12,7 @@ const root = pageRoot('notes-app');
 const CLIENT_ID = root.dataset.clientId || '';
 const CSRF = root.dataset.csrf || '';
 const t = readMessages<NotesMessages>(root.dataset.messages);
+const errors = readMessages<Record<string, string>>(root.dataset.errors);
 
 const MIN_PASSPHRASE = 12;
 const MAX_NOTE_BYTES = 44000; // keeps one encrypted note well under the server's 64 KiB body limit
@@ -31,7 +32,7 @@ let noteKey: CryptoKey | null = null;
 const el = (id: string) => byId(id, HTMLElement);
 const input = (id: string) => byId(id, HTMLInputElement);
 const notesPath = (suffix: string) => '/api/clients/' + encodeURIComponent(CLIENT_ID) + '/notes' + suffix;
-const call = (method: string, path: string, body?: unknown) => api(t, CSRF, method, path, body);
+const call = (method: string, path: string, body?: unknown) => api({ ...t, errors }, CSRF, method, path, body);
 
 function show(section: string) {
   for (const id of SECTIONS) el(id).hidden = id !== section;

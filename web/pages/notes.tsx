@@ -1,6 +1,19 @@
 import { DashboardNav } from '../components/dashboard-nav';
 import { Layout, type PageContext } from '../components/layout';
+import { errorTextsFor, type PlainKey } from '../i18n/errors';
 import type { NotesMessages } from '../i18n/notes';
+
+/** What the notes API may refuse with, so the page's script can say it in the page's language. */
+const NOTES_API_ERRORS: readonly PlainKey[] = [
+  'notes.keyExists',
+  'notes.noSuchKey',
+  'notes.wrongKey',
+  'notes.noSuchNote',
+  'clients.notFound',
+  'request.csrfToken',
+  'session.signInFirst',
+  'server.databaseUnavailable',
+];
 
 // Secret inputs carry no `name`: if the script failed and a form were submitted natively, nothing would be sent.
 
@@ -52,6 +65,7 @@ export function NotesPage(props: {
         data-csrf={page.session?.csrfToken ?? ''}
         data-has-key={props.hasKey ? 'true' : 'false'}
         data-messages={JSON.stringify(n)}
+        data-errors={JSON.stringify(errorTextsFor(NOTES_API_ERRORS, page.locale))}
       >
         <p id="notes-status" class="notice" role="status" hidden></p>
         <p id="notes-error" class="alert" role="alert" hidden></p>

@@ -44,6 +44,11 @@ export function isErrorKey(value: string): value is ErrorKey {
   return Object.hasOwn(errorCatalogues.en, value);
 }
 
+/** The texts of some keys in one language, for browser code that meets them in an API answer (by its `key`). */
+export function errorTextsFor(keys: readonly PlainKey[], locale: Locale): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, errorText(key, locale)]));
+}
+
 /** The text of a message in one language. */
 export function errorText(message: Message | PlainKey, locale: Locale): string {
   const { key, params } = typeof message === 'string' ? { key: message, params: undefined } : message;
