@@ -1,5 +1,6 @@
 import type { BreachDataCategory, SubjectCategory } from '../../workers/domain/breach';
 import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 // The DPO's incident console, the public record of processing, and the labels both share with the breach emails.
 
@@ -89,9 +90,8 @@ const en = {
   ropaDeployment: 'This deployment',
 } as const;
 
-export type IncidentsMessages = { readonly [K in keyof typeof en]: string };
 
-const de: IncidentsMessages = {
+const de = {
   title: 'Vorfälle',
   intro: 'Das Verzeichnis der Verletzungen des Schutzes personenbezogener Daten (Art. 33 Abs. 5 DSGVO). Betroffene Praxen werden unverzüglich informiert (Art. 33 Abs. 2); jede entscheidet über die Meldung an ihre Aufsichtsbehörde binnen 72 Stunden.',
   newIncident: 'Neuen Vorfall erfassen',
@@ -177,7 +177,7 @@ const de: IncidentsMessages = {
   ropaDeployment: 'Diese Installation',
 };
 
-const da: IncidentsMessages = {
+const da = {
   title: 'Hændelser',
   intro: 'Fortegnelsen over brud på persondatasikkerheden (art. 33, stk. 5, i databeskyttelsesforordningen). Berørte praksisser underrettes uden unødig forsinkelse (art. 33, stk. 2); hver beslutter selv om anmeldelse til sin tilsynsmyndighed inden for 72 timer.',
   newIncident: 'Registrér en ny hændelse',
@@ -263,11 +263,9 @@ const da: IncidentsMessages = {
   ropaDeployment: 'Denne installation',
 };
 
-const catalogues: Record<Locale, IncidentsMessages> = { en, de, da };
 
-export function incidentsMessages(locale: Locale): IncidentsMessages {
-  return catalogues[locale];
-}
+export const incidentsMessages = defineMessages(en, { de, da });
+export type IncidentsMessages = MessagesOf<typeof incidentsMessages>;
 
 export const DATA_CATEGORY_LABELS: Record<Locale, Record<BreachDataCategory, string>> = {
   en: { identifier: 'Identifiers and references', name: 'Names or pseudonyms', contact: 'Contact details (e.g. email addresses)', health: 'Health data: appointments, treatment, notes (Art. 9)', consent: 'Consent and agreement records', credential: 'Passwords, codes and other secrets (hashed)', technical: 'Technical data (times, settings)', organisational: 'Practice details', audit: 'Accountability records' },

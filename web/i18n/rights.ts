@@ -1,5 +1,7 @@
 import type { RIGHTS_STATUSES, RIGHTS_TYPES } from '../../db/schema/rights-requests';
-import type { Locale } from '../../workers/domain/locale';
+import { intlTag, type Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
+
 
 // The rights portal, its verification pages, the DPO's request console and the practice's request list.
 
@@ -105,9 +107,8 @@ const en = {
   commentSaved: 'Your comment is added.',
 } as const;
 
-export type RightsMessages = { readonly [K in keyof typeof en]: string };
 
-const de: RightsMessages = {
+const de = {
   portalTitle: 'Ihre Datenschutzrechte',
   portalIntro:
     'Fragen Sie eine Praxis, die Praxisraum nutzt, nach den Daten, die sie über Sie speichert. Der Datenschutzbeauftragte antwortet innerhalb eines Monats (Art. 12 Abs. 3 DSGVO). Zum Schutz Ihrer Daten bestätigen wir zuerst, dass die Anfrage von Ihnen kommt.',
@@ -204,7 +205,7 @@ const de: RightsMessages = {
   commentSaved: 'Ihr Kommentar ist hinzugefügt.',
 };
 
-const da: RightsMessages = {
+const da = {
   portalTitle: 'Dine databeskyttelsesrettigheder',
   portalIntro:
     'Spørg en praksis, der bruger Praxisraum, om de oplysninger, den har om dig. Databeskyttelsesrådgiveren svarer inden for en måned (art. 12, stk. 3, i GDPR). For at beskytte dine oplysninger bekræfter vi først, at anmodningen kommer fra dig.',
@@ -392,11 +393,9 @@ const ACTIONS: Record<string, [string, string, string]> = {
 };
 const ORDER: Record<Locale, 0 | 1 | 2> = { en: 0, de: 1, da: 2 };
 
-const catalogues: Record<Locale, RightsMessages> = { en, de, da };
 
-export function rightsMessages(locale: Locale): RightsMessages {
-  return catalogues[locale];
-}
+export const rightsMessages = defineMessages(en, { de, da });
+export type RightsMessages = MessagesOf<typeof rightsMessages>;
 
 export function rightsTypeLabel(locale: Locale, type: RightsType): string {
   return TYPES[locale][type];
@@ -414,12 +413,7 @@ export function trailActionLabel(locale: Locale, action: string): string {
   return ACTIONS[action]?.[ORDER[locale]] ?? action;
 }
 
-/** Fills {name} placeholders of a message. */
-export function fillIn(message: string, values: Record<string, string | number>): string {
-  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
-
 /** A deadline as a date in the practice's zone, e.g. "28 February 2027"; the deadline is the end of that day. */
 export function formatDueDate(at: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  return new Intl.DateTimeFormat(intlTag(locale), { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 }
