@@ -1,6 +1,7 @@
 import type { RecordOfProcessing } from '../../workers/services/record-of-processing';
 import { Layout, type PageContext } from '../components/layout';
 import { categoryLabel, DATA_CATEGORY_LABELS, type IncidentsMessages, recordText } from '../i18n/incidents';
+import { erasureTexts, retentionText, tablePurpose } from '../i18n/record-tables';
 
 /** The Art. 30 record as a public page; every entry comes from the generated record, nothing is written here. */
 export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsMessages; record: RecordOfProcessing }) {
@@ -81,23 +82,28 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
               <th scope="row">
                 <code>{t.table}</code>
               </th>
-              <td lang="en">
-                <ul>
-                  {t.purposes.map((p) => (
-                    <li>{p}</li>
-                  ))}
-                </ul>
-              </td>
-              <td lang="en">
-                <ul>
-                  {t.retention.map((r) => (
-                    <li>{r}</li>
-                  ))}
-                </ul>
+              <td>
+                {tablePurpose(locale, t.table, t.purposes)}
+                <details lang="en">
+                  <summary>{m.ropaColumns}</summary>
+                  <ul>
+                    {t.purposes.map((p) => (
+                      <li>{p}</li>
+                    ))}
+                    {t.retention.map((r) => (
+                      <li>{r}</li>
+                    ))}
+                  </ul>
+                </details>
               </td>
               <td>
-                <code>{t.erasure.join(', ')}</code>
+                <ul>
+                  {t.retention.map((r) => (
+                    <li>{retentionText(locale, r)}</li>
+                  ))}
+                </ul>
               </td>
+              <td>{t.erasure.map((e) => erasureTexts(locale)[e]).join(', ')}</td>
             </tr>
           ))}
         </tbody>
