@@ -70,6 +70,7 @@ describe('German and Danish pages show words, not codes', () => {
       const text = visibleText(await (await request(`/record-of-processing?lang=${locale}`)).text());
       const english = [...Object.values(retentionTexts.texts.en), ...Object.values(tablePurposeTexts.texts.en), ...Object.keys(erasureTexts.texts.en)];
       expect(english.filter((words) => text.includes(words))).toEqual([]);
+      expect(['The practice (controller)', 'none (local development)', 'local outbox (development only)'].filter((words) => text.includes(words))).toEqual([]);
       for (const words of [...Object.values(retentionTexts.texts[locale]), ...Object.values(tablePurposeTexts.texts[locale])].slice(0, 5)) expect(text).toContain(words);
     });
   }

@@ -9,6 +9,7 @@ import { toolMessages } from './dashboard-tools';
 import { DATA_CATEGORY_LABELS, incidentsMessages, SUBJECT_CATEGORY_LABELS } from './incidents';
 import { messages } from './index';
 import { notesMessages } from './notes';
+import { erasureTexts, retentionTexts, tablePurposeTexts } from './record-tables';
 import { rightsMessages, rightsStatusTexts, rightsTypeTexts, trailActionTexts, trailActorTexts } from './rights';
 import { settingsMessages } from './settings';
 
@@ -38,4 +39,7 @@ export const CATALOGUES: Readonly<Record<string, AnyTexts>> = {
   'appointment-statuses': appointmentStatusTexts.texts,
   'consent-purposes': consentPurposeTexts.texts,
   'audit-actions': auditActionTexts.texts,
+  'record-table-purposes': tablePurposeTexts.texts,
+  'record-retention': retentionTexts.texts,
+  'record-erasure': erasureTexts.texts,
 };

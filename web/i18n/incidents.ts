@@ -89,6 +89,7 @@ const en = {
   ropaMeasures: 'Technical and organisational measures (Art. 32)',
   ropaNotActive: 'not active in this deployment',
   ropaDeployment: 'This deployment',
+  ropaEmail: 'email',
 } as const;
 
 
@@ -177,6 +178,7 @@ const de = {
   ropaMeasures: 'Technische und organisatorische Maßnahmen (Art. 32)',
   ropaNotActive: 'in dieser Installation nicht aktiv',
   ropaDeployment: 'Diese Installation',
+  ropaEmail: 'E-Mail',
 };
 
 const da = {
@@ -264,6 +266,7 @@ const da = {
   ropaMeasures: 'Tekniske og organisatoriske foranstaltninger (art. 32)',
   ropaNotActive: 'ikke aktiv i denne installation',
   ropaDeployment: 'Denne installation',
+  ropaEmail: 'e-mail',
 };
 
 
@@ -293,6 +296,9 @@ export function categoryLabel(labels: Record<string, string>, key: string): stri
  */
 export const RECORD_TEXTS: Record<Exclude<Locale, 'en'>, Record<string, string>> = {
   de: {
+    'recipient-name:practice': 'Die Praxis',
+    'jurisdiction:none (local development)': 'keine (lokale Entwicklung)',
+    'email:local outbox (development only)': 'lokaler Postausgang (nur Entwicklung)',
     'subject:clients': 'Klientinnen und Klienten der Praxen: Personen, die Termine buchen (ein Pseudonym genügt) und behandelt werden',
     'subject:therapists': 'Therapeutinnen und Therapeuten mit einem Praxiskonto',
     'subject:dpo': 'Der/die Datenschutzbeauftragte der Plattform',
@@ -319,6 +325,9 @@ export const RECORD_TEXTS: Record<Exclude<Locale, 'en'>, Record<string, string>>
     'measure:breach-register': 'Verzeichnis der Datenpannen mit 72-Stunden-Frist; Mitteilungen an jede betroffene Praxis genau einmal (Art. 33)',
   },
   da: {
+    'recipient-name:practice': 'Praksissen',
+    'jurisdiction:none (local development)': 'ingen (lokal udvikling)',
+    'email:local outbox (development only)': 'lokal udbakke (kun udvikling)',
     'subject:clients': 'Praksissernes klienter: personer, der booker tider (et pseudonym er nok) og modtager behandling',
     'subject:therapists': 'Terapeuter med en praksiskonto',
     'subject:dpo': 'Platformens databeskyttelsesrådgiver',

@@ -22,7 +22,8 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
         <dd>{record.dataProtectionOfficer.contact}</dd>
         <dt>{m.ropaDeployment}</dt>
         <dd>
-          {record.configuration.environment}; Durable Objects: {record.configuration.durableObjectJurisdiction}; email: {record.configuration.email}
+          {record.configuration.environment}; Durable Objects: {recordText(locale, `jurisdiction:${record.configuration.durableObjectJurisdiction}`, record.configuration.durableObjectJurisdiction)};{' '}
+          {m.ropaEmail}: {recordText(locale, `email:${record.configuration.email}`, record.configuration.email)}
         </dd>
       </dl>
 
@@ -47,7 +48,7 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
       <ul>
         {record.recipients.map((r) => (
           <li>
-            <strong>{r.name}</strong>: {recordText(locale, `recipient:${r.id}`, `${r.role}. ${r.location}`)}
+            <strong>{recordText(locale, `recipient-name:${r.id}`, r.name)}</strong>: {recordText(locale, `recipient:${r.id}`, `${r.role}. ${r.location}`)}
           </li>
         ))}
       </ul>
