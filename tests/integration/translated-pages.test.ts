@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditActionTexts } from '../../web/i18n/audit';
 import { erasureTexts, retentionTexts, tablePurposeTexts } from '../../web/i18n/record-tables';
-import { bookablePractice, book, Client, freeSlots, manageTokenFor, request, unique } from './harness';
+import { auditInsert } from '../../workers/services/audit';
+import { bookablePractice, book, Client, freeSlots, manageTokenFor, request, testDeps, unique } from './harness';
 
 // Statuses, purposes, audit actions and the record of processing are stored as codes and English annotations; a German
 // or Danish reader must see words in their own language instead (issue 12, outcome 5).
@@ -42,6 +43,9 @@ beforeAll(async () => {
   expect((await book(practice.slug, { typeId: practice.inPerson.id, start: slots.at(-4)?.start ?? '', email, name: 'Übersetzt', reminders: true })).status).toBe(201);
   const bookedToken = await manageTokenFor(email);
   const clientId = await env.DB.prepare('SELECT id FROM clients WHERE email = ?').bind(email).first<string>('id');
+  // The actions the audit log showed as raw codes: a data-protection request and a breach notice to the practice.
+  const deps = await testDeps();
+  for (const action of ['rights.started', 'incident.practice_notified'] as const) await deps.db.batch([auditInsert(deps.db, { action, practiceId: practice.practiceId, targetId: crypto.randomUUID() }, Date.now())]);
   const date = slots.at(-1)?.start.slice(0, 10) ?? '';
   const anonymous = new Client();
   pages = [
@@ -81,5 +85,12 @@ describe('German and Danish pages show words, not codes', () => {
     expect(text).toContain('Abgesagt');
     expect(text).toContain('Gebucht');
     expect(text).toContain('Erinnerungen per E-Mail');
+  });
+
+  it('names a data-protection request and a breach notice on the audit log of a Danish therapist', async () => {
+    const page = pages.find((p) => p.name === 'audit log');
+    const text = visibleText(await (await (page?.client ?? new Client()).fetch(`${page?.path}?lang=da`)).text());
+    expect(text).toContain('Behandling af en anmodning om databeskyttelse påbegyndt');
+    expect(text).toContain('Praksis underrettet om et brud på datasikkerheden');
   });
 });
