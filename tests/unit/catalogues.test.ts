@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../../workers/domain/locale';
-import { CATALOGUES } from '../../web/i18n/catalogues';
+import { CATALOGUES, type CatalogueText } from '../../web/i18n/catalogues';
 import { defineMessages } from '../../web/i18n/define';
 
 // Texts that are the same word in German or Danish as in English: names, codes and loanwords. A text not listed here
@@ -8,7 +8,11 @@ import { defineMessages } from '../../web/i18n/define';
 const EVERYWHERE = ['Praxisraum', 'OK', 'CSV', 'JSON', 'Status', 'Version', 'System', 'Format'];
 const SAME_AS_ENGLISH = { de: new Set([...EVERYWHERE, 'Name', 'in']), da: new Set([...EVERYWHERE, 'Type', 'Reference', 'Note']) };
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const placeholders = (text: CatalogueText | undefined) => (typeof text === 'string' ? [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort() : []);
+
+/** Any parameter a text asks for, so a text that is a function of its parameters can be read without knowing them. */
+const anyParams = new Proxy({}, { get: (_target, name) => (typeof name === 'string' ? `«${name}»` : undefined) });
+const read = (text: CatalogueText | undefined): string => (typeof text === 'function' ? text(anyParams as never) : (text ?? ''));
 
 describe('every catalogue', () => {
   for (const [name, texts] of Object.entries(CATALOGUES)) {
@@ -19,20 +23,20 @@ describe('every catalogue', () => {
     });
 
     it(`${name}: has no empty text`, () => {
-      const empty = LOCALES.flatMap((locale) => keys.filter((key) => !texts[locale][key]?.trim()).map((key) => `${locale}:${key}`));
+      const empty = LOCALES.flatMap((locale) => keys.filter((key) => !read(texts[locale][key]).trim()).map((key) => `${locale}:${key}`));
       expect(empty).toEqual([]);
     });
 
     it(`${name}: translates every text that is not the same word in every language`, () => {
       const copies = (['de', 'da'] as const).flatMap((locale) =>
-        keys.filter((key) => texts[locale][key] === texts.en[key] && !SAME_AS_ENGLISH[locale].has(texts.en[key] ?? '')).map((key) => `${locale}:${key}`),
+        keys.filter((key) => read(texts[locale][key]) === read(texts.en[key]) && !SAME_AS_ENGLISH[locale].has(read(texts.en[key]))).map((key) => `${locale}:${key}`),
       );
       expect(copies).toEqual([]);
     });
 
     it(`${name}: keeps the same placeholders in every language`, () => {
       const differing = LOCALES.flatMap((locale) =>
-        keys.filter((key) => placeholders(texts[locale][key] ?? '').join() !== placeholders(texts.en[key] ?? '').join()).map((key) => `${locale}:${key}`),
+        keys.filter((key) => placeholders(texts[locale][key]).join() !== placeholders(texts.en[key]).join()).map((key) => `${locale}:${key}`),
       );
       expect(differing).toEqual([]);
     });

@@ -6,6 +6,7 @@ import { callMessages } from './call';
 import { accessCodeMessages } from './call-code';
 import { dashboardMessages } from './dashboard';
 import { toolMessages } from './dashboard-tools';
+import { errorCatalogues } from './errors';
 import { DATA_CATEGORY_LABELS, incidentsMessages, SUBJECT_CATEGORY_LABELS } from './incidents';
 import { messages } from './index';
 import { notesMessages } from './notes';
@@ -13,7 +14,9 @@ import { erasureTexts, retentionTexts, tablePurposeTexts } from './record-tables
 import { rightsMessages, rightsStatusTexts, rightsTypeTexts, trailActionTexts, trailActorTexts } from './rights';
 import { settingsMessages } from './settings';
 
-type AnyTexts = Readonly<Record<Locale, Readonly<Record<string, string>>>>;
+/** A text, or a function of its parameters (the error catalogue's texts that take some). */
+export type CatalogueText = string | ((params: never) => string);
+type AnyTexts = Readonly<Record<Locale, Readonly<Record<string, CatalogueText>>>>;
 
 /**
  * Every catalogue of the interface by name, so tests/unit/catalogues.test.ts can walk each key in each language.
@@ -42,4 +45,5 @@ export const CATALOGUES: Readonly<Record<string, AnyTexts>> = {
   'record-table-purposes': tablePurposeTexts.texts,
   'record-retention': retentionTexts.texts,
   'record-erasure': erasureTexts.texts,
+  errors: errorCatalogues,
 };
