@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../../workers/domain/locale';
 import { CATALOGUES, type CatalogueText } from '../../web/i18n/catalogues';
@@ -41,6 +42,20 @@ describe('every catalogue', () => {
       expect(differing).toEqual([]);
     });
   }
+});
+
+describe('the list of catalogues', () => {
+  it('names every catalogue that web/i18n defines', async () => {
+    const listed = new Set<unknown>(Object.values(CATALOGUES));
+    const unlisted: string[] = [];
+    for (const file of readdirSync(new URL('../../web/i18n/', import.meta.url).pathname).filter((name) => name.endsWith('.ts'))) {
+      const module: Record<string, unknown> = await import(`../../web/i18n/${file}`);
+      for (const [name, value] of Object.entries(module)) {
+        if (typeof value === 'function' && 'texts' in value && !listed.has(value.texts)) unlisted.push(`${file}: ${name}`);
+      }
+    }
+    expect(unlisted).toEqual([]);
+  });
 });
 
 describe('defineMessages', () => {
