@@ -61,7 +61,6 @@ const en = {
   withdrawLink: 'Withdraw consent',
 } as const;
 
-
 const de = {
   bookWith: 'Termin buchen',
   with: 'bei',
@@ -184,7 +183,5 @@ const da = {
   withdrawLink: 'Træk samtykke tilbage',
 };
 
-
 export const bookingMessages = defineMessages(en, { de, da });
 export type BookingMessages = MessagesOf<typeof bookingMessages>;
-

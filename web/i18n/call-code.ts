@@ -15,7 +15,6 @@ const en = {
   back: 'Back to the appointments',
 } as const;
 
-
 const de = {
   title: 'Neuer Zugangscode',
   reissue: 'Neuer Zugangscode',
@@ -41,7 +40,6 @@ const da = {
   notEmailed: 'Klienten har ingen e-mailadresse registreret, eller behandlingen er begrænset: Giv selv koden videre.',
   back: 'Tilbage til aftalerne',
 };
-
 
 export const accessCodeMessages = defineMessages(en, { de, da });
 export type AccessCodeMessages = MessagesOf<typeof accessCodeMessages>;

@@ -80,7 +80,6 @@ const en = {
   rejoin: 'Join again',
 } as const;
 
-
 const de = {
   title: 'Videosprechstunde',
   appointment: 'Termin',
@@ -234,7 +233,6 @@ const da = {
   closed: 'Tiden for dette opkald er forbi.',
   rejoin: 'Deltag igen',
 };
-
 
 export const callMessages = defineMessages(en, { de, da });
 export type CallMessages = MessagesOf<typeof callMessages>;

@@ -65,7 +65,6 @@ const en = {
   auditNewest: 'Newest entries',
 } as const;
 
-
 const de = {
   exportTitle: 'Daten exportieren',
   exportIntro:
@@ -192,13 +191,9 @@ const ACTORS: Record<Locale, Record<ActorKind, string>> = {
   da: { you: 'Dig', 'client-link': 'Klient (via sit link)', 'client-booking': 'Klient (bookingside)', system: 'System', 'other-account': 'En anden konto' },
 };
 
-
-
 export const toolMessages = defineMessages(en, { de, da });
 export type ToolMessages = MessagesOf<typeof toolMessages>;
 
 export function actorLabel(locale: Locale, actor: ActorKind): string {
   return ACTORS[locale][actor];
 }
-
-

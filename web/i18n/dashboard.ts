@@ -54,7 +54,6 @@ const en = {
   callDuration: 'Call',
 } as const;
 
-
 const de = {
   clients: 'Klient:innen',
   search: 'Nach Name oder E-Mail suchen',
@@ -163,7 +162,5 @@ const da = {
   callDuration: 'Videokonsultation',
 };
 
-
 export const dashboardMessages = defineMessages(en, { de, da });
 export type DashboardMessages = MessagesOf<typeof dashboardMessages>;
-

@@ -92,7 +92,6 @@ const en = {
   ropaEmail: 'email',
 } as const;
 
-
 const de = {
   title: 'Vorfälle',
   intro: 'Das Verzeichnis der Verletzungen des Schutzes personenbezogener Daten (Art. 33 Abs. 5 DSGVO). Betroffene Praxen werden unverzüglich informiert (Art. 33 Abs. 2); jede entscheidet über die Meldung an ihre Aufsichtsbehörde binnen 72 Stunden.',
@@ -268,7 +267,6 @@ const da = {
   ropaDeployment: 'Denne installation',
   ropaEmail: 'e-mail',
 };
-
 
 export const incidentsMessages = defineMessages(en, { de, da });
 export type IncidentsMessages = MessagesOf<typeof incidentsMessages>;

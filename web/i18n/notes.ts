@@ -50,7 +50,6 @@ const en = {
   signedOut: 'Your session has ended. Please sign in again.',
 } as const;
 
-
 const de = {
   title: 'Sitzungsnotizen',
   warningTitle: 'Nur Sie können diese Notizen lesen',
@@ -151,7 +150,5 @@ const da = {
   signedOut: 'Din session er slut. Log ind igen.',
 };
 
-
 export const notesMessages = defineMessages(en, { de, da });
 export type NotesMessages = MessagesOf<typeof notesMessages>;
-

@@ -107,7 +107,6 @@ const en = {
   commentSaved: 'Your comment is added.',
 } as const;
 
-
 const de = {
   portalTitle: 'Ihre Datenschutzrechte',
   portalIntro:
@@ -438,7 +437,6 @@ export const trailActionTexts = defineMessages(trailEn, {
     'withdrawal.recorded': 'Tilbagetrækning af samtykke registreret',
   },
 });
-
 
 export const rightsMessages = defineMessages(en, { de, da });
 export type RightsMessages = MessagesOf<typeof rightsMessages>;

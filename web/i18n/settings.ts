@@ -81,7 +81,6 @@ const en = {
   noTerms: 'No terms are published yet; clients cannot book until you publish them.',
 } as const;
 
-
 const de = {
   title: 'Einstellungen',
   savedProfile: 'Das Praxisprofil ist gespeichert.',
@@ -244,7 +243,5 @@ const da = {
   noTerms: 'Der er endnu ikke offentliggjort vilkår; uden dem kan ingen booke.',
 };
 
-
 export const settingsMessages = defineMessages(en, { de, da });
 export type SettingsMessages = MessagesOf<typeof settingsMessages>;
-
