@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { dashboardMessages } from '../../web/i18n/dashboard';
 import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
 import type { FormState } from '../../web/components/text-field';
+import { intlTag } from '../domain/locale';
 import { addDays, isIsoDate, localDateTimeToUtc, utcToLocal, weekdayOf } from '../domain/zoned-time';
 import { AppError, fieldIssue } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
@@ -21,7 +22,6 @@ export const appointmentsPages = new Hono<HonoEnv>();
 appointmentsPages.use('/dashboard/appointments', requireRole('therapist'));
 appointmentsPages.use('/dashboard/appointments/*', requireRole('therapist'));
 
-const TAGS = { de: 'de-DE', da: 'da-DK', en: 'en-GB' } as const;
 
 const manualBody = z.object({
   clientId: z.string({ error: fieldIssue('appointments.chooseClient') }).min(1, fieldIssue('appointments.chooseClient')).max(64),
@@ -49,8 +49,8 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
   const from = localDateTimeToUtc(first, 0, practice.timeZone) ?? Date.parse(`${first}T00:00:00Z`);
   const to = localDateTimeToUtc(addDays(first, length), 0, practice.timeZone) ?? from + length * 86_400_000;
   const rows = await appointmentsBetween(deps, practice.id, from, to);
-  const dayFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
-  const timeFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(intlTag(c.var.locale), { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
+  const timeFormat = new Intl.DateTimeFormat(intlTag(c.var.locale), { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
   const days: AgendaDay[] = Array.from({ length }, (_, i) => {
     const date = addDays(first, i);
     const items = rows

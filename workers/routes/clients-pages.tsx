@@ -7,6 +7,7 @@ import { dashboardMessages } from '../../web/i18n/dashboard';
 import type { FormState } from '../../web/components/text-field';
 import { ClientDetailPage, ClientsPage } from '../../web/pages/clients';
 import { consentReceipt } from '../domain/consent-receipt';
+import { jurisdictionOf } from '../domain/jurisdiction';
 import { clientCreateBody, clientPatchBody } from '../lib/clients-input';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
@@ -106,7 +107,7 @@ clientsPages.get('/dashboard/clients/:id/consents/:recordId/receipt.json', async
       record,
       practice: { name: practice.name, contactEmail: practice.contactEmail, slug: practice.slug },
       appOrigin: c.var.config.APP_ORIGIN,
-      jurisdiction: practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+      jurisdiction: jurisdictionOf(practice.timeZone),
       issuedAt: c.var.deps.now(),
     }),
   );

@@ -4,6 +4,7 @@ import { appointments, appointmentSlots, appointmentTypes, clients, consentRecor
 import { linkKeyOf } from '../domain/access-code';
 import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
 import { consentReceipt } from '../domain/consent-receipt';
+import { jurisdictionOf } from '../domain/jurisdiction';
 import type { Locale } from '../domain/locale';
 import { blockedInterval, isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
@@ -176,7 +177,7 @@ export async function receiptFor(deps: Deps, token: string) {
     record,
     practice: { name: booking.practice.name, contactEmail: booking.practice.contactEmail, slug: booking.practice.slug },
     appOrigin: deps.config.APP_ORIGIN,
-    jurisdiction: booking.practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+    jurisdiction: jurisdictionOf(booking.practice.timeZone),
     issuedAt: deps.now(),
   });
 }
