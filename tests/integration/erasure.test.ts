@@ -9,7 +9,9 @@ import { rightsDownload } from '../../workers/routes/rights-download';
 import { createDownloadLink, DOWNLOAD_LINK_TTL_MS, redeemDownloadLink } from '../../workers/services/access-package';
 import { auditInsert } from '../../workers/services/audit';
 import { verifyPracticeChain } from '../../workers/services/consent';
-import { deleteClient, ERASED, eraseSubject, type ErasureReport, type RoomPurger } from '../../workers/services/erasure';
+import { recordingCallRooms } from '../../workers/lib/rooms';
+import type { CallRooms, Deps } from '../../workers/services/deps';
+import { deleteClient, ERASED, eraseSubject, type ErasureReport } from '../../workers/services/erasure';
 import { roomStub } from './call-room-support';
 import { book, bookablePractice, freeSlots, openWeekdays, outbox, signUpTherapist, testDeps, typesOf, unique } from './harness';
 
@@ -112,10 +114,12 @@ async function findEverywhere(needles: string[]): Promise<string[]> {
   return found;
 }
 
-function recordingPurger(): RoomPurger & { purged: string[] } {
-  const purged: string[] = [];
-  return { purged, purge: async (appointmentId) => void purged.push(appointmentId) };
+/** The request's dependencies with another call-room gateway: a recording twin or one whose rooms fail. */
+function withRooms(deps: Deps, callRooms: CallRooms): Deps {
+  return { ...deps, callRooms };
 }
+
+const failingRooms: CallRooms = { ...recordingCallRooms(), purge: async () => Promise.reject(new Error('room unavailable')) };
 
 function rowOf(report: ErasureReport, table: string, action: string): number | undefined {
   return report.rows.find((row) => row.table === table && row.action === action)?.rows;
@@ -132,9 +136,9 @@ describe('erasure of a client (Art. 17)', () => {
     expect(await findEverywhere(needles)).not.toEqual([]);
     expect((await outbox()).some((message) => message.to === subject.email)).toBe(true);
     const consentsBefore = await idsOf('SELECT id FROM consent_records WHERE practice_id = ?', practice.practiceId);
-    const rooms = recordingPurger();
+    const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId, rooms });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId });
 
     expect(report).toMatchObject({ clientId: subject.id, practiceId: practice.practiceId, outcome: 'erased' });
     expect(report.legalBasis).toBeUndefined();
@@ -191,9 +195,9 @@ describe('erasure of a client (Art. 17)', () => {
     // The in-person session is the documented one; the video appointment is only booked.
     if (evidence === 'a recent session note') await insertNote(practice.practiceId, subject.id, subject.inPerson, Date.now() - DAY);
     else await env.DB.prepare("UPDATE appointments SET status = 'completed' WHERE id = ?").bind(subject.inPerson).run();
-    const rooms = recordingPurger();
+    const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: subject.id, rooms });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id });
 
     expect(report).toMatchObject({ outcome: 'restricted', legalBasis });
     expect(report.rows.find((row) => row.table === 'clients')).toMatchObject({ action: 'restricted', rows: 1, reason: expect.stringContaining(legalBasis) });
@@ -221,8 +225,7 @@ describe('erasure of a client (Art. 17)', () => {
 
   it('changes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    const failing: RoomPurger = { purge: async () => Promise.reject(new Error('room unavailable')) };
-    await expect(eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: practice.subject.id, rooms: failing })).rejects.toThrow('room unavailable');
+    await expect(eraseSubject(withRooms(practice.deps, failingRooms), { practiceId: practice.practiceId, clientId: practice.subject.id })).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM clients WHERE id = ?', practice.subject.id)).toHaveLength(1);
     expect(await idsOf('SELECT id FROM appointments WHERE client_id = ?', practice.subject.id)).toHaveLength(2);
   });
@@ -271,8 +274,7 @@ describe('the therapist’s "delete completely"', () => {
 
   it('deletes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    const failing: RoomPurger = { purge: async () => Promise.reject(new Error('room unavailable')) };
-    await expect(deleteClient(practice.deps, practice.practiceId, practice.subject.id, failing)).rejects.toThrow('room unavailable');
+    await expect(deleteClient(withRooms(practice.deps, failingRooms), practice.practiceId, practice.subject.id)).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM rights_requests WHERE id = ? AND email = ?', practice.subject.requestId, practice.subject.email)).toHaveLength(1);
   });
 });

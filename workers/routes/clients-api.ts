@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
 import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
-import { roomPurger } from '../lib/room-purger';
 import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
@@ -94,7 +93,7 @@ clientsApi.openapi(
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
-    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, roomPurger(c.env, c.var.config));
+    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );

@@ -12,7 +12,6 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { roomPurger } from '../lib/room-purger';
 import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
@@ -87,7 +86,7 @@ clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
     const error = new AppError('VALIDATION_FAILED', 'Type the client’s name exactly to confirm the deletion', { confirm: ['Does not match the name'] });
     return renderDetail(c, id, formFailure(error, {}).state, 422);
   }
-  await deleteClient(c.var.deps, practiceId, id, roomPurger(c.env, c.var.config));
+  await deleteClient(c.var.deps, practiceId, id);
   return c.redirect('/dashboard/clients?deleted=1', 303);
 });
 

@@ -23,7 +23,6 @@ import {
   verifyInPersonForm,
 } from '../lib/rights-input';
 import { afterResponse } from '../lib/after-response';
-import { roomPurger } from '../lib/room-purger';
 import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
@@ -167,7 +166,7 @@ const ACTIONS: Record<string, (c: Ctx, id: string, values: Values, officer: Offi
   extend: (c, id, values, officer) => extendDeadline(c.var.deps, officer, id, parseForm(extendForm, values)),
   'download-link': (c, id, values, officer) => sendDownloadLink(c.var.deps, officer, id, parseForm(downloadForm, values).format),
   rectify: (c, id, values, officer) => rectify(c.var.deps, officer, id, parseForm(rectifyForm, values)),
-  erase: (c, id, _values, officer) => erase(c.var.deps, officer, id, roomPurger(c.env, c.var.config)),
+  erase: (c, id, _values, officer) => erase(c.var.deps, officer, id),
   restrict: (c, id, _values, officer) => restrictOrObject(c.var.deps, officer, id, 'restriction'),
   object: (c, id, _values, officer) => restrictOrObject(c.var.deps, officer, id, 'objection'),
   withdraw: (c, id, _values, officer) => withdrawConsents(c.var.deps, officer, id),

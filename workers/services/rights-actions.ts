@@ -11,7 +11,7 @@ import { notifyCancelled } from './booking-notices';
 import { clientOfPractice, processingBlocked, updateClient } from './clients';
 import { clientConsentRecords, consentInsert, sealChainSoon } from './consent';
 import type { Deps } from './deps';
-import { eraseSubject, type ErasureReport, ERASED, type RoomPurger } from './erasure';
+import { eraseSubject, type ErasureReport, ERASED } from './erasure';
 import {
   ACTIVE_STATUSES,
   applyStep,
@@ -122,11 +122,11 @@ export function summariseErasure(report: ErasureReport): string {
  * Art. 17 through the erasure service. The address is read first, since erasure anonymises the request; the summary
  * goes into the trail afterwards, so erasure does not blank it, and the subject is told the outcome.
  */
-export async function erase(deps: Deps, officer: Officer, requestId: string, rooms?: RoomPurger) {
+export async function erase(deps: Deps, officer: Officer, requestId: string) {
   const request = await requestById(deps, requestId);
   const clientId = requireWork(request, ['erasure']);
   const practice = await practiceOf(deps, request.practiceId);
-  const report = await eraseSubject(deps, { practiceId: request.practiceId, clientId, requestId, ...(rooms ? { rooms } : {}) });
+  const report = await eraseSubject(deps, { practiceId: request.practiceId, clientId, requestId });
   await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'erasure.report', note: summariseErasure(report) });
   await tellSubject(deps, request, practice.name, report.outcome === 'restricted' ? { kind: 'restricted', legalBasis: report.legalBasis ?? '' } : { kind: 'erased' });
   return report;
