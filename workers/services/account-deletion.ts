@@ -1,9 +1,10 @@
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { CATALOG } from '../../db/catalog';
-import { auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
+import { appointments, auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
+import { purgeCallRooms } from './erasure';
 import type { Deps } from './deps';
 import { claimSignInAttempt } from './sign-in-throttle';
 import { checkSecondFactor } from './totp';
@@ -12,7 +13,8 @@ import { checkSecondFactor } from './totp';
  * Deleting a practice account (Art. 17 GDPR, and the end of the processing agreement, Art. 28(3)(g)): every row of the
  * practice, its therapist and its clients goes in one batch, so a failure leaves everything as it was. The rows are
  * found from the catalog of tables (db/catalog.ts) rather than a hand-kept list — every table with a practice_id,
- * user_id or client_id — and deleted in the catalog's children-first order, so the result does not depend on the database enforcing cascades.
+ * user_id or client_id — and deleted in the catalog's children-first order, so the result does not depend on the
+ * database enforcing cascades. The call rooms of its video appointments are emptied first, as in erasure.
  * Two tables are special: the audit log is kept for accountability (Art. 5(2)) but loses every reference to the
  * practice (the one change its trigger allows), and the local outbox loses the messages addressed to its people.
  */
@@ -99,6 +101,8 @@ export async function deleteAccount(deps: Deps, userId: string, practiceId: stri
   await verifyDeletion(deps, userId, practiceId, input);
   const owned = ownedRows(deps, practiceId);
   const now = deps.now();
+  // The call rooms go first: a room that cannot be emptied stops the deletion before the database changes.
+  await purgeCallRooms(deps, eq(appointments.practiceId, practiceId), now);
   await deps.db.batch([
     clearOutbox(deps, practiceId),
     anonymiseAudit(deps, practiceId, owned),

@@ -1,9 +1,9 @@
-import { and, eq, inArray, isNotNull, max, not, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, max, not, or, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { CATALOG, type CatalogTable, catalogEntry } from '../../db/catalog';
 import { appointments, appointmentTypes, auditEvents, clients, outboxMessages, practices, rightsRequestEvents, rightsRequests, sessionNotes } from '../../db/schema';
-import { decideErasure, DOCUMENTED_STATUSES, type ErasureDecision, roomMayHoldData, type TableErasure, tableErasure } from '../domain/erasure-rules';
+import { decideErasure, DOCUMENTED_STATUSES, type ErasureDecision, roomPurgeHorizon, type TableErasure, tableErasure } from '../domain/erasure-rules';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
@@ -178,18 +178,23 @@ async function checkRequest(deps: Deps, s: Pick<Subject, 'practiceId' | 'clientI
   if (!request || (request.clientId !== null && request.clientId !== s.clientId)) throw new AppError('NOT_FOUND', 'No such request for this client');
 }
 
+/** Rooms asked at once: enough to keep a practice's deletion short, few enough to stay far below subrequest limits. */
+const PURGES_AT_ONCE = 10;
+
 /**
- * Empties the call rooms of the client's video appointments before anything in the database changes, so a failed
- * purge leaves the erasure undone and safe to repeat. Rooms store no names, but erasure covers every copy.
+ * Empties the call rooms of the video appointments `which` selects, before anything in the database changes, so a
+ * failed purge leaves the deletion undone and safe to repeat. Rooms store no names, but erasure covers every copy.
+ * Only rooms that may still hold anything are asked (roomPurgeHorizon), so years of past sessions cost nothing.
  */
-async function purgeRooms(deps: Deps, s: Subject, now: number): Promise<number> {
-  const video = await deps.db
-    .select({ id: appointments.id, startAt: appointments.startAt, endAt: appointments.endAt })
+export async function purgeCallRooms(deps: Deps, which: SQL | undefined, now: number): Promise<number> {
+  const open = await deps.db
+    .select({ id: appointments.id })
     .from(appointments)
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
-    .where(and(eq(appointments.clientId, s.clientId), eq(appointments.practiceId, s.practiceId), eq(appointmentTypes.mode, 'video')));
-  const open = video.filter((appointment) => roomMayHoldData(appointment, now));
-  for (const appointment of open) await deps.callRooms.purge(appointment.id);
+    .where(and(which, eq(appointmentTypes.mode, 'video'), gt(appointments.endAt, roomPurgeHorizon(now))));
+  for (let from = 0; from < open.length; from += PURGES_AT_ONCE) {
+    await Promise.all(open.slice(from, from + PURGES_AT_ONCE).map(({ id }) => deps.callRooms.purge(id)));
+  }
   return open.length;
 }
 
@@ -215,7 +220,7 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   const now = deps.now();
   const decision = decideErasure(await treatmentRecordOf(deps, input), practice, now);
   const subject: Subject = { practiceId, clientId, requestId, decision };
-  const purged = await purgeRooms(deps, subject, now);
+  const purged = await purgeCallRooms(deps, and(eq(appointments.clientId, clientId), eq(appointments.practiceId, practiceId)), now);
 
   const steps = erasureSteps(deps, subject, now);
   const restricted = decision.outcome === 'restricted';
