@@ -26,14 +26,13 @@ export type ErasureInput = { practiceId: string; clientId: string; requestId?: s
 /** What a NOT NULL text column holds once anonymised. */
 export const ERASED = 'erased';
 
-type Table = CatalogTable;
 /** How rows of a table are found: by the client (subject), through a parent's foreign key (child), or specially. */
-type Planned = Table & { link: Link; erasure: TableErasure; placeholders: Record<string, string | null> };
+type Planned = CatalogTable & { link: Link; erasure: TableErasure; placeholders: Record<string, string | null> };
 type Link = { kind: 'subject' } | { kind: 'child'; column: SQLiteColumn; parent: Planned; parentColumn: SQLiteColumn } | { kind: 'special' };
 type Subject = { practiceId: string; clientId: string; requestId: string | undefined; decision: ErasureDecision };
 
 /** Anonymised values: NULL where the column allows it, a fixed word in a NOT NULL text column. Checked at import. */
-function placeholdersOf(table: Table, erasure: TableErasure): Record<string, string | null> {
+function placeholdersOf(table: CatalogTable, erasure: TableErasure): Record<string, string | null> {
   if (!erasure.keep) return {};
   return Object.fromEntries(
     erasure.anonymise.map((key) => {
@@ -44,7 +43,7 @@ function placeholdersOf(table: Table, erasure: TableErasure): Record<string, str
   );
 }
 
-function plan(table: Table, link: Link, linkKey: string): Planned {
+function plan(table: CatalogTable, link: Link, linkKey: string): Planned {
   const erasure = tableErasure(table.meanings, linkKey);
   return { ...table, link, erasure, placeholders: placeholdersOf(table, erasure) };
 }
@@ -63,7 +62,7 @@ const CHILDREN: Planned[] = CATALOG.filter((t) => !SUBJECT.some((s) => s.table =
 /** Subject and child tables in the catalog's children-first order: every row is found before its parent changes. */
 const WALK: Planned[] = CATALOG.flatMap((t) => [...CHILDREN, ...SUBJECT].filter((planned) => planned.table === t.table));
 
-const special = (table: Table['table'], linkKey: string) => plan(catalogEntry(table), { kind: 'special' }, linkKey);
+const special = (table: CatalogTable['table'], linkKey: string) => plan(catalogEntry(table), { kind: 'special' }, linkKey);
 /** Audit entries name their target by id without a foreign key; the local outbox names people by address. */
 const AUDIT = special(auditEvents, 'targetId');
 const OUTBOX = special(outboxMessages, 'recipient');
