@@ -10,6 +10,7 @@ import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { activeTypes, bucketsOf, claimWrites, currentTerms, type Practice, slotQuery } from './availability';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
 
 export type BookingInput = {
   typeId: string;
@@ -148,11 +149,7 @@ export async function createHold(deps: Deps, practice: Practice, input: BookingI
     { practiceName: practice.name, start: input.start, timeZone: practice.timeZone, link: holdUrl(deps, token), minutes: practice.holdMinutes },
     context.locale,
   );
-  try {
-    await deps.mailer.send({ to: input.email, ...email });
-  } catch (error) {
-    // The hold simply expires; the answer must not differ from a delivered one.
-    console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-  }
+  // Undelivered, the hold simply expires; the answer must not differ from a delivered one.
+  await deliverQuietly(deps, { to: input.email, ...email });
   return { holdMinutes: practice.holdMinutes };
 }
