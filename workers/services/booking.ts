@@ -22,19 +22,6 @@ export type BookingInput = {
   consents?: { reminders?: boolean | undefined } | undefined;
 };
 
-const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** A code a person can read out and type: 9 characters from an alphabet without look-alikes, grouped by three. */
-export function newAccessCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  const chars = Array.from(bytes, (b) => ACCESS_CODE_ALPHABET[b % ACCESS_CODE_ALPHABET.length]).join('');
-  return `${chars.slice(0, 3)}-${chars.slice(3, 6)}-${chars.slice(6)}`;
-}
-
-export function normaliseAccessCode(code: string): string {
-  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
-}
-
 export const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
 
 /** Counts a confirmed booking in its practice's hour and its client's day; the batch fails if either goes over its limit. */

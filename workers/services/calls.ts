@@ -1,7 +1,7 @@
 import { and, eq, lt, lte, or, sql } from 'drizzle-orm';
 import { accessCodeEmail } from '../../emails/access-code';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
-import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode, linkKeyMatches, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
+import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode, linkKeyMatches, linkKeyOf, newAccessCode, newLinkKeySeed } from '../domain/access-code';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
 import { JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
 import { formatDateTime, isLocale } from '../domain/locale';
@@ -10,9 +10,8 @@ import { newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Practice } from './availability';
-import { newAccessCode } from './booking';
 import { callUrl } from './booking-notices';
-import { processingBlocked } from './clients';
+import { processingBlocked } from '../domain/appointment-rules';
 import type { Deps } from './deps';
 import { appointmentOfPractice } from './therapist-appointments';
 

@@ -9,11 +9,6 @@ import type { Deps } from './deps';
 
 export type Client = typeof clients.$inferSelect;
 
-/** Restriction (Art. 18) or objection (Art. 21): no booking and no email while either is set. */
-export function processingBlocked(client: Pick<Client, 'restrictedAt' | 'objectedAt'>): boolean {
-  return client.restrictedAt !== null || client.objectedAt !== null;
-}
-
 /** A client of this practice, or 404 — the same answer whether the id is unknown or belongs to another practice. */
 export async function clientOfPractice(deps: Deps, practiceId: string, clientId: string): Promise<Client> {
   const client = await deps.db.query.clients.findFirst({ where: and(eq(clients.id, clientId), eq(clients.practiceId, practiceId)) });
