@@ -90,3 +90,10 @@ export function accountActor(c: Context<HonoEnv>): TherapistActor | DpoActor {
   if (actor?.kind !== 'therapist' && actor?.kind !== 'dpo') throw new AppError('UNAUTHENTICATED', 'Sign in first');
   return actor;
 }
+
+/** The signed-in DPO as the actor of a console action; routes behind the DPO guard only. */
+export function dpoActor(c: Context<HonoEnv>): DpoActor {
+  const actor = c.var.actor;
+  if (actor?.kind !== 'dpo') throw new AppError('FORBIDDEN', 'Your account may not use this page');
+  return actor;
+}

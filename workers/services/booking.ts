@@ -8,9 +8,10 @@ import { blockedInterval, isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { activeTypes, bucketsOf, claimWrites, currentTerms, type Practice, slotQuery } from './availability';
+import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
 import type { Deps } from './deps';
 import { deliverQuietly } from './mail-delivery';
+import { claimWrites } from './slot-claims';
 
 export type BookingInput = {
   typeId: string;

@@ -13,6 +13,7 @@ import type { Practice } from './availability';
 import { callUrl } from './booking-notices';
 import { processingBlocked } from '../domain/appointment-rules';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
 import { appointmentOfPractice } from './therapist-appointments';
 
 export const METRICS_RETENTION_MS = 90 * 86_400_000;
@@ -153,12 +154,8 @@ export async function reissueAccessCode(deps: Deps, practice: Practice, actorUse
   if (emailed && client.email) {
     const locale = isLocale(practice.locale) ? practice.locale : 'de';
     const email = accessCodeEmail({ when: formatDateTime(appointment.startAt, locale, practice.timeZone), callUrl: link, accessCode }, locale);
-    try {
-      await deps.mailer.send({ to: client.email, ...email });
-    } catch (error) {
-      // The new code is shown to the therapist either way; a failed delivery is logged without personal data.
-      console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-    }
+    // The new code is shown to the therapist either way.
+    await deliverQuietly(deps, { to: client.email, ...email });
   }
   return { accessCode, callUrl: link, emailed };
 }

@@ -1,6 +1,5 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gt, inArray, not, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, inArray, not, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/client';
 import { auditEvents, clients, practices, rightsRequestEvents, rightsRequests, users } from '../../db/schema';
 import { RIGHTS_STATUSES, type RIGHTS_TYPES } from '../../db/schema/rights-requests';
@@ -15,6 +14,7 @@ import type { RightsRequestInput } from '../lib/rights-input';
 import { type Actor, SYSTEM } from '../lib/actor';
 import { type AuditAction, type AuditInput, auditRow } from './audit';
 import type { Deps } from './deps';
+import { insertWhere } from './insert-where';
 import { deliverQuietly } from './mail-delivery';
 import { ERASED } from './erasure';
 
@@ -60,19 +60,6 @@ const AUDIT_OF = {
   'withdrawal.recorded': 'rights.withdrawal_recorded',
 } as const satisfies Record<string, AuditAction>;
 export type TrailAction = keyof typeof AUDIT_OF;
-
-/**
- * INSERT … SELECT … WHERE: a row written only if `condition` holds when the batch reaches it. A D1 batch is one
- * transaction, so a trail entry, an audit entry or a duplicate check joins the state change it belongs to instead of
- * trusting an earlier read.
- */
-function insertWhere(db: Database, table: SQLiteTable, row: Record<string, unknown>, condition: SQL | undefined) {
-  const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
-    const value = row[key];
-    return value === undefined || value === null ? sql`NULL` : sql`${sql.param(value, column)}`;
-  });
-  return db.insert(table).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${condition ?? sql`1`}`);
-}
 
 function trailRow(requestId: string, at: number, actor: TrailActor, action: TrailAction, note?: string | null) {
   return { id: newId(), requestId, at, actor, action, note: note ?? null };
