@@ -125,7 +125,7 @@ exportRoutes.post('/dashboard/calendar-feed/names', async (c) => {
     await setFeedNames(c.var.deps, practiceId, currentSession(c).user.id, values.includeNames === true);
     return c.redirect('/dashboard/calendar-feed?done=saved', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return c.html(<CalendarFeedPage page={pageContext(c)} feed={await feedState(c.var.deps, practiceId)} error={state.message} />, status);
   }
 });
@@ -156,7 +156,7 @@ exportRoutes.post('/dashboard/delete-account', async (c) => {
     clearSessionCookie(c);
     return c.redirect('/?notice=account-deleted', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const { slug } = await deletionPreview(c.var.deps, practiceId);
     return c.html(<DeleteAccountPage page={pageContext(c)} slug={slug} state={state} />, status);
   }

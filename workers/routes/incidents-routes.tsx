@@ -146,7 +146,7 @@ async function act(c: Ctx, id: string, change: (values: Record<string, unknown>)
     return c.redirect(`/dpo/incidents/${id}?${await change(values)}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderDetail(c, id, state, status);
   }
 }
@@ -166,7 +166,7 @@ incidentsRoutes.post('/dpo/incidents', async (c) => {
     const id = await createIncident(c.var.deps, parseForm(incidentForm, values), actor(c));
     return c.redirect(`/dpo/incidents/${id}?done=created`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, echo);
+    const { state, status } = formFailure(error, echo, c.var.locale);
     return renderForm(c, state, status);
   }
 });

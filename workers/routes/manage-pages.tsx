@@ -56,7 +56,7 @@ managePages.post('/b/:token/cancel', async (c) => {
     await cancelByClient(c.var.deps, await linkActor(c.var.deps, token), c.var.locale);
     return c.redirect(`/b/${token}?cancelled=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, {});
+    const { state, status } = formFailure(error, {}, c.var.locale);
     return renderManage(c, token, undefined, state, status);
   }
 });
@@ -79,7 +79,7 @@ managePages.post('/b/:token/reschedule', async (c) => {
     await rescheduleByClient(c.var.deps, await linkActor(c.var.deps, token), token, Date.parse(start), c.var.locale);
     return c.redirect(`/b/${token}?moved=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderReschedule(c, token, state, status);
   }
 });

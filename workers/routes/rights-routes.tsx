@@ -97,7 +97,7 @@ rightsRoutes.post('/rights', async (c) => {
     await afterResponse(c, deliver);
     return c.redirect(`/rights?practice=${encodeURIComponent(input.practice)}&received=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const checked = Array.isArray(values.types) ? values.types.filter((type): type is string => typeof type === 'string') : [];
     return renderPortal(c, state, status, checked);
   }
@@ -156,7 +156,7 @@ async function dpoAction(c: Ctx, id: string, form: string, run: (values: Values,
     return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderRequest(c, id, { form, state }, status);
   }
 }
@@ -203,7 +203,7 @@ rightsRoutes.post('/dashboard/requests/:id/comment', async (c) => {
     await commentOn(c.var.deps, request, { actor: 'practice', userId: currentSession(c).user.id }, parseForm(commentForm, values).note);
     return c.redirect(`/dashboard/requests?commented=1#request-${id}`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderPracticeRequests(c, { form: id, state }, status);
   }
 });

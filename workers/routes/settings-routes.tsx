@@ -85,7 +85,7 @@ async function submit(c: Ctx, form: SettingsForm, saved: string, change: (values
     return c.redirect(`/dashboard/settings?saved=${saved}#${ANCHORS[form]}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderSettings(c, { form, state }, status);
   }
 }
@@ -126,7 +126,7 @@ settingsRoutes.post('/dashboard/settings/types/:id', async (c) => {
     return c.redirect(`/dashboard/settings?saved=type-updated#types`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const type = await findType(c.var.deps, practiceId, typeId);
     return c.html(<TypeEditPage page={pageContext(c)} s={settingsMessages(c.var.locale)} type={type} state={state} />, status);
   }
