@@ -80,20 +80,20 @@ export const requireDpoSecondFactor: MiddlewareHandler<HonoEnv> = async (c, next
 /** The signed-in therapist as the actor of a practice's change; routes behind a therapist guard only. */
 export function therapistActor(c: Context<HonoEnv>): TherapistActor {
   const actor = c.var.actor;
-  if (actor?.kind !== 'therapist') throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  if (actor?.kind !== 'therapist') throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
   return actor;
 }
 
 /** The signed-in account (therapist or DPO) as an actor, e.g. for signing out. */
 export function accountActor(c: Context<HonoEnv>): TherapistActor | DpoActor {
   const actor = c.var.actor;
-  if (actor?.kind !== 'therapist' && actor?.kind !== 'dpo') throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  if (actor?.kind !== 'therapist' && actor?.kind !== 'dpo') throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
   return actor;
 }
 
 /** The signed-in DPO as the actor of a console action; routes behind the DPO guard only. */
 export function dpoActor(c: Context<HonoEnv>): DpoActor {
   const actor = c.var.actor;
-  if (actor?.kind !== 'dpo') throw new AppError('FORBIDDEN', 'Your account may not use this page');
+  if (actor?.kind !== 'dpo') throw new AppError('FORBIDDEN', 'session.wrongRole');
   return actor;
 }

@@ -138,7 +138,7 @@ export async function withdrawConsent(deps: Deps, actor: LinkActor, scope: 'all'
       await change.notify(locale);
       return { withdrawn: purposes, cancelled: cancels.length };
     }
-    if (round >= 3) throw new AppError('CONFLICT', 'Your consent changed in the meantime. Reload the page and try again.');
+    if (round >= 3) throw new AppError('CONFLICT', 'appointment.consentChanged');
   }
 }
 
