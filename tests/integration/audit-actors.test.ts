@@ -58,11 +58,12 @@ async function bookByHand(practice: Practice, clientId: string, hourOffset = 0) 
 }
 
 describe('the actor of every audited action', () => {
-  it('names the therapist for a manual booking, a status change and a cancellation', async () => {
+  it('names the therapist for a new client, a manual booking, a status change and a cancellation', async () => {
     const practice = await bookablePractice();
     const therapist: Expected = { kind: 'therapist', userId: await userIdOf(practice.email), shown: 'you' };
     const email = `${unique('manual')}@example.com`;
     const clientId = await createClient(practice, email);
+    await expectAudited(practice, 'client.created', clientId, therapist);
     await bookByHand(practice, clientId);
     const first = await appointmentOf(email);
     await expectAudited(practice, 'appointment.created', first, therapist);

@@ -109,7 +109,7 @@ export async function sendDownloadLink(deps: Deps, officer: Officer, requestId: 
 export async function rectify(deps: Deps, officer: Officer, requestId: string, patch: { displayName?: string | undefined; email?: string | undefined }) {
   const request = await requestById(deps, requestId);
   const clientId = requireWork(request, ['rectification']);
-  await updateClient(deps, request.practiceId, clientId, patch);
+  await updateClient(deps, officer, request.practiceId, clientId, patch);
   const fields = [patch.displayName !== undefined ? 'display name' : null, patch.email !== undefined ? 'email' : null].filter(Boolean).join(', ');
   await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'rectification.applied', note: fields });
 }
