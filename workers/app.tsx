@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { ErrorPage, HomePage } from '../web/pages/misc';
-import { STYLESHEET } from '../web/styles';
 import { limitBody } from './lib/body-limit';
 import { csrfProtection } from './lib/csrf';
 import { depsMiddleware } from './lib/deps';
@@ -19,7 +18,6 @@ import { authApi } from './routes/auth-api';
 import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
 import { callRoutes } from './routes/call-routes';
-import { callStatic } from './routes/call-static';
 import { clientsApi } from './routes/clients-api';
 import { incidentsRoutes } from './routes/incidents-routes';
 import { rightsDownload } from './routes/rights-download';
@@ -31,6 +29,7 @@ import { managePages } from './routes/manage-pages';
 import { exportRoutes } from './routes/export-routes';
 import { notesRoutes } from './routes/notes-routes';
 import { settingsRoutes } from './routes/settings-routes';
+import { staticFiles } from './routes/static';
 import { devRoutes } from './routes/dev';
 import { mountApiDocs } from './routes/docs';
 
@@ -55,7 +54,8 @@ export function createApp() {
   // First, so the request handed on meets every middleware once, and the answer gets its headers (and CSP nonce) once.
   app.use(tokenFromBody((request, c) => Promise.resolve(app.fetch(request, c.env, c.executionCtx))));
   app.use(securityHeaders);
-  app.get('/static/app.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  // Ahead of the body limit, dependencies and session: static files need none of them.
+  app.route('/', staticFiles);
   app.use(limitBody(MAX_BODY_BYTES));
   app.use(readableForms, depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
   app.use('/api/*', jsonOnly);
@@ -79,7 +79,6 @@ export function createApp() {
   app.route('/', clientsPages);
   app.route('/', appointmentsPages);
   app.route('/', callRoutes);
-  app.route('/', callStatic);
   app.route('/', rightsRoutes);
   app.route('/', rightsDownload);
   app.route('/', incidentsRoutes);

@@ -13,24 +13,23 @@
 export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link' | 'subject-link' | 'call' | 'local';
 
 import { CALL_ACCESS } from './call-routes';
-import { CALL_STATIC_ACCESS } from './call-static';
 import { EXPORT_ACCESS } from './export-routes';
 import { INCIDENTS_ACCESS } from './incidents-routes';
 import { RIGHTS_DOWNLOAD_ACCESS } from './rights-download';
 import { RIGHTS_ACCESS } from './rights-routes';
 import { NOTES_ACCESS } from './notes-routes';
 import { SETTINGS_ACCESS } from './settings-routes';
+import { STATIC_ACCESS } from './static';
 
 export const ROUTE_ACCESS: Record<string, Access> = {
   ...SETTINGS_ACCESS,
   ...NOTES_ACCESS,
   ...EXPORT_ACCESS,
   ...CALL_ACCESS,
-  ...CALL_STATIC_ACCESS,
+  ...STATIC_ACCESS,
   ...RIGHTS_ACCESS,
   ...RIGHTS_DOWNLOAD_ACCESS,
   ...INCIDENTS_ACCESS,
-  'GET /static/app.css': 'public',
   'GET /api/health': 'public',
   'GET /': 'public',
   'POST /api/auth/signup': 'public',

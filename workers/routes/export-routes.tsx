@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EXPORT_SCRIPT } from '../../web/client/export-script';
 import { AuditLogPage } from '../../web/pages/audit-log';
 import { CalendarFeedPage, type FeedNotice } from '../../web/pages/calendar-feed';
 import { DeleteAccountPage } from '../../web/pages/delete-account';
@@ -26,7 +25,6 @@ export const EXPORT_ACCESS: Record<string, Access> = {
   'GET /api/clients/:id/export': 'therapist',
   'GET /api/export': 'therapist',
   'GET /dashboard/export': 'therapist',
-  'GET /static/export.js': 'public',
   'GET /dashboard/calendar-feed': 'therapist',
   'POST /dashboard/calendar-feed/create': 'therapist',
   'POST /dashboard/calendar-feed/rotate': 'therapist',
@@ -89,10 +87,6 @@ exportRoutes.get('/dashboard/export', async (c) => {
   const overview = await exportOverview(c.var.deps, practiceIdOf(c), overviewPage.parse(c.req.query('page')));
   return c.html(<ExportPage page={pageContext(c)} overview={overview} nonce={c.get('secureHeadersNonce')} />);
 });
-
-exportRoutes.get('/static/export.js', (c) =>
-  c.body(EXPORT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
-);
 
 // ------------------------------------------------------------------------------------------------ calendar feed
 

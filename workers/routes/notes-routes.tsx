@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
-import { NOTES_SCRIPT } from '../../web/client/notes-script';
 import { notesMessages } from '../../web/i18n/notes';
 import { NotesPage } from '../../web/pages/notes';
 import { AppError, validationError } from '../lib/errors';
@@ -14,12 +13,11 @@ import { clientOfPractice } from '../services/clients';
 import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey, type Actor } from '../services/notes';
 import type { Access } from './access';
 
-// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes-script.ts).
+// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes.ts and notes-crypto.ts).
 
 export const notesRoutes = new Hono<HonoEnv>();
 
 export const NOTES_ACCESS: Record<string, Access> = {
-  'GET /static/notes.js': 'public',
   'GET /dashboard/clients/:id/notes': 'therapist',
   'GET /api/notes/key': 'therapist',
   'POST /api/notes/key': 'therapist',
@@ -92,10 +90,6 @@ const ownClient = createMiddleware<HonoEnv>(async (c, next) => {
 function actorOf(c: Context<HonoEnv>): Actor {
   return { practiceId: practiceIdOf(c), userId: currentSession(c).user.id };
 }
-
-notesRoutes.get('/static/notes.js', (c) =>
-  c.body(NOTES_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
-);
 
 notesRoutes.get('/dashboard/clients/:id/notes', therapist, ids, async (c) => {
   const { client, hasKey } = await openNotes(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
