@@ -11,7 +11,7 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { requireRole } from '../lib/session';
+import { requireRole, therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { activeTypes, type Practice } from '../services/availability';
@@ -101,7 +101,7 @@ appointmentsPages.post('/dashboard/appointments', async (c) => {
     const [hours = '0', minutes = '0'] = input.time.split(':');
     const start = localDateTimeToUtc(input.date, Number(hours) * 60 + Number(minutes), practice.timeZone);
     if (start === null) throw new AppError('VALIDATION_FAILED', 'This local time does not exist (clock change)', { time: ['Choose another time'] });
-    const created = await createAppointmentByTherapist(c.var.deps, practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
+    const created = await createAppointmentByTherapist(c.var.deps, therapistActor(c), practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
     const invite = created.callUrl && created.accessCode ? { callUrl: created.callUrl, accessCode: created.accessCode } : undefined;
     // Rendered directly, not redirected: the access code is shown this once and never stored in readable form.
     return renderAgenda(c, { notice: dashboardMessages(c.var.locale).created, ...(invite ? { invite } : {}) });
@@ -116,11 +116,11 @@ appointmentsPages.post('/dashboard/appointments/:id/status', async (c) => {
   const practiceId = practiceIdOf(c);
   await appointmentOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const { status } = parseForm(statusBody, formValues(await c.req.parseBody()));
-  await setAppointmentStatus(c.var.deps, practiceId, c.req.param('id'), status);
+  await setAppointmentStatus(c.var.deps, therapistActor(c), c.req.param('id'), status);
   return c.redirect('/dashboard/appointments', 303);
 });
 
 appointmentsPages.post('/dashboard/appointments/:id/cancel', async (c) => {
-  await cancelByTherapist(c.var.deps, await currentPractice(c), c.req.param('id'), c.var.locale);
+  await cancelByTherapist(c.var.deps, therapistActor(c), await currentPractice(c), c.req.param('id'), c.var.locale);
   return c.redirect('/dashboard/appointments?cancelled=1', 303);
 });
