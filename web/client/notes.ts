@@ -1,3 +1,4 @@
+import { intlTag, isLocale } from '../../workers/domain/locale';
 import type { NotesMessages } from '../i18n/notes';
 import { api, field, readKeyRecord, readNote, type KeyRecord, type StoredNote } from './notes-api';
 import {
@@ -21,7 +22,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const pageLang = document.documentElement.lang;
 // The same English as the server's pages (day before month, 24-hour clock).
-const dateFormat = new Intl.DateTimeFormat(pageLang === 'en' ? 'en-GB' : pageLang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat(isLocale(pageLang) ? intlTag(pageLang) : undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** The server's record of the practice key: id, KDF parameters and the two wrapped copies. */
 let keyRecord: KeyRecord | null = null;

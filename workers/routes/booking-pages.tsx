@@ -17,7 +17,7 @@ import { slotsByDay } from '../lib/slot-view';
 import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
 import { AppError } from '../lib/errors';
 import { createHold } from '../services/booking';
-import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdByToken, holdOpen } from '../services/booking-confirm';
+import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdActor, holdByToken, holdOpen } from '../services/booking-confirm';
 
 export const bookingPages = new Hono<HonoEnv>();
 
@@ -115,7 +115,7 @@ bookingPages.get('/hold/:token', (c) => renderHold(c, c.req.param('token')));
 bookingPages.post('/hold/:token', async (c) => {
   const token = c.req.param('token');
   try {
-    const { manageToken } = await confirmHold(c.var.deps, token);
+    const { manageToken } = await confirmHold(c.var.deps, await holdActor(c.var.deps, token));
     return c.redirect(`/b/${manageToken}?booked=1`, 303);
   } catch (error) {
     const message = localMessage(error, bookingMessages(c.var.locale));

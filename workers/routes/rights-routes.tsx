@@ -23,7 +23,7 @@ import {
   verifyInPersonForm,
 } from '../lib/rights-input';
 import { afterResponse } from '../lib/after-response';
-import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
+import { currentSession, dpoActor, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
   answerSubject,
@@ -151,7 +151,7 @@ rightsRoutes.get('/dpo/requests/:id', (c) => renderRequest(c, c.req.param('id'))
 async function dpoAction(c: Ctx, id: string, form: string, run: (values: Values, officer: Officer) => Promise<unknown>) {
   const values = formValues(await c.req.parseBody());
   try {
-    await run(values, { userId: currentSession(c).user.id });
+    await run(values, dpoActor(c));
     return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
