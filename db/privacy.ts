@@ -53,13 +53,9 @@ export function privateTable<TName extends string, TColumns extends Record<strin
   return sqliteTable(name, columns, extraConfig);
 }
 
-/** Privacy annotations by table name and column key, for export, erasure and the record of processing. */
+/** Privacy annotations by table name and column key; db/catalog.ts joins them to the tables for every consumer. */
 export function privacyOf(tableName: string): Record<string, ColumnPrivacy> | undefined {
   return registry.get(tableName);
-}
-
-export function annotatedTableNames(): string[] {
-  return [...registry.keys()];
 }
 
 export { getTableColumns };

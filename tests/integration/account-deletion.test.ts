@@ -1,6 +1,8 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { currentCode } from '../../workers/services/totp';
+import { roomStub } from './call-room-support';
 import { book, bookablePractice, countRows, freeSlots, linkTokenFor, logIn, openWeekdays, request, signUpTherapist, typesOf, unique } from './harness';
 
 /** A practice with people whose names and addresses occur nowhere else, touching every kind of row we keep. */
@@ -136,5 +138,27 @@ describe('account deletion', () => {
     expect((await bystander.client.fetch('/dashboard')).status).toBe(200);
     // The booking address is free again.
     await signUpTherapist({ slug: practice.slug });
+  });
+
+  it('empties the call rooms of the practice’s video appointments and leaves other practices’ rooms alone', async () => {
+    const practice = await bookablePractice();
+    const bystander = await bookablePractice();
+    const roomOf = async (owner: typeof practice) => {
+      const [slot] = await freeSlots(owner.slug, owner.video.id);
+      const email = `${unique('room')}@example.com`;
+      expect((await book(owner.slug, { typeId: owner.video.id, start: slot?.start ?? '', email })).status).toBe(201);
+      const id = await env.DB.prepare('SELECT id FROM appointments WHERE practice_id = ?').bind(owner.practiceId).first<string>('id');
+      // What a room holds between admission and its closing alarm.
+      await runInDurableObject(roomStub(id ?? ''), (_room, state) => state.storage.put('admitted', ['participant']));
+      return id ?? '';
+    };
+    const [room, otherRoom] = [await roomOf(practice), await roomOf(bystander)];
+    const keysOf = (id: string) => runInDurableObject(roomStub(id), async (_room, state) => [...(await state.storage.list()).keys()]);
+
+    const response = await practice.client.form('/dashboard/delete-account', { confirmSlug: practice.slug, password: practice.password });
+    expect(response.status).toBe(303);
+
+    expect(await keysOf(room)).toEqual([]);
+    expect(await keysOf(otherRoom)).toEqual(['admitted']);
   });
 });

@@ -297,8 +297,7 @@ describe('erasure', () => {
     const socket = upgrade.webSocket;
     socket?.accept();
     const closed = new Promise<number>((resolve) => socket?.addEventListener('close', (event) => resolve(event.code)));
-    const response = await stub.fetch('https://room/storage', { method: 'DELETE' });
-    expect(response.status).toBe(204);
+    await expect(stub.purge()).resolves.toBeUndefined();
     expect(await closed).toBe(CLOSE.closed);
     const keys = await runInDurableObject(stub, async (_instance, state) => [...(await state.storage.list()).keys()]);
     expect(keys).toEqual([]);

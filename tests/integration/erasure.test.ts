@@ -9,57 +9,15 @@ import { rightsDownload } from '../../workers/routes/rights-download';
 import { createDownloadLink, DOWNLOAD_LINK_TTL_MS, redeemDownloadLink } from '../../workers/services/access-package';
 import { auditInsert } from '../../workers/services/audit';
 import { verifyPracticeChain } from '../../workers/services/consent';
-import { deleteClient, ERASED, eraseSubject, type ErasureReport, type RoomPurger } from '../../workers/services/erasure';
+import { recordingCallRooms } from '../../workers/lib/rooms';
+import type { CallRooms, Deps } from '../../workers/services/deps';
+import { deleteClient, ERASED, eraseSubject, type ErasureReport } from '../../workers/services/erasure';
 import { roomStub } from './call-room-support';
+import { idsOf, insertCallMetrics, insertNote, insertRightsRequest, slotOnDay } from './erasure-support';
 import { book, bookablePractice, freeSlots, openWeekdays, outbox, signUpTherapist, testDeps, typesOf, unique } from './harness';
 
 const DAY = 86_400_000;
 const YEAR = 366 * DAY;
-
-type Slot = { start: string; typeId: string };
-
-/** The first slot of the n-th day that has one, so that appointments of a test never overlap. */
-function slotOnDay(slots: Slot[], n: number): string {
-  const days = [...new Set(slots.map((slot) => slot.start.slice(0, 10)))];
-  const start = slots.find((slot) => slot.start.startsWith(days[n] ?? 'none'))?.start;
-  if (!start) throw new Error(`no free slot on day ${n}`);
-  return start;
-}
-
-async function idsOf(sql: string, ...values: string[]): Promise<string[]> {
-  return (await env.DB.prepare(sql).bind(...values).all<{ id: string }>()).results.map((row) => row.id);
-}
-
-async function insertRightsRequest(practiceId: string, clientId: string | null, email: string, details: string) {
-  const id = crypto.randomUUID();
-  const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      'INSERT INTO rights_requests (id, practice_id, client_id, types, email, details, locale, status, received_at, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).bind(id, practiceId, clientId, '["erasure","access"]', email, details, 'de', 'verified', now, now + 30 * DAY, now),
-    env.DB.prepare('INSERT INTO rights_request_events (id, request_id, at, actor, action, note) VALUES (?, ?, ?, ?, ?, ?)').bind(
-      crypto.randomUUID(),
-      id,
-      now,
-      'dpo',
-      'verified',
-      `${details} (checked by phone)`,
-    ),
-  ]);
-  return id;
-}
-
-function insertNote(practiceId: string, clientId: string, appointmentId: string | null, createdAt: number) {
-  return env.DB.prepare('INSERT INTO session_notes (id, practice_id, client_id, appointment_id, key_id, iv, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .bind(crypto.randomUUID(), practiceId, clientId, appointmentId, 'key-1', 'aXY=', 'Y2lwaGVy', createdAt)
-    .run();
-}
-
-function insertCallMetrics(practiceId: string, appointmentId: string) {
-  return env.DB.prepare('INSERT INTO call_metrics (id, practice_id, appointment_id, connected_ms, created_at) VALUES (?, ?, ?, ?, ?)')
-    .bind(crypto.randomUUID(), practiceId, appointmentId, 2_700_000, Date.now())
-    .run();
-}
 
 /**
  * A practice with two clients. The subject has a video and an in-person appointment, call metrics, a note, a
@@ -112,10 +70,12 @@ async function findEverywhere(needles: string[]): Promise<string[]> {
   return found;
 }
 
-function recordingPurger(): RoomPurger & { purged: string[] } {
-  const purged: string[] = [];
-  return { purged, purge: async (appointmentId) => void purged.push(appointmentId) };
+/** The request's dependencies with another call-room gateway: a recording twin or one whose rooms fail. */
+function withRooms(deps: Deps, callRooms: CallRooms): Deps {
+  return { ...deps, callRooms };
 }
+
+const failingRooms: CallRooms = { ...recordingCallRooms(), purge: async () => Promise.reject(new Error('room unavailable')) };
 
 function rowOf(report: ErasureReport, table: string, action: string): number | undefined {
   return report.rows.find((row) => row.table === table && row.action === action)?.rows;
@@ -132,9 +92,9 @@ describe('erasure of a client (Art. 17)', () => {
     expect(await findEverywhere(needles)).not.toEqual([]);
     expect((await outbox()).some((message) => message.to === subject.email)).toBe(true);
     const consentsBefore = await idsOf('SELECT id FROM consent_records WHERE practice_id = ?', practice.practiceId);
-    const rooms = recordingPurger();
+    const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId, rooms });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId });
 
     expect(report).toMatchObject({ clientId: subject.id, practiceId: practice.practiceId, outcome: 'erased' });
     expect(report.legalBasis).toBeUndefined();
@@ -191,9 +151,9 @@ describe('erasure of a client (Art. 17)', () => {
     // The in-person session is the documented one; the video appointment is only booked.
     if (evidence === 'a recent session note') await insertNote(practice.practiceId, subject.id, subject.inPerson, Date.now() - DAY);
     else await env.DB.prepare("UPDATE appointments SET status = 'completed' WHERE id = ?").bind(subject.inPerson).run();
-    const rooms = recordingPurger();
+    const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: subject.id, rooms });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id });
 
     expect(report).toMatchObject({ outcome: 'restricted', legalBasis });
     expect(report.rows.find((row) => row.table === 'clients')).toMatchObject({ action: 'restricted', rows: 1, reason: expect.stringContaining(legalBasis) });
@@ -221,8 +181,7 @@ describe('erasure of a client (Art. 17)', () => {
 
   it('changes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    const failing: RoomPurger = { purge: async () => Promise.reject(new Error('room unavailable')) };
-    await expect(eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: practice.subject.id, rooms: failing })).rejects.toThrow('room unavailable');
+    await expect(eraseSubject(withRooms(practice.deps, failingRooms), { practiceId: practice.practiceId, clientId: practice.subject.id })).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM clients WHERE id = ?', practice.subject.id)).toHaveLength(1);
     expect(await idsOf('SELECT id FROM appointments WHERE client_id = ?', practice.subject.id)).toHaveLength(2);
   });
@@ -271,8 +230,7 @@ describe('the therapist’s "delete completely"', () => {
 
   it('deletes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    const failing: RoomPurger = { purge: async () => Promise.reject(new Error('room unavailable')) };
-    await expect(deleteClient(practice.deps, practice.practiceId, practice.subject.id, failing)).rejects.toThrow('room unavailable');
+    await expect(deleteClient(withRooms(practice.deps, failingRooms), practice.practiceId, practice.subject.id)).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM rights_requests WHERE id = ? AND email = ?', practice.subject.requestId, practice.subject.email)).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import {
   LEGAL_BASIS,
   retentionEnd,
   roomMayHoldData,
+  roomPurgeHorizon,
   type TableErasure,
   tableErasure,
   type TreatmentRecord,
@@ -135,5 +136,13 @@ describe('roomMayHoldData', () => {
     ['a call that ended eight days ago', NOW - 8 * DAY, false],
   ])('purges the room of %s: %s', (_, endAt, expected) => {
     expect(roomMayHoldData({ startAt: endAt - hour, endAt }, NOW)).toBe(expected);
+    // The bound the database selects with says the same, so no room that may hold data is left out.
+    expect(endAt > roomPurgeHorizon(NOW)).toBe(expected);
+  });
+
+  it('draws the database bound exactly where the rule changes its answer', () => {
+    const horizon = roomPurgeHorizon(NOW);
+    expect(roomMayHoldData({ startAt: horizon - hour, endAt: horizon }, NOW)).toBe(false);
+    expect(roomMayHoldData({ startAt: horizon - hour, endAt: horizon + 1 }, NOW)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseFromLibsql } from '../../db/client';
 import { DPA_VERSION } from '../../workers/domain/dpa';
+import { recordingCallRooms } from '../../workers/lib/rooms';
 import { signUp } from '../../workers/services/accounts';
 import { confirmEmail } from '../../workers/services/email-confirmation';
 import { logIn } from '../../workers/services/auth';
@@ -29,6 +30,7 @@ beforeAll(async () => {
     db,
     mailer: outboxMailer(db, () => Date.now()),
     passwords: argon2Hasher(await initializeArgon2()),
+    callRooms: recordingCallRooms(),
     config: NODE_TEST_CONFIG,
     now: () => Date.now(),
   };

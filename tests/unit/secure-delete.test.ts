@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseFromLibsql } from '../../db/client';
 import { withSecureDelete } from '../../db/secure-delete';
 import { DPA_VERSION } from '../../workers/domain/dpa';
+import { recordingCallRooms } from '../../workers/lib/rooms';
 import { signUpConfirmed } from '../../workers/services/accounts';
 import { createClient as createPracticeClient } from '../../workers/services/clients';
 import type { Deps } from '../../workers/services/deps';
@@ -30,10 +31,10 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
   const raw = createClient({ url: `file:${join(dir, 'app.sqlite')}` });
   await migrate(drizzle(raw), { migrationsFolder: 'db/migrations' });
   const db = databaseFromLibsql(wrap(raw));
-  const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), config: NODE_TEST_CONFIG, now: () => Date.now() };
+  const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), callRooms: recordingCallRooms(), config: NODE_TEST_CONFIG, now: () => Date.now() };
   const suffix = Math.random().toString(36).slice(2, 10);
   const secrets = { name: `Zerlinde Ausradiert ${suffix}`, email: `zerlinde.${suffix}@example.com`, text: `Bitte vollständig löschen ${suffix}` };
-  const { practiceId } = await signUpConfirmed(deps, {
+  const { practiceId, userId } = await signUpConfirmed(deps, {
     practiceName: 'Praxis Löschtest',
     slug: `loeschtest-${suffix}`,
     timeZone: 'Europe/Berlin',
@@ -44,13 +45,13 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
     dpaVersion: DPA_VERSION,
     locale: 'de',
   });
-  const client = await createPracticeClient(deps, practiceId, { displayName: secrets.name, email: secrets.email });
+  const client = await createPracticeClient(deps, { kind: 'therapist', userId, practiceId }, { displayName: secrets.name, email: secrets.email });
   const now = Date.now();
   await raw.execute({
     sql: "INSERT INTO rights_requests (id, practice_id, client_id, types, email, details, locale, status, received_at, due_at, created_at) VALUES (?, ?, ?, '[\"erasure\"]', ?, ?, 'de', 'verified', ?, ?, ?)",
     args: [`req-${suffix}`, practiceId, client.id, secrets.email, secrets.text, now, now + 86_400_000, now],
   });
-  await deleteClient(deps, practiceId, client.id, { purge: async () => undefined });
+  await deleteClient(deps, practiceId, client.id);
   raw.close();
   const files = readdirSync(dir).map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
   const found = files.flatMap(({ name, bytes }) => Object.values(secrets).filter((value) => bytes.includes(Buffer.from(value, 'utf8'))).map((value) => `${name}: ${value}`));

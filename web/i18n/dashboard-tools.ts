@@ -186,9 +186,9 @@ const da = {
 };
 
 const ACTORS: Record<Locale, Record<ActorKind, string>> = {
-  en: { you: 'You', 'client-link': 'Client (via their link)', 'client-booking': 'Client (booking page)', system: 'System', 'other-account': 'Another account' },
-  de: { you: 'Sie', 'client-link': 'Klient:in (über ihren Link)', 'client-booking': 'Klient:in (Buchungsseite)', system: 'System', 'other-account': 'Ein anderes Konto' },
-  da: { you: 'Dig', 'client-link': 'Klient (via sit link)', 'client-booking': 'Klient (bookingside)', system: 'System', 'other-account': 'En anden konto' },
+  en: { you: 'You', 'client-link': 'Client (via their link)', 'client-booking': 'Client (booking page)', system: 'System', 'other-account': 'Another account', dpo: 'Data-protection officer' },
+  de: { you: 'Sie', 'client-link': 'Klient:in (über ihren Link)', 'client-booking': 'Klient:in (Buchungsseite)', system: 'System', 'other-account': 'Ein anderes Konto', dpo: 'Datenschutzbeauftragte:r' },
+  da: { you: 'Dig', 'client-link': 'Klient (via sit link)', 'client-booking': 'Klient (bookingside)', system: 'System', 'other-account': 'En anden konto', dpo: 'Databeskyttelsesrådgiver' },
 };
 
 export const toolMessages = defineMessages(en, { de, da });

@@ -84,3 +84,8 @@ export const ROOM_PURGE_GRACE_MS = 7 * 86_400_000;
 export function roomMayHoldData(appointment: { startAt: number; endAt: number }, now: number): boolean {
   return callWindow(appointment).closesAt + ROOM_PURGE_GRACE_MS > now;
 }
+
+/** The same rule as a bound on the end time, for the database to select with: rooms of appointments ending later. */
+export function roomPurgeHorizon(now: number): number {
+  return now - ROOM_PURGE_GRACE_MS - (callWindow({ startAt: 0, endAt: 0 }).closesAt);
+}

@@ -7,6 +7,7 @@ import { outboxMailer, resendMailer } from '../services/mailer';
 import { workerPasswordHasher } from './argon2-module';
 import { readConfig, type AppConfig } from './config';
 import type { HonoEnv } from './hono-env';
+import { callRoomGateway } from './rooms';
 
 /** The one database factory: libSQL when LIBSQL_URL is configured, the D1 binding otherwise. */
 export function createDatabase(env: Env, config: AppConfig): Database {
@@ -23,7 +24,7 @@ export async function createDeps(env: Env): Promise<Deps> {
   const mailer = config.RESEND_API_KEY
     ? resendMailer({ apiKey: config.RESEND_API_KEY, from: config.MAIL_FROM, fetch: (request) => fetch(request) })
     : outboxMailer(db, now);
-  return { db, mailer, passwords: await workerPasswordHasher(), config, now };
+  return { db, mailer, passwords: await workerPasswordHasher(), callRooms: callRoomGateway(env, config), config, now };
 }
 
 export const depsMiddleware: MiddlewareHandler<HonoEnv> = async (c, next) => {

@@ -41,13 +41,16 @@ type Occupant = { ws: WebSocket; state: ParticipantState };
  * alarm, not a timer. The rules live in domain/room-rules.ts; this class wires sockets and storage to them.
  */
 export class CallRoom extends DurableObject<Env> {
+  /**
+   * Erasure (Art. 17), called over RPC through the Worker's call-room gateway: ends any call of the erased subject
+   * and keeps nothing. Resolves only once storage and alarm are gone, so the erasure stops if it could not.
+   */
+  async purge(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CLOSE.closed, 'This call is no longer available');
+    await this.forget();
+  }
+
   override async fetch(request: Request): Promise<Response> {
-    // Erasure (Art. 17): the Worker asks the room to end any call of the erased subject and keep nothing.
-    if (request.method === 'DELETE' && new URL(request.url).pathname === '/storage') {
-      for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CLOSE.closed, 'This call is no longer available');
-      await this.forget();
-      return new Response(null, { status: 204 });
-    }
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
       return errorResponse(426, 'UPGRADE_REQUIRED', 'Expected a WebSocket upgrade');
     }

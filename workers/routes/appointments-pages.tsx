@@ -7,11 +7,11 @@ import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
 import type { FormState } from '../../web/components/text-field';
 import { intlTag } from '../domain/locale';
 import { addDays, isIsoDate, localDateTimeToUtc, utcToLocal, weekdayOf } from '../domain/zoned-time';
-import { AppError, fieldIssue } from '../lib/errors';
+import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { requireRole } from '../lib/session';
+import { requireRole, therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { activeTypes, type Practice } from '../services/availability';
@@ -24,10 +24,10 @@ appointmentsPages.use('/dashboard/appointments/*', requireRole('therapist'));
 
 
 const manualBody = z.object({
-  clientId: z.string({ error: fieldIssue('appointments.chooseClient') }).min(1, fieldIssue('appointments.chooseClient')).max(64),
-  typeId: z.string({ error: fieldIssue('appointments.chooseType') }).min(1, fieldIssue('appointments.chooseType')).max(64),
-  date: z.string().refine(isIsoDate, fieldIssue('settings.chooseDate')),
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, fieldIssue('appointments.clockTime')),
+  clientId: z.string({ error: 'Choose a client' }).min(1, 'Choose a client').max(64),
+  typeId: z.string({ error: 'Choose a type' }).min(1, 'Choose a type').max(64),
+  date: z.string().refine(isIsoDate, 'Choose a date'),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Choose a time as HH:MM'),
 });
 const statusBody = z.object({ status: z.enum(['completed', 'no_show']) });
 
@@ -101,7 +101,7 @@ appointmentsPages.post('/dashboard/appointments', async (c) => {
     const [hours = '0', minutes = '0'] = input.time.split(':');
     const start = localDateTimeToUtc(input.date, Number(hours) * 60 + Number(minutes), practice.timeZone);
     if (start === null) throw new AppError('VALIDATION_FAILED', 'appointments.noSuchLocalTime', { time: 'appointments.chooseAnotherTimeField' });
-    const created = await createAppointmentByTherapist(c.var.deps, practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
+    const created = await createAppointmentByTherapist(c.var.deps, therapistActor(c), practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
     const invite = created.callUrl && created.accessCode ? { callUrl: created.callUrl, accessCode: created.accessCode } : undefined;
     // Rendered directly, not redirected: the access code is shown this once and never stored in readable form.
     return renderAgenda(c, { notice: dashboardMessages(c.var.locale).created, ...(invite ? { invite } : {}) });
@@ -116,11 +116,11 @@ appointmentsPages.post('/dashboard/appointments/:id/status', async (c) => {
   const practiceId = practiceIdOf(c);
   await appointmentOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const { status } = parseForm(statusBody, formValues(await c.req.parseBody()));
-  await setAppointmentStatus(c.var.deps, practiceId, c.req.param('id'), status);
+  await setAppointmentStatus(c.var.deps, therapistActor(c), c.req.param('id'), status);
   return c.redirect('/dashboard/appointments', 303);
 });
 
 appointmentsPages.post('/dashboard/appointments/:id/cancel', async (c) => {
-  await cancelByTherapist(c.var.deps, await currentPractice(c), c.req.param('id'), c.var.locale);
+  await cancelByTherapist(c.var.deps, therapistActor(c), await currentPractice(c), c.req.param('id'), c.var.locale);
   return c.redirect('/dashboard/appointments?cancelled=1', 303);
 });

@@ -3,7 +3,8 @@ import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
 import { completePasswordReset, requestPasswordReset } from '../services/password-reset';
 import { confirmEmail } from '../services/email-confirmation';
-import { csrfTokenFor, endAllSessionsQuery, endSession } from '../services/sessions';
+import { csrfTokenFor } from '../services/sessions';
+import { logOut, logOutEverywhere } from '../services/logout';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
 import {
   confirmEmailBody,
@@ -16,7 +17,7 @@ import {
 } from '../lib/input';
 import { afterResponse } from '../lib/after-response';
 import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
-import { clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
+import { accountActor, clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
 
 const sessionUser = z
   .object({
@@ -89,7 +90,7 @@ authApi.openapi(
   createRoute({ method: 'post', path: '/api/auth/logout', summary: 'End this session', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
     const session = c.var.session;
-    if (session) await endSession(c.var.deps, session.sessionId);
+    if (session) await logOut(c.var.deps, accountActor(c), session.sessionId);
     clearSessionCookie(c);
     return c.body(null, 204);
   },
@@ -99,7 +100,7 @@ authApi.use('/api/auth/logout-all', requireRole());
 authApi.openapi(
   createRoute({ method: 'post', path: '/api/auth/logout-all', summary: 'End every session of this account', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
-    await endAllSessionsQuery(c.var.deps, currentSession(c).user.id);
+    await logOutEverywhere(c.var.deps, accountActor(c));
     clearSessionCookie(c);
     return c.body(null, 204);
   },

@@ -16,7 +16,7 @@ import { slotsByDay } from '../lib/slot-view';
 import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
 import { AppError } from '../lib/errors';
 import { createHold } from '../services/booking';
-import { confirmHold, holdByToken, holdOpen } from '../services/booking-confirm';
+import { confirmHold, holdActor, holdByToken, holdOpen } from '../services/booking-confirm';
 
 export const bookingPages = new Hono<HonoEnv>();
 
@@ -108,7 +108,7 @@ bookingPages.get('/hold/:token', (c) => renderHold(c, c.req.param('token')));
 bookingPages.post('/hold/:token', async (c) => {
   const token = c.req.param('token');
   try {
-    const { manageToken } = await confirmHold(c.var.deps, token);
+    const { manageToken } = await confirmHold(c.var.deps, await holdActor(c.var.deps, token));
     return c.redirect(`/b/${manageToken}?booked=1`, 303);
   } catch (error) {
     if (!refusedConfirmation(error)) throw error;

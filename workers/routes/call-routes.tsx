@@ -12,7 +12,6 @@ import { formatDateTime } from '../domain/locale';
 import { AppError, fieldIssue, validationError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
-import { roomNamespace } from '../lib/rooms';
 import { findPracticeById } from '../services/accounts';
 import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent, reissueAccessCode } from '../services/calls';
 import type { Access } from './access';
@@ -142,20 +141,8 @@ callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
   const room = await callRoomOf(c.var.deps, appointmentId);
   if (room.status === 'cancelled' || windowState(room.window, c.var.deps.now()) !== 'open') throw new AppError('CONFLICT', 'calls.notOpen');
   await recordCallEvent(c.var.deps, appointmentId, claims.role, { event: 'joined' });
-  const namespace = roomNamespace(c.env.CALL_ROOM, c.var.config);
-  const stub = namespace.get(namespace.idFromName(appointmentId));
-  // A fresh request: none of the browser's headers (addresses, user agent) reach the room.
-  const answer = await stub.fetch('https://room/ws', {
-    headers: {
-      upgrade: 'websocket',
-      'x-room-role': claims.role,
-      'x-participant': claims.participant,
-      'x-display-name': encodeURIComponent(name),
-      'x-room-closes-at': String(room.window.closesAt),
-      'x-join-id': claims.jti,
-      ...(claims.role === 'client' && offered.data.browserKey ? { 'x-browser-key': offered.data.browserKey } : {}),
-    },
-  });
+  const seat = { role: claims.role, participant: claims.participant, displayName: name, closesAt: room.window.closesAt, joinId: claims.jti };
+  const answer = await c.var.deps.callRooms.connect(appointmentId, { ...seat, browserKey: claims.role === 'client' ? offered.data.browserKey : undefined });
   if (answer.status !== 101 || !answer.webSocket) return answer;
   // The browser fails the handshake unless the server picks one of the offered protocols: ours, never the token.
   return new Response(null, { status: 101, webSocket: answer.webSocket, headers: { 'sec-websocket-protocol': CALL_PROTOCOL } });

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
 import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
-import { roomPurger } from '../lib/room-purger';
-import { requireRole } from '../lib/session';
+import { requireRole, therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
 import { deleteClient } from '../services/erasure';
@@ -49,7 +48,7 @@ clientsApi.openapi(
     request: { body: jsonBody(clientCreateBody) },
     responses: { 201: jsonResponse('Created', z.object({ client: clientSchema })), 409: conflictResponse, ...errorResponses },
   }),
-  async (c) => c.json({ client: clientJson(await createClient(c.var.deps, practiceIdOf(c), c.req.valid('json'))) }, 201),
+  async (c) => c.json({ client: clientJson(await createClient(c.var.deps, therapistActor(c), c.req.valid('json'))) }, 201),
 );
 
 clientsApi.openapi(
@@ -82,7 +81,7 @@ clientsApi.openapi(
     request: { params: clientIdParam, body: jsonBody(clientPatchBody) },
     responses: { 200: jsonResponse('Updated', z.object({ client: clientSchema })), 404: notFoundResponse, ...errorResponses },
   }),
-  async (c) => c.json({ client: clientJson(await updateClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
+  async (c) => c.json({ client: clientJson(await updateClient(c.var.deps, therapistActor(c), practiceIdOf(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
 );
 
 clientsApi.openapi(
@@ -94,7 +93,7 @@ clientsApi.openapi(
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
-    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, roomPurger(c.env, c.var.config));
+    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );

@@ -13,8 +13,7 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { roomPurger } from '../lib/room-purger';
-import { requireRole } from '../lib/session';
+import { requireRole, therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { clientDetail, clientOfPractice, createClient, listClients, updateClient } from '../services/clients';
@@ -37,7 +36,7 @@ clientsPages.get('/dashboard/clients', (c) => renderList(c, {}, 200, c.req.query
 clientsPages.post('/dashboard/clients', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
-    const client = await createClient(c.var.deps, practiceIdOf(c), parseForm(clientCreateBody, values));
+    const client = await createClient(c.var.deps, therapistActor(c), parseForm(clientCreateBody, values));
     return c.redirect(`/dashboard/clients/${client.id}?saved=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -71,7 +70,7 @@ clientsPages.post('/dashboard/clients/:id', async (c) => {
   const id = c.req.param('id');
   const values = formValues(await c.req.parseBody(), ['active', 'restricted']);
   try {
-    await updateClient(c.var.deps, practiceIdOf(c), id, parseForm(clientPatchBody, values));
+    await updateClient(c.var.deps, therapistActor(c), practiceIdOf(c), id, parseForm(clientPatchBody, values));
     return c.redirect(`/dashboard/clients/${id}?saved=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -88,7 +87,7 @@ clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
     const error = new AppError('VALIDATION_FAILED', 'clients.typeNameToDelete', { confirm: 'clients.nameMismatchField' });
     return renderDetail(c, id, formFailure(error, {}, c.var.locale).state, 422);
   }
-  await deleteClient(c.var.deps, practiceId, id, roomPurger(c.env, c.var.config));
+  await deleteClient(c.var.deps, practiceId, id);
   return c.redirect('/dashboard/clients?deleted=1', 303);
 });
 

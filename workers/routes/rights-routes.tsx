@@ -23,8 +23,7 @@ import {
   verifyInPersonForm,
 } from '../lib/rights-input';
 import { afterResponse } from '../lib/after-response';
-import { roomPurger } from '../lib/room-purger';
-import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
+import { currentSession, dpoActor, requireDpoSecondFactor, requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
   answerSubject,
@@ -152,7 +151,7 @@ rightsRoutes.get('/dpo/requests/:id', (c) => renderRequest(c, c.req.param('id'))
 async function dpoAction(c: Ctx, id: string, form: string, run: (values: Values, officer: Officer) => Promise<unknown>) {
   const values = formValues(await c.req.parseBody());
   try {
-    await run(values, { userId: currentSession(c).user.id });
+    await run(values, dpoActor(c));
     return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
@@ -167,7 +166,7 @@ const ACTIONS: Record<string, (c: Ctx, id: string, values: Values, officer: Offi
   extend: (c, id, values, officer) => extendDeadline(c.var.deps, officer, id, parseForm(extendForm, values)),
   'download-link': (c, id, values, officer) => sendDownloadLink(c.var.deps, officer, id, parseForm(downloadForm, values).format),
   rectify: (c, id, values, officer) => rectify(c.var.deps, officer, id, parseForm(rectifyForm, values)),
-  erase: (c, id, _values, officer) => erase(c.var.deps, officer, id, roomPurger(c.env, c.var.config)),
+  erase: (c, id, _values, officer) => erase(c.var.deps, officer, id),
   restrict: (c, id, _values, officer) => restrictOrObject(c.var.deps, officer, id, 'restriction'),
   object: (c, id, _values, officer) => restrictOrObject(c.var.deps, officer, id, 'objection'),
   withdraw: (c, id, _values, officer) => withdrawConsents(c.var.deps, officer, id),

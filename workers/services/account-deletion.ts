@@ -1,9 +1,10 @@
-import { and, eq, getTableColumns, getTableName, inArray, is, or, type SQL } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { schema } from '../../db/client';
-import { auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { CATALOG } from '../../db/catalog';
+import { appointments, auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
+import { purgeCallRooms } from './erasure';
 import type { Deps } from './deps';
 import { claimSignInAttempt } from './sign-in-throttle';
 import { checkSecondFactor } from './totp';
@@ -11,8 +12,9 @@ import { checkSecondFactor } from './totp';
 /**
  * Deleting a practice account (Art. 17 GDPR, and the end of the processing agreement, Art. 28(3)(g)): every row of the
  * practice, its therapist and its clients goes in one batch, so a failure leaves everything as it was. The rows are
- * found from the schema rather than a hand-kept list — every table with a practice_id, user_id or client_id — and
- * deleted children first (in foreign-key order), so the result does not depend on the database enforcing cascades.
+ * found from the catalog of tables (db/catalog.ts) rather than a hand-kept list — every table with a practice_id,
+ * user_id or client_id — and deleted in the catalog's children-first order, so the result does not depend on the
+ * database enforcing cascades. The call rooms of its video appointments are emptied first, as in erasure.
  * Two tables are special: the audit log is kept for accountability (Art. 5(2)) but loses every reference to the
  * practice (the one change its trigger allows), and the local outbox loses the messages addressed to its people.
  */
@@ -22,33 +24,13 @@ type Owned = { name: string; table: SQLiteTable; columns: Record<string, SQLiteC
 
 const SPECIAL = new Set(['audit_events', 'outbox_messages']);
 
-const TABLES: SQLiteTable[] = [];
-for (const value of Object.values(schema)) if (is(value, SQLiteTable)) TABLES.push(value);
-
-/** Tables in an order where every table comes before the tables it references. */
-function childrenFirst(tables: SQLiteTable[]): SQLiteTable[] {
-  const parents = new Map(tables.map((table) => [table, getTableConfig(table).foreignKeys.map((fk) => fk.reference().foreignTable).filter((t) => t !== table)]));
-  const ordered: SQLiteTable[] = [];
-  const remaining = new Set(tables);
-  while (remaining.size > 0) {
-    // A table may go once no remaining table still references it.
-    const next = [...remaining].find((table) => ![...remaining].some((other) => other !== table && parents.get(other)?.includes(table)));
-    if (!next) throw new Error('Foreign keys form a cycle; deletion order undefined');
-    ordered.push(next);
-    remaining.delete(next);
-  }
-  return ordered;
-}
-
 function ownedRows(deps: Deps, practiceId: string): Owned[] {
   const practiceUsers = deps.db.select({ id: users.id }).from(users).where(eq(users.practiceId, practiceId));
   const practiceClients = deps.db.select({ id: clients.id }).from(clients).where(eq(clients.practiceId, practiceId));
-  return childrenFirst(TABLES).flatMap((table) => {
-    const name = getTableName(table);
-    const columns: Record<string, SQLiteColumn> = getTableColumns(table);
+  return CATALOG.flatMap(({ name, table, columns }) => {
     if (SPECIAL.has(name)) return [];
     const link =
-      name === 'practices'
+      table === practices
         ? eq(practices.id, practiceId)
         : columns.practiceId
           ? eq(columns.practiceId, practiceId)
@@ -119,6 +101,8 @@ export async function deleteAccount(deps: Deps, userId: string, practiceId: stri
   await verifyDeletion(deps, userId, practiceId, input);
   const owned = ownedRows(deps, practiceId);
   const now = deps.now();
+  // The call rooms go first: a room that cannot be emptied stops the deletion before the database changes.
+  await purgeCallRooms(deps, eq(appointments.practiceId, practiceId), now);
   await deps.db.batch([
     clearOutbox(deps, practiceId),
     anonymiseAudit(deps, practiceId, owned),

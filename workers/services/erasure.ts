@@ -1,10 +1,9 @@
-import { and, eq, getTableColumns, getTableName, inArray, is, isNotNull, max, not, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, max, not, or, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { schema } from '../../db/client';
-import { type ColumnPrivacy, privacyOf } from '../../db/privacy';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { CATALOG, type CatalogTable, catalogEntry } from '../../db/catalog';
 import { appointments, appointmentTypes, auditEvents, clients, outboxMessages, practices, rightsRequestEvents, rightsRequests, sessionNotes } from '../../db/schema';
-import { decideErasure, DOCUMENTED_STATUSES, type ErasureDecision, roomMayHoldData, type TableErasure, tableErasure } from '../domain/erasure-rules';
+import { decideErasure, DOCUMENTED_STATUSES, type ErasureDecision, roomPurgeHorizon, type TableErasure, tableErasure } from '../domain/erasure-rules';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
@@ -21,41 +20,19 @@ export type ErasureReport = {
   legalBasis?: string;
 };
 
-/**
- * Empties the call room of one video appointment (its Durable Object storage). Services have no `env`: the route
- * passes `roomPurger(c.env, c.var.config)` from workers/lib/room-purger.ts.
- */
-export type RoomPurger = { purge(appointmentId: string): Promise<void> };
-
-/** `complete`: the therapist's "delete completely", which erases without the legal-duty decision (see deleteClient). */
-export type ErasureInput = { practiceId: string; clientId: string; requestId?: string; rooms?: RoomPurger; complete?: boolean };
+/** The rights request being answered, when the DPO erases; the therapist's delete answers none. */
+export type ErasureInput = { practiceId: string; clientId: string; requestId?: string };
 
 /** What a NOT NULL text column holds once anonymised. */
 export const ERASED = 'erased';
 
-type Table = { name: string; table: SQLiteTable; columns: Record<string, SQLiteColumn>; meanings: Record<string, ColumnPrivacy> };
 /** How rows of a table are found: by the client (subject), through a parent's foreign key (child), or specially. */
-type Planned = Table & { link: Link; erasure: TableErasure; placeholders: Record<string, string | null> };
+type Planned = CatalogTable & { link: Link; erasure: TableErasure; placeholders: Record<string, string | null> };
 type Link = { kind: 'subject' } | { kind: 'child'; column: SQLiteColumn; parent: Planned; parentColumn: SQLiteColumn } | { kind: 'special' };
 type Subject = { practiceId: string; clientId: string; requestId: string | undefined; decision: ErasureDecision };
 
-function describe(table: SQLiteTable): Table {
-  const name = getTableName(table);
-  const meanings = privacyOf(name);
-  if (!meanings) throw new Error(`Table ${name} has no privacy annotations`);
-  return { name, table, columns: getTableColumns(table), meanings };
-}
-
-const TABLES: Table[] = Object.values(schema).flatMap((value) => (is(value, SQLiteTable) ? [describe(value)] : []));
-
-function keyOf(table: Table, column: SQLiteColumn): string {
-  const entry = Object.entries(table.columns).find(([, candidate]) => candidate === column);
-  if (!entry) throw new Error(`Column ${column.name} is not part of ${table.name}`);
-  return entry[0];
-}
-
 /** Anonymised values: NULL where the column allows it, a fixed word in a NOT NULL text column. Checked at import. */
-function placeholdersOf(table: Table, erasure: TableErasure): Record<string, string | null> {
+function placeholdersOf(table: CatalogTable, erasure: TableErasure): Record<string, string | null> {
   if (!erasure.keep) return {};
   return Object.fromEntries(
     erasure.anonymise.map((key) => {
@@ -66,37 +43,29 @@ function placeholdersOf(table: Table, erasure: TableErasure): Record<string, str
   );
 }
 
-function plan(table: Table, link: Link, linkKey: string): Planned {
+function plan(table: CatalogTable, link: Link, linkKey: string): Planned {
   const erasure = tableErasure(table.meanings, linkKey);
   return { ...table, link, erasure, placeholders: placeholdersOf(table, erasure) };
 }
 
 /** The client row and every table with a client_id: the subject's own rows. */
-const SUBJECT: Planned[] = TABLES.filter((t) => t.name === 'clients' || 'clientId' in t.columns).map((t) => plan(t, { kind: 'subject' }, t.name === 'clients' ? 'id' : 'clientId'));
+const SUBJECT: Planned[] = CATALOG.filter((t) => t.table === clients || 'clientId' in t.columns).map((t) => plan(t, { kind: 'subject' }, t.table === clients ? 'id' : 'clientId'));
 
 /** Tables reaching a subject table through another foreign key: slot claims, call metrics, request trail, links. */
-const CHILDREN: Planned[] = TABLES.filter((t) => !SUBJECT.some((s) => s.name === t.name)).flatMap((t) =>
-  getTableConfig(t.table).foreignKeys.flatMap((fk) => {
-    const { columns, foreignColumns, foreignTable } = fk.reference();
-    const parent = SUBJECT.find((s) => s.table === foreignTable);
-    const [column] = columns;
-    const [parentColumn] = foreignColumns;
-    if (!parent || !column || !parentColumn || columns.length !== 1) return [];
-    return [plan(t, { kind: 'child', column, parent, parentColumn }, keyOf(t, column))];
+const CHILDREN: Planned[] = CATALOG.filter((t) => !SUBJECT.some((s) => s.table === t.table)).flatMap((t) =>
+  t.foreignKeys.flatMap(({ column, columnKey, parent: parentTable, parentColumn }) => {
+    const parent = SUBJECT.find((s) => s.table === parentTable);
+    return parent ? [plan(t, { kind: 'child', column, parent, parentColumn }, columnKey)] : [];
   }),
 );
 
-const special = (table: SQLiteTable, linkKey: string) => plan(describe(table), { kind: 'special' }, linkKey);
+/** Subject and child tables in the catalog's children-first order: every row is found before its parent changes. */
+const WALK: Planned[] = CATALOG.flatMap((t) => [...CHILDREN, ...SUBJECT].filter((planned) => planned.table === t.table));
+
+const special = (table: CatalogTable['table'], linkKey: string) => plan(catalogEntry(table), { kind: 'special' }, linkKey);
 /** Audit entries name their target by id without a foreign key; the local outbox names people by address. */
 const AUDIT = special(auditEvents, 'targetId');
 const OUTBOX = special(outboxMessages, 'recipient');
-
-/** Subject tables, each before the subject tables it references (notes, appointments, then the client). */
-const SUBJECT_ORDER = [...SUBJECT].sort((a, b) => depth(a) - depth(b));
-function depth(table: Planned): number {
-  const referrers = SUBJECT.filter((other) => other !== table && getTableConfig(other.table).foreignKeys.some((fk) => fk.reference().foreignTable === table.table));
-  return referrers.length === 0 ? 0 : 1 + Math.max(...referrers.map(depth));
-}
 
 type Part = 'all' | 'erase' | 'keep';
 
@@ -184,15 +153,10 @@ function outboxRows(deps: Deps, s: Subject): SQL {
 
 /**
  * The statements of one erasure, in an order where nothing is read after it changed: outbox and audit first (they
- * find their rows through the subject's rows), then children before their parents, the client row last.
+ * find their rows through the subject's rows), then the catalog's children-first order, so the client row goes last.
  */
 function erasureSteps(deps: Deps, s: Subject, now: number): Step[] {
-  return [
-    byAnnotation(deps, OUTBOX, outboxRows(deps, s)),
-    byAnnotation(deps, AUDIT, auditRows(deps, s)),
-    ...CHILDREN.flatMap((t) => tableSteps(deps, t, s, now)),
-    ...SUBJECT_ORDER.flatMap((t) => tableSteps(deps, t, s, now)),
-  ];
+  return [byAnnotation(deps, OUTBOX, outboxRows(deps, s)), byAnnotation(deps, AUDIT, auditRows(deps, s)), ...WALK.flatMap((t) => tableSteps(deps, t, s, now))];
 }
 
 async function treatmentRecordOf(deps: Deps, s: Pick<Subject, 'practiceId' | 'clientId'>) {
@@ -213,19 +177,23 @@ async function checkRequest(deps: Deps, s: Pick<Subject, 'practiceId' | 'clientI
   if (!request || (request.clientId !== null && request.clientId !== s.clientId)) throw new AppError('NOT_FOUND', 'clients.noSuchRequest');
 }
 
+/** Rooms asked at once: enough to keep a practice's deletion short, few enough to stay far below subrequest limits. */
+const PURGES_AT_ONCE = 10;
+
 /**
- * Empties the call rooms of the client's video appointments before anything in the database changes, so a failed
- * purge leaves the erasure undone and safe to repeat. Rooms store no names, but erasure covers every copy.
+ * Empties the call rooms of the video appointments `which` selects, before anything in the database changes, so a
+ * failed purge leaves the deletion undone and safe to repeat. Rooms store no names, but erasure covers every copy.
+ * Only rooms that may still hold anything are asked (roomPurgeHorizon), so years of past sessions cost nothing.
  */
-async function purgeRooms(deps: Deps, s: Subject, rooms: RoomPurger | undefined, now: number): Promise<number> {
-  if (!rooms) return 0;
-  const video = await deps.db
-    .select({ id: appointments.id, startAt: appointments.startAt, endAt: appointments.endAt })
+export async function purgeCallRooms(deps: Deps, which: SQL | undefined, now: number): Promise<number> {
+  const open = await deps.db
+    .select({ id: appointments.id })
     .from(appointments)
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
-    .where(and(eq(appointments.clientId, s.clientId), eq(appointments.practiceId, s.practiceId), eq(appointmentTypes.mode, 'video')));
-  const open = video.filter((appointment) => roomMayHoldData(appointment, now));
-  for (const appointment of open) await rooms.purge(appointment.id);
+    .where(and(which, eq(appointmentTypes.mode, 'video'), gt(appointments.endAt, roomPurgeHorizon(now))));
+  for (let from = 0; from < open.length; from += PURGES_AT_ONCE) {
+    await Promise.all(open.slice(from, from + PURGES_AT_ONCE).map(({ id }) => deps.callRooms.purge(id)));
+  }
   return open.length;
 }
 
@@ -249,9 +217,9 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   if (!practice) throw new AppError('NOT_FOUND', 'clients.notFound');
   if (requestId) await checkRequest(deps, input, requestId);
   const now = deps.now();
-  const decision: ErasureDecision = input.complete ? { outcome: 'erased' } : decideErasure(await treatmentRecordOf(deps, input), practice, now);
+  const decision = decideErasure(await treatmentRecordOf(deps, input), practice, now);
   const subject: Subject = { practiceId, clientId, requestId, decision };
-  const purged = await purgeRooms(deps, subject, input.rooms, now);
+  const purged = await purgeCallRooms(deps, and(eq(appointments.clientId, clientId), eq(appointments.practiceId, practiceId)), now);
 
   const steps = erasureSteps(deps, subject, now);
   const restricted = decision.outcome === 'restricted';
@@ -272,11 +240,12 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
 }
 
 /**
- * The therapist's "delete completely" of a client: the same walk over the annotated tables as the DPO's erasure, so
+ * The therapist's "delete client": the DPO's erasure itself, with the same decision about the treatment record, so
  * the client's rights requests lose the address and text the client wrote (their trail stays, as accountability),
  * the outbox and audit entries follow, and the call rooms are emptied at once rather than at their closing alarm.
- * The therapist, as controller, decided against keeping the treatment record, so nothing is restricted instead.
+ * While the practice must still keep the record (BGB § 630f, Journalføringsbekendtgørelsen § 15) the record stays,
+ * restricted (Art. 17(3)(b), 18); the report says which happened.
  */
-export async function deleteClient(deps: Deps, practiceId: string, clientId: string, rooms: RoomPurger): Promise<ErasureReport> {
-  return eraseSubject(deps, { practiceId, clientId, rooms, complete: true });
+export async function deleteClient(deps: Deps, practiceId: string, clientId: string): Promise<ErasureReport> {
+  return eraseSubject(deps, { practiceId, clientId });
 }

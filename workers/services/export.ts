@@ -1,7 +1,6 @@
-import { and, asc, count, eq, getTableColumns, getTableName, gt, is, type SQL, sql } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { schema } from '../../db/client';
-import { privacyOf } from '../../db/privacy';
+import { and, asc, count, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { CATALOG, type CatalogTable } from '../../db/catalog';
 import { appointments, appointmentTypes, clients, consentRecords, practices, sessionNotes } from '../../db/schema';
 import {
   appointmentResource,
@@ -57,32 +56,13 @@ function rank(name: string): number {
   return index === -1 ? FIRST.length : index;
 }
 
-/** The primary key's column keys: a single `id` column, or the columns of a composite key. */
-function primaryKeyOf(table: SQLiteTable, columns: Record<string, SQLiteColumn>): string[] {
-  const single = Object.entries(columns).filter(([, column]) => column.primary);
-  const composite = getTableConfig(table).primaryKeys[0]?.columns ?? [];
-  const chosen = single.length > 0 ? single.map(([, column]) => column) : composite;
-  return chosen.flatMap((column) => Object.entries(columns).flatMap(([key, candidate]) => (candidate === column ? [key] : [])));
-}
-
-function describe(table: SQLiteTable): Source {
-  const name = getTableName(table);
-  const meanings = privacyOf(name);
-  if (!meanings) throw new Error(`Table ${name} has no privacy annotations`);
-  const columns: Record<string, SQLiteColumn> = getTableColumns(table);
-  const keys = KEYSET[name] ?? primaryKeyOf(table, columns);
+function describe({ name, table, columns, meanings, primaryKey }: CatalogTable): Source {
+  const keys = KEYSET[name] ?? primaryKey;
   if (keys.length === 0 || !keys.every((key) => key in columns)) throw new Error(`Table ${name} needs a keyset order for the export`);
   return { name, table, columns, keys, spec: { name, columns: exportedColumns(meanings), meanings } };
 }
 
-function schemaTables(): SQLiteTable[] {
-  const tables: SQLiteTable[] = [];
-  for (const value of Object.values(schema)) if (is(value, SQLiteTable)) tables.push(value);
-  return tables;
-}
-
-const SOURCES: Source[] = schemaTables()
-  .filter((table) => !NOT_EXPORTED.has(getTableName(table)))
+const SOURCES: Source[] = CATALOG.filter(({ name }) => !NOT_EXPORTED.has(name))
   .map(describe)
   .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 

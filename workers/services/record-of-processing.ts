@@ -1,7 +1,5 @@
-import { getTableName, is } from 'drizzle-orm';
-import { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { type ColumnPrivacy, privacyOf } from '../../db/privacy';
-import * as schema from '../../db/schema';
+import { CATALOG, type CatalogTable } from '../../db/catalog';
+import type { ColumnPrivacy } from '../../db/privacy';
 import { SUBJECT_CATEGORIES, type SubjectCategory } from '../domain/breach';
 import type { AppConfig } from '../lib/config';
 
@@ -48,18 +46,13 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-/** Every table of the schema, by its SQL name, in a stable order. */
+/** Every table of the catalog, by its SQL name, in a stable order. */
 export function schemaTableNames(): string[] {
-  const names: string[] = [];
-  for (const value of Object.values(schema)) if (is(value, SQLiteTable)) names.push(getTableName(value));
-  return names.sort();
+  return CATALOG.map((t) => t.name).sort();
 }
 
-function describeTable(table: string): TableRecord {
-  const annotations = privacyOf(table);
-  // privateTable() refuses a column without annotation, so a schema table without any is a programming error.
-  if (!annotations) throw new Error(`Table ${table} is not annotated`);
-  const columns = Object.entries(annotations).map(([column, meaning]) => ({
+function describeTable({ name: table, meanings }: CatalogTable): TableRecord {
+  const columns = Object.entries(meanings).map(([column, meaning]) => ({
     column,
     category: meaning.category,
     purpose: meaning.purpose,
@@ -138,7 +131,7 @@ function securityMeasures(config: AppConfig): RecordOfProcessing['securityMeasur
 }
 
 export function recordOfProcessing(config: AppConfig): RecordOfProcessing {
-  const tables = schemaTableNames().map(describeTable);
+  const tables = [...CATALOG].sort((a, b) => a.name.localeCompare(b.name)).map(describeTable);
   const categories = unique(tables.flatMap((t) => t.categories)).sort();
   return {
     title: 'Record of processing activities (Art. 30 GDPR)',

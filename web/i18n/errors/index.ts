@@ -1,4 +1,5 @@
 import type { Locale } from '../../../workers/domain/locale';
+import { appointmentErrors } from './appointments';
 import { authErrors } from './auth';
 import { bookingErrors } from './booking';
 import { commonErrors } from './common';
@@ -20,6 +21,7 @@ function merged(locale: Locale) {
     ...practiceErrors[locale],
     ...settingsErrors[locale],
     ...rightsErrors[locale],
+    ...appointmentErrors[locale],
   };
 }
 
