@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../../workers/app';
 import { DPA_VERSION } from '../../workers/domain/dpa';
-import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { DEMO } from '../../workers/services/seed';
 import { createClient, expectErrorShape, joinCall, SESSION_COOKIE, settledFetch, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
 import { asDpo, bookablePractice, Client, freeSlots, request, rowsChanged, tableCounts, unique } from './harness';
+import { ROUTE_ACCESS } from './route-table';
 
 // Property-based fuzzing of every JSON endpoint in the route table. Bodies and queries are generated from the request
 // schemas of the OpenAPI document (or, for routes outside it, from the fields their 422 answers name), mixed with

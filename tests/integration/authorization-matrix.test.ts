@@ -1,11 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
-import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { DEMO } from '../../workers/services/seed';
 import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, type Practice, requestRights, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
 import { socketRequest } from './call-room-support';
 import { asDpo, bookablePractice, Client, mailTo, manageTokenFor, signUpTherapist } from './harness';
+import { ROUTE_ACCESS } from './route-table';
 
 // Every route of the route table, called by each of five actors with what that actor legitimately holds: nobody
 // (anonymous), the emailed links and access code of one client (client link), the practice's therapist (A), the

@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
-import { ROUTE_ACCESS, type Access } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { asDpo, bookablePractice, Client, signUpTherapist } from './harness';
+import { ROUTE_ACCESS } from './route-table';
 
 const routes = createApp()
   .routes.filter((route) => route.method !== 'ALL')

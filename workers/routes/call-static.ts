@@ -1,17 +1,9 @@
-import { Hono } from 'hono';
 import { CALL_SCRIPT } from '../../web/client/call-script';
 import { CALL_STYLESHEET } from '../../web/client/call-styles';
-import type { HonoEnv } from '../lib/hono-env';
-import type { Access } from './access';
+import { routeArea } from '../lib/route';
 
-/** The call page's browser module and stylesheet: static text, the same for everyone. */
-export const callStatic = new Hono<HonoEnv>();
-
-export const CALL_STATIC_ACCESS: Record<string, Access> = {
-  'GET /static/call.js': 'public',
-  'GET /static/call.css': 'public',
-  'GET /static/copy.js': 'public',
-};
+/** Mounted at /static: the call page's browser module and stylesheet, static text, the same for everyone. */
+export const callStatic = routeArea();
 
 /** Copy buttons (`data-copy` names the element whose text is copied); shown only where the clipboard can be used. */
 const COPY_SCRIPT = String.raw`for (const button of document.querySelectorAll('button[data-copy]')) {
@@ -31,6 +23,6 @@ const COPY_SCRIPT = String.raw`for (const button of document.querySelectorAll('b
 `;
 
 // no-cache, as for the notes script: a deployment must never leave a page with last week's signaling code.
-callStatic.get('/static/call.js', (c) => c.body(CALL_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
-callStatic.get('/static/call.css', (c) => c.body(CALL_STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
-callStatic.get('/static/copy.js', (c) => c.body(COPY_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+callStatic.get('/call.js', 'public', (c) => c.body(CALL_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+callStatic.get('/call.css', 'public', (c) => c.body(CALL_STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
+callStatic.get('/copy.js', 'public', (c) => c.body(COPY_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));

@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
-import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
+import { conflictResponse, errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
+import { jsonRoute, routeArea } from '../lib/route';
 import { roomPurger } from '../lib/room-purger';
-import { requireRole } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
 import { deleteClient } from '../services/erasure';
@@ -22,14 +22,15 @@ function clientJson(client: Client) {
   };
 }
 
-export const clientsApi = jsonApi();
-clientsApi.use('/api/clients', requireRole('therapist'));
-clientsApi.use('/api/clients/*', requireRole('therapist'));
+/** Mounted at /api/clients. */
+export const clientsApi = routeArea();
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/clients',
+    path: '/',
+    access: 'therapist',
+    operationId: 'listClients',
     summary: 'Clients of your practice, searchable by name or email',
     request: { query: clientsQuery },
     responses: { 200: jsonResponse('Clients', z.object({ clients: z.array(clientSchema) })), ...errorResponses },
@@ -42,9 +43,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/clients',
+    path: '/',
+    access: 'therapist',
+    operationId: 'createClient',
     summary: 'Create a client; a pseudonym or initials suffice, the email is optional',
     request: { body: jsonBody(clientCreateBody) },
     responses: { 201: jsonResponse('Created', z.object({ client: clientSchema })), 409: conflictResponse, ...errorResponses },
@@ -53,9 +56,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'getClient',
     summary: 'One client with consent history (and chain verification) and appointments',
     request: { params: clientIdParam },
     responses: { 200: jsonResponse('Client', z.object({ client: clientSchema, consents: z.array(z.unknown()), chain: z.unknown(), appointments: z.array(z.unknown()) })), 404: notFoundResponse, ...errorResponses },
@@ -75,9 +80,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'patch',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'updateClient',
     summary: 'Rectify, (de)activate or restrict processing of a client',
     request: { params: clientIdParam, body: jsonBody(clientPatchBody) },
     responses: { 200: jsonResponse('Updated', z.object({ client: clientSchema })), 404: notFoundResponse, ...errorResponses },
@@ -86,9 +93,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'delete',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'deleteClient',
     summary: 'Delete a client completely (appointments and notes included; consent evidence is unlinked)',
     request: { params: clientIdParam },
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { consentRecords } from '../../db/schema';
 import { dashboardMessages } from '../../web/i18n/dashboard';
@@ -13,16 +12,15 @@ import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { roomPurger } from '../lib/room-purger';
-import { requireRole } from '../lib/session';
+import { routeArea } from '../lib/route';
 import { practiceIdOf } from '../lib/tenant';
 import { findPracticeById } from '../services/accounts';
 import { clientDetail, clientOfPractice, createClient, listClients, updateClient } from '../services/clients';
 import { sealedRecord } from '../services/consent';
 import { deleteClient } from '../services/erasure';
 
-export const clientsPages = new Hono<HonoEnv>();
-clientsPages.use('/dashboard/clients', requireRole('therapist'));
-clientsPages.use('/dashboard/clients/*', requireRole('therapist'));
+/** Mounted at /dashboard/clients. */
+export const clientsPages = routeArea();
 
 async function renderList(c: Context<HonoEnv>, state: FormState = {}, status: ContentfulStatusCode = 200, notice?: string) {
   const q = c.req.query('q') ?? '';
@@ -31,9 +29,9 @@ async function renderList(c: Context<HonoEnv>, state: FormState = {}, status: Co
   return c.html(<ClientsPage page={pageContext(c)} d={dashboardMessages(c.var.locale)} clients={clients} q={q} includeInactive={includeInactive} state={state} notice={notice} />, status);
 }
 
-clientsPages.get('/dashboard/clients', (c) => renderList(c, {}, 200, c.req.query('deleted') ? dashboardMessages(c.var.locale).deleted : undefined));
+clientsPages.get('/', 'therapist', (c) => renderList(c, {}, 200, c.req.query('deleted') ? dashboardMessages(c.var.locale).deleted : undefined));
 
-clientsPages.post('/dashboard/clients', async (c) => {
+clientsPages.post('/', 'therapist', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const client = await createClient(c.var.deps, practiceIdOf(c), parseForm(clientCreateBody, values));
@@ -64,9 +62,9 @@ async function renderDetail(c: Context<HonoEnv>, clientId: string, state: FormSt
   );
 }
 
-clientsPages.get('/dashboard/clients/:id', (c) => renderDetail(c, c.req.param('id')));
+clientsPages.get('/:id', 'therapist', (c) => renderDetail(c, c.req.param('id')));
 
-clientsPages.post('/dashboard/clients/:id', async (c) => {
+clientsPages.post('/:id', 'therapist', async (c) => {
   const id = c.req.param('id');
   const values = formValues(await c.req.parseBody(), ['active', 'restricted']);
   try {
@@ -78,7 +76,7 @@ clientsPages.post('/dashboard/clients/:id', async (c) => {
   }
 });
 
-clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
+clientsPages.post('/:id/delete', 'therapist', async (c) => {
   const id = c.req.param('id');
   const practiceId = practiceIdOf(c);
   const client = await clientOfPractice(c.var.deps, practiceId, id);
@@ -91,7 +89,7 @@ clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
   return c.redirect('/dashboard/clients?deleted=1', 303);
 });
 
-clientsPages.get('/dashboard/clients/:id/consents/:recordId/receipt.json', async (c) => {
+clientsPages.get('/:id/consents/:recordId/receipt.json', 'therapist', async (c) => {
   const practiceId = practiceIdOf(c);
   const client = await clientOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const owned = await c.var.deps.db.query.consentRecords.findFirst({
