@@ -36,7 +36,7 @@ const clientJoinBody = z.object({
   name: nameField,
   code: z.string({ error: 'Enter the access code' }).trim().min(4, 'Enter the access code').max(32, 'The access code is shorter'),
   // The call link key from the emailed link's fragment; anything malformed is simply no key (the public window).
-  linkKey: z.string().max(64).optional().catch(undefined),
+  linkKey: z.string().max(64).optional().catch(undefined).openapi({ type: 'string', maxLength: 64, description: 'The key from the emailed call link’s fragment, if any' }),
 });
 
 const reportBody = z.object({
@@ -51,8 +51,11 @@ const reportBody = z.object({
 
 const appointmentParam = z.object({ appointmentId: z.string().openapi({ param: { name: 'appointmentId', in: 'path' } }) });
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
-const joinPass = z.object({ token: z.string(), reportToken: z.string() }).passthrough().openapi('JoinPass');
-const accessCode = z.object({ accessCode: z.string() }).passthrough().openapi('AccessCode');
+const iceServer = z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() });
+const joinPass = z
+  .object({ token: z.string(), reportToken: z.string(), iceServers: z.array(iceServer), role: z.enum(['therapist', 'client']), closesAt: z.number().int() })
+  .openapi('JoinPass');
+const accessCode = z.object({ accessCode: z.string(), callUrl: z.string(), emailed: z.boolean() }).openapi('AccessCode');
 
 /** The call page: camera and microphone are allowed on /call/* only (see security-headers). */
 callPage.get('/:appointmentId', 'public', async (c) => {

@@ -11,6 +11,24 @@ const clientSchema = z
   .object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), active: z.boolean(), restricted: z.boolean(), createdAt: z.string() })
   .openapi('Client');
 
+const consentSchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.enum(['given', 'withdrawn']),
+    purposes: z.array(z.string()),
+    termsVersion: z.number().int(),
+    termsSha256: z.string(),
+    method: z.string(),
+    at: z.string(),
+    recordHash: z.string().nullable(),
+  })
+  .openapi('ConsentRecord');
+const chainSchema = z
+  .object({ ok: z.boolean(), length: z.number().int(), problems: z.array(z.object({ seq: z.number().int(), problem: z.enum(['edited', 'missing', 'broken-link', 'head-mismatch']) })).optional() })
+  .openapi('ConsentChainVerdict');
+const visitSchema = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.string(), type: z.string() }).openapi('ClientAppointment');
+const clientDetailSchema = z.object({ client: clientSchema, consents: z.array(consentSchema), chain: chainSchema, appointments: z.array(visitSchema) });
+
 function clientJson(client: Client) {
   return {
     id: client.id,
@@ -63,7 +81,7 @@ clientsApi.openapi(
     operationId: 'getClient',
     summary: 'One client with consent history (and chain verification) and appointments',
     request: { params: clientIdParam },
-    responses: { 200: jsonResponse('Client', z.object({ client: clientSchema, consents: z.array(z.unknown()), chain: z.unknown(), appointments: z.array(z.unknown()) })), 404: notFoundResponse, ...errorResponses },
+    responses: { 200: jsonResponse('Client', clientDetailSchema), 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
     const detail = await clientDetail(c.var.deps, practiceIdOf(c), c.req.valid('param').id);

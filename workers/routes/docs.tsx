@@ -14,13 +14,18 @@ const DOCUMENT_INFO = {
   },
 };
 
+/** The OpenAPI document of an app whose JSON routes were declared through `RouteArea.openapi`. */
+export function openApiDocument(app: OpenAPIHono<HonoEnv>) {
+  return app.getOpenAPIDocument(DOCUMENT_INFO);
+}
+
 /**
  * Mounted at /api: the OpenAPI document generated from the JSON routes' zod declarations of `app`, and a readable
  * reference page of it.
  */
 export function apiDocs(app: OpenAPIHono<HonoEnv>) {
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
-  const documentOf = () => app.getOpenAPIDocument(DOCUMENT_INFO);
+  const documentOf = () => openApiDocument(app);
   const docs = routeArea();
   docs.get('/openapi.json', 'public', (c) => c.json(documentOf()));
   docs.get('/docs', 'public', (c) => {
