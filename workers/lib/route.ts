@@ -38,6 +38,8 @@ const GUARDS: Record<Access, MiddlewareHandler<HonoEnv>[]> = {
 };
 
 export function guardFor(access: Access): MiddlewareHandler<HonoEnv>[] {
+  // Also at run time: a declaration that slipped past the type checker still cannot exist without a known rule.
+  if (!Object.hasOwn(GUARDS, access)) throw new TypeError(`A route needs one of the access rules, not ${String(access)}`);
   return GUARDS[access];
 }
 
@@ -82,8 +84,8 @@ export class RouteArea {
   readonly entries: RouteEntry[] = [];
 
   private add<P extends string>(method: Method, path: P, access: Access, steps: Step<P>[]) {
-    this.entries.push({ method, path, access });
     const chain = [...guardFor(access), ...steps] as [Handler<HonoEnv, string>, ...Handler<HonoEnv, string>[]];
+    this.entries.push({ method, path, access });
     this.app.on(method, path as string, ...chain);
     return this;
   }
