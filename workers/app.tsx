@@ -43,7 +43,7 @@ const readableForms: MiddlewareHandler<HonoEnv> = async (c, next) => {
     try {
       await c.req.parseBody();
     } catch {
-      throw new AppError('BAD_REQUEST', 'The form data could not be read');
+      throw new AppError('BAD_REQUEST', 'request.formUnreadable');
     }
   }
   await next();
@@ -100,7 +100,7 @@ export function createApp() {
   mount('/api', apiDocs(app));
 
   app.notFound((c) => {
-    const error = new AppError('NOT_FOUND', `No such page or endpoint: ${c.req.method} ${c.req.path}`);
+    const error = new AppError('NOT_FOUND', { key: 'request.noSuchPage', params: { method: c.req.method, path: c.req.path } });
     return wantsJson(c.req.path, c.req.header('accept')) ? errorResponse(c, error) : renderError(c, error);
   });
 
@@ -122,5 +122,5 @@ function renderError(c: Parameters<Parameters<OpenAPIHono<HonoEnv>['onError']>[0
   // The page may fail before the locale or session were read; fall back to English, anonymous.
   if (!c.var.locale) c.set('locale', 'en');
   if (c.var.session === undefined) c.set('session', null);
-  return c.html(<ErrorPage page={pageContext(c)} message={error.message} />, error.status);
+  return c.html(<ErrorPage page={pageContext(c)} message={error.textIn(c.var.locale)} />, error.status);
 }

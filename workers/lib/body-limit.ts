@@ -56,7 +56,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler<HonoEnv> {
     }
     if (over) {
       await discard(reader, size);
-      throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB`);
+      throw new AppError('PAYLOAD_TOO_LARGE', { key: 'request.tooLargeKiB', params: { kib: Math.floor(maxBytes / 1024) } });
     }
     c.req.raw = new Request(c.req.raw, { body: joinChunks(chunks, size) });
     await next();

@@ -19,7 +19,7 @@ export const csrfProtection: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (SAFE_METHODS.has(c.req.method)) return next();
   const site = c.req.header('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') {
-    throw new AppError('CSRF_REJECTED', 'Cross-site requests are not allowed');
+    throw new AppError('CSRF_REJECTED', 'request.crossSite');
   }
   // "Origin: null" comes from sandboxed frames, data: URLs and redirects, and from our own forms under a no-referrer
   // policy. Fetch Metadata tells those apart; without it (browsers before Fetch Metadata) a null origin cannot be
@@ -27,7 +27,7 @@ export const csrfProtection: MiddlewareHandler<HonoEnv> = async (c, next) => {
   // not browsers send no Origin at all and are judged by the session token below.
   const origin = c.req.header('origin');
   if (origin === 'null' ? !site : origin && origin !== new URL(c.req.url).origin) {
-    throw new AppError('CSRF_REJECTED', 'The request came from another site');
+    throw new AppError('CSRF_REJECTED', 'request.otherSite');
   }
   const session = c.var.session;
   if (session) {
@@ -37,7 +37,7 @@ export const csrfProtection: MiddlewareHandler<HonoEnv> = async (c, next) => {
       presented = typeof field === 'string' ? field : undefined;
     }
     if (presented !== session.csrfToken) {
-      throw new AppError('CSRF_REJECTED', 'The security token is missing or out of date; reload the page and try again');
+      throw new AppError('CSRF_REJECTED', 'request.csrfToken');
     }
   }
   await next();

@@ -14,7 +14,7 @@ export const jsonOnly: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
   const type = c.req.header('content-type');
   if (type ? !/^application\/json\s*(;|$)/i.test(type) : await hasBody(c.req.raw)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'request.jsonOnly');
   }
   await next();
 };

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { PageContext } from '../../web/components/layout';
 import { messages } from '../../web/i18n';
 import type { FormState } from '../../web/components/text-field';
+import type { Locale } from '../domain/locale';
 import { AppError, validationError } from './errors';
 import type { HonoEnv } from './hono-env';
 import { formValues } from './input';
@@ -12,14 +13,17 @@ export function pageContext(c: Context<HonoEnv>): PageContext {
   return { t: messages(c.var.locale), locale: c.var.locale, path: c.req.path, session: c.var.session };
 }
 
-/** A form's failure as page state; only AppErrors carry user-facing words, anything else is rethrown. */
-export function formFailure(error: unknown, values: Record<string, unknown>): { state: FormState; status: ContentfulStatusCode } {
+/**
+ * A form's failure as page state in the page's language; only AppErrors carry user-facing words, anything else is
+ * rethrown.
+ */
+export function formFailure(error: unknown, values: Record<string, unknown>, locale: Locale): { state: FormState; status: ContentfulStatusCode } {
   if (!(error instanceof AppError) || error.status >= 500) throw error;
   const safeValues: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === 'string' && !/password|token|_csrf|totp|code/i.test(key)) safeValues[key] = value;
   }
-  return { state: { message: error.message, fields: error.fields, values: safeValues }, status: error.status };
+  return { state: { message: error.textIn(locale), fields: error.fieldsIn(locale), values: safeValues }, status: error.status };
 }
 
 /**
@@ -37,7 +41,7 @@ export async function formAction(
     return await action(values);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    return rerender(formFailure(error, values));
+    return rerender(formFailure(error, values, c.var.locale));
   }
 }
 

@@ -21,7 +21,7 @@ export type Access = 'public' | 'signed-in' | 'therapist' | 'dpo' | 'client-link
 
 /** Local helpers answer as if they did not exist unless the configuration opts in (never in production). */
 const localOnly: MiddlewareHandler<HonoEnv> = async (c, next) => {
-  if (!c.var.config.isLocal) throw new AppError('NOT_FOUND', 'Not found');
+  if (!c.var.config.isLocal) throw new AppError('NOT_FOUND', 'request.notFound');
   await next();
 };
 

@@ -48,10 +48,10 @@ export function requireRole(...roles: ('therapist' | 'dpo')[]): MiddlewareHandle
       if (wantsHtml(c) && c.req.method === 'GET') {
         return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
       }
-      throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
     }
     if (roles.length > 0 && !roles.includes(session.user.role)) {
-      throw new AppError('FORBIDDEN', 'Your account may not use this page');
+      throw new AppError('FORBIDDEN', 'session.wrongRole');
     }
     await next();
   };
@@ -59,7 +59,7 @@ export function requireRole(...roles: ('therapist' | 'dpo')[]): MiddlewareHandle
 
 export function currentSession(c: Context<HonoEnv>) {
   const session = c.var.session;
-  if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  if (!session) throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
   return session;
 }
 
@@ -70,7 +70,7 @@ export function currentSession(c: Context<HonoEnv>) {
 export const requireDpoSecondFactor: MiddlewareHandler<HonoEnv> = async (c, next) => {
   if (c.var.config.ENVIRONMENT === 'production' && !currentSession(c).user.totpEnabled) {
     if (c.req.method === 'GET') return c.redirect('/account/security?notice=totp-required', 303);
-    throw new AppError('FORBIDDEN', 'Set up a second factor on the security page before using the DPO console');
+    throw new AppError('FORBIDDEN', 'session.dpoNeedsSecondFactor');
   }
   await next();
 };

@@ -9,6 +9,6 @@ import { currentSession } from './session';
  */
 export function practiceIdOf(c: Context<HonoEnv>): string {
   const { user } = currentSession(c);
-  if (user.role !== 'therapist' || !user.practiceId) throw new AppError('FORBIDDEN', 'Only a practice’s therapist may use this page');
+  if (user.role !== 'therapist' || !user.practiceId) throw new AppError('FORBIDDEN', 'session.therapistOnly');
   return user.practiceId;
 }

@@ -39,7 +39,7 @@ accountPages.post('/account/totp/confirm', 'signed-in', async (c) => {
     const session = page.session ? { ...page.session, user: { ...page.session.user, totpEnabled: true } } : null;
     return c.html(<SecurityPage page={{ ...page, session }} state={{}} recoveryCodes={recoveryCodes} />);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     // Restart enrolment so the form shows a fresh QR code next to the message.
     const enrolment = status === 422 ? await beginTotpEnrolment(c.var.deps, currentSession(c).user.id) : undefined;
     return c.html(<SecurityPage page={pageContext(c)} state={state} enrolment={enrolment} />, status);
@@ -52,7 +52,7 @@ accountPages.post('/account/totp/disable', 'signed-in', async (c) => {
     await disableTotp(c.var.deps, currentSession(c).user.id, parseForm(totpDisableBody, values).password);
     return c.redirect('/account/security', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return c.html(<SecurityPage page={pageContext(c)} state={state} />, status);
   }
 });

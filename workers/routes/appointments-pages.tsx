@@ -104,7 +104,7 @@ appointmentsPages.post('/', 'therapist', async (c) => {
     // Rendered directly, not redirected: the access code is shown this once and never stored in readable form.
     return renderAgenda(c, { notice: dashboardMessages(c.var.locale).created, ...(invite ? { invite } : {}) });
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderAgenda(c, { state, status });
   }
 });

@@ -31,7 +31,7 @@ authPages.post('/signup', 'public', async (c) => {
     await afterResponse(c, deliver);
     return c.redirect('/signup?sent=1', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return c.html(<SignUpPage page={pageContext(c)} state={state} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />, status);
   }
 });
@@ -50,7 +50,7 @@ authPages.post('/login', 'public', async (c) => {
     setSessionCookie(c, token);
     return c.redirect(safeNext(values.next, homeFor(role)), 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const next = typeof values.next === 'string' ? values.next : undefined;
     return c.html(<LoginPage page={pageContext(c)} state={state} next={next} />, status);
   }
@@ -77,7 +77,7 @@ authPages.post('/forgot-password', 'public', async (c) => {
     await afterResponse(c, () => requestPasswordReset(c.var.deps, email, c.var.locale));
     return c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={true} />, 202);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return c.html(<ForgotPasswordPage page={pageContext(c)} state={state} sent={false} />, status);
   }
 });
@@ -97,7 +97,7 @@ authPages.post('/reset-password', 'public', async (c) => {
     setSessionCookie(c, session.token);
     return c.redirect(homeFor(session.role), 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const token = typeof values.token === 'string' ? values.token : '';
     const view = status === 400 ? { usable: false, needsCode: false } : await resetLinkView(c.var.deps, token);
     return c.html(<ResetPasswordPage page={pageContext(c)} state={state} token={token} {...view} />, status);
@@ -120,7 +120,7 @@ authPages.post('/confirm-email', 'public', async (c) => {
     setSessionCookie(c, session.token);
     return c.redirect(homeFor(session.role), 303);
   } catch (error) {
-    const { status } = formFailure(error, values);
+    const { status } = formFailure(error, values, c.var.locale);
     return c.html(<ConfirmEmailPage page={pageContext(c)} token="" usable={false} />, status);
   }
 });

@@ -84,7 +84,7 @@ bookingPages.post('/book/:slug', 'public', async (c) => {
     await createHold(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'booking-form', locale: c.var.locale });
     return c.redirect(`/book/${practice.slug}/sent`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const message = localMessage(error, bookingMessages(c.var.locale));
     const typeId = typeof values.typeId === 'string' ? values.typeId : undefined;
     return renderBookingPage(c, practice, { typeId, state: message ? { ...state, message } : state }, status);

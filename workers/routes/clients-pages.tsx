@@ -37,7 +37,7 @@ clientsPages.post('/', 'therapist', async (c) => {
     const client = await createClient(c.var.deps, practiceIdOf(c), parseForm(clientCreateBody, values));
     return c.redirect(`/dashboard/clients/${client.id}?saved=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderList(c, state, status);
   }
 });
@@ -71,7 +71,7 @@ clientsPages.post('/:id', 'therapist', async (c) => {
     await updateClient(c.var.deps, practiceIdOf(c), id, parseForm(clientPatchBody, values));
     return c.redirect(`/dashboard/clients/${id}?saved=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderDetail(c, id, state, status);
   }
 });
@@ -83,7 +83,7 @@ clientsPages.post('/:id/delete', 'therapist', async (c) => {
   const values = formValues(await c.req.parseBody());
   if (typeof values.confirm !== 'string' || values.confirm.trim() !== client.displayName) {
     const error = new AppError('VALIDATION_FAILED', 'Type the client’s name exactly to confirm the deletion', { confirm: ['Does not match the name'] });
-    return renderDetail(c, id, formFailure(error, {}).state, 422);
+    return renderDetail(c, id, formFailure(error, {}, c.var.locale).state, 422);
   }
   await deleteClient(c.var.deps, practiceId, id, roomPurger(c.env, c.var.config));
   return c.redirect('/dashboard/clients?deleted=1', 303);

@@ -116,7 +116,7 @@ dataToolsPages.post('/calendar-feed/names', 'therapist', async (c) => {
     await setFeedNames(c.var.deps, practiceId, currentSession(c).user.id, values.includeNames === true);
     return c.redirect('/dashboard/calendar-feed?done=saved', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return c.html(<CalendarFeedPage page={pageContext(c)} feed={await feedState(c.var.deps, practiceId)} error={state.message} />, status);
   }
 });
@@ -147,7 +147,7 @@ dataToolsPages.post('/delete-account', 'therapist', async (c) => {
     clearSessionCookie(c);
     return c.redirect('/?notice=account-deleted', 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const { slug } = await deletionPreview(c.var.deps, practiceId);
     return c.html(<DeleteAccountPage page={pageContext(c)} slug={slug} state={state} />, status);
   }

@@ -148,7 +148,7 @@ incidentsConsole.post('/', 'dpo', async (c) => {
     const id = await createIncident(c.var.deps, parseForm(incidentForm, values), actor(c));
     return c.redirect(`/dpo/incidents/${id}?done=created`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, echo);
+    const { state, status } = formFailure(error, echo, c.var.locale);
     return renderForm(c, state, status);
   }
 });

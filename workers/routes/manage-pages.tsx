@@ -55,7 +55,7 @@ managePages.post('/:token/cancel', 'client-link', async (c) => {
     await cancelByClient(c.var.deps, token, c.var.locale);
     return c.redirect(`/b/${token}?cancelled=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, {});
+    const { state, status } = formFailure(error, {}, c.var.locale);
     return renderManage(c, token, undefined, state, status);
   }
 });
@@ -78,7 +78,7 @@ managePages.post('/:token/reschedule', 'client-link', async (c) => {
     await rescheduleByClient(c.var.deps, token, Date.parse(start), c.var.locale);
     return c.redirect(`/b/${token}?moved=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderReschedule(c, token, state, status);
   }
 });

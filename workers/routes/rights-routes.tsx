@@ -78,7 +78,7 @@ rightsPortal.post('/', 'public', async (c) => {
     await afterResponse(c, deliver);
     return c.redirect(`/rights?practice=${encodeURIComponent(input.practice)}&received=1`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const checked = Array.isArray(values.types) ? values.types.filter((type): type is string => typeof type === 'string') : [];
     return renderPortal(c, state, status, checked);
   }
@@ -181,7 +181,7 @@ practiceRequestsPages.post('/:id/comment', 'therapist', async (c) => {
     await commentOn(c.var.deps, request, { actor: 'practice', userId: currentSession(c).user.id }, parseForm(commentForm, values).note);
     return c.redirect(`/dashboard/requests?commented=1#request-${id}`, 303);
   } catch (error) {
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     return renderPracticeRequests(c, { form: id, state }, status);
   }
 });

@@ -107,7 +107,7 @@ settingsRoutes.post('/types/:id', 'therapist', async (c) => {
     return c.redirect(`/dashboard/settings?saved=type-updated#types`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values);
+    const { state, status } = formFailure(error, values, c.var.locale);
     const type = await findType(c.var.deps, practiceId, typeId);
     return c.html(<TypeEditPage page={pageContext(c)} s={settingsMessages(c.var.locale)} type={type} state={state} />, status);
   }

@@ -31,8 +31,6 @@ async function auditFailedSignIn(deps: Deps, email: string) {
 
 export type LoginInput = { email: string; password: string; totp?: string | undefined };
 
-const WRONG_CREDENTIALS = 'Email or password is wrong';
-
 /**
  * Signs in with email, password and, when enrolled, a one-time or recovery code. Returns the new session token.
  * The attempt is counted before anything is checked, for known and unknown addresses alike, so neither the answer,
@@ -45,20 +43,20 @@ export async function logIn(deps: Deps, input: LoginInput) {
   const passwordOk = (await deps.passwords.verify(user?.passwordHash ?? DUMMY_HASH, input.password)) && Boolean(user?.passwordHash);
   if (!user || !passwordOk) {
     await auditFailedSignIn(deps, input.email);
-    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    throw new AppError('UNAUTHENTICATED', 'auth.wrongCredentials');
   }
   const now = deps.now();
   const secondFactor = user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
   if (secondFactor && !secondFactor.ok) {
     if (secondFactor.reason === 'missing') {
-      throw new AppError('SECOND_FACTOR_REQUIRED', 'Enter the code from your authenticator app', { totp: ['A code is required for this account'] });
+      throw new AppError('SECOND_FACTOR_REQUIRED', 'auth.codeRequired', { totp: 'auth.codeRequiredField' });
     }
     await auditInsert(deps.db, { action: 'auth.login_failed', actorUserId: user.id, practiceId: user.practiceId }, now);
-    throw new AppError('UNAUTHENTICATED', 'The code is wrong or was already used', { totp: ['Enter a current code'] });
+    throw new AppError('UNAUTHENTICATED', 'auth.codeWrong', { totp: 'auth.codeWrongField' });
   }
   // Only whoever knows the password learns this, and the emailed link is the way out.
   if (user.emailConfirmedAt === null) {
-    throw new AppError('FORBIDDEN', 'Confirm your email address first: open the link we emailed you, or reset your password to get a new one.');
+    throw new AppError('FORBIDDEN', 'auth.confirmEmailFirst');
   }
   const session = await startSession(deps, user.id);
   await deps.db.batch([

@@ -78,18 +78,15 @@ export function isOverLimit(error: unknown): boolean {
 
 async function validateBooking(deps: Deps, practice: Practice, input: BookingInput) {
   if (!input.acceptTerms) {
-    throw new AppError('VALIDATION_FAILED', 'Booking needs your acceptance of the practice’s terms', {
-      acceptTerms: ['Read and accept the terms to book'],
-    });
+    throw new AppError('VALIDATION_FAILED', 'booking.termsRequired', { acceptTerms: 'booking.termsRequiredField' });
   }
   const terms = await currentTerms(deps, practice.id);
   if (input.termsVersion !== terms.version) {
-    throw new AppError('VALIDATION_FAILED', `The terms have changed; please read and accept version ${terms.version}`, {
-      termsVersion: [`The current version is ${terms.version}`],
-    });
+    const params = { version: terms.version };
+    throw new AppError('VALIDATION_FAILED', { key: 'booking.termsChanged', params }, { termsVersion: { key: 'booking.termsChangedField', params } });
   }
   const type = (await activeTypes(deps, practice.id)).find((t) => t.id === input.typeId);
-  if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of the practice’s appointment types'] });
+  if (!type) throw new AppError('VALIDATION_FAILED', 'booking.unknownType', { typeId: 'booking.unknownTypeField' });
   return { terms, type };
 }
 

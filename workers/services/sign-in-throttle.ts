@@ -42,7 +42,7 @@ export async function claimSignInAttempt(deps: Deps, email: string): Promise<str
   // Only the wording needs the pause's end; the decision was taken above.
   const row = await deps.db.query.signInThrottles.findFirst({ where: eq(signInThrottles.key, key) });
   const seconds = secondsUntil(row?.lockedUntil ?? now, now);
-  throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins. Try again in ${seconds} seconds, or reset your password through the emailed link.`);
+  throw new AppError('TOO_MANY_ATTEMPTS', { key: 'auth.throttled', params: { seconds } });
 }
 
 /** After a success: the count starts again from zero. */
