@@ -1,5 +1,5 @@
 import { DashboardPage, DpoPage, SecurityPage } from '../../web/pages/account';
-import { findPracticeById } from '../services/accounts';
+import { findPractice } from '../services/practices';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
 import { AppError } from '../lib/errors';
 import { formValues, totpConfirmBody, totpDisableBody } from '../lib/input';
@@ -12,7 +12,7 @@ export const accountPages = routeArea();
 
 accountPages.get('/dashboard', 'therapist', async (c) => {
   const { user } = currentSession(c);
-  const practice = user.practiceId ? await findPracticeById(c.var.deps, user.practiceId) : undefined;
+  const practice = user.practiceId ? await findPractice(c.var.deps, user.practiceId) : undefined;
   if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
   return c.html(<DashboardPage page={pageContext(c)} practice={practice} now={c.var.deps.now()} />);
 });

@@ -11,9 +11,9 @@ import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { routeArea } from '../lib/route';
 import { practiceIdOf } from '../lib/tenant';
-import { findPracticeById } from '../services/accounts';
-import { activeTypes, type Practice } from '../services/availability';
+import { activeTypes } from '../services/availability';
 import { listClients } from '../services/clients';
+import { type Practice, practiceById } from '../services/practices';
 import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
 
 /** Mounted at /dashboard/appointments. */
@@ -30,9 +30,7 @@ const manualBody = z.object({
 const statusBody = z.object({ status: z.enum(['completed', 'no_show']) });
 
 async function currentPractice(c: Context<HonoEnv>): Promise<Practice> {
-  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
-  return practice;
+  return practiceById(c.var.deps, practiceIdOf(c));
 }
 
 async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; status?: ContentfulStatusCode; notice?: string; invite?: { callUrl: string; accessCode: string } } = {}) {

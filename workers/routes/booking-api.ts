@@ -4,7 +4,8 @@ import { bookingBody, slotsQuery } from '../lib/booking-input';
 import { errorBodySchema } from '../lib/errors';
 import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi';
 import { jsonRoute, routeArea } from '../lib/route';
-import { currentTerms, listFreeSlots, practiceBySlug } from '../services/availability';
+import { currentTerms, listFreeSlots } from '../services/availability';
+import { bookablePractice } from '../services/practices';
 import { createHold } from '../services/booking';
 import { confirmHold } from '../services/booking-confirm';
 
@@ -29,7 +30,7 @@ bookingApi.openapi(
     responses: { 200: jsonResponse('Free slots', z.object({ slots: z.array(slotSchema) })), 404: notFound, ...errorResponses },
   }),
   async (c) => {
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const slots = await listFreeSlots(c.var.deps, practice, c.req.valid('query'));
     return c.json({ slots: slots.map((s) => ({ start: iso(s.start), end: iso(s.end), typeId: s.typeId })) }, 200);
   },
@@ -46,7 +47,7 @@ bookingApi.openapi(
     responses: { 200: jsonResponse('Current terms', z.object({ version: z.number().int(), text: z.string(), sha256: z.string() })), 404: notFound },
   }),
   async (c) => {
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const terms = await currentTerms(c.var.deps, practice.id);
     // Hashed afresh so the answer proves itself: the client can recompute it from the text.
     return c.json({ version: terms.version, text: terms.text, sha256: await sha256Hex(terms.text) }, 200);
@@ -72,7 +73,7 @@ bookingApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const { holdMinutes } = await createHold(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'api', locale: c.var.locale });
     return c.json({ hold: { status: 'pending' as const, minutes: holdMinutes } }, 202);
   },

@@ -13,7 +13,8 @@ import { bookingBody } from '../lib/booking-input';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { slotsByDay } from '../lib/slot-view';
-import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
+import { activeTypes, currentTerms, listFreeSlots, therapistName } from '../services/availability';
+import { bookablePractice, type Practice } from '../services/practices';
 import { AppError } from '../lib/errors';
 import { routeArea } from '../lib/route';
 import { createHold } from '../services/booking';
@@ -52,12 +53,12 @@ async function renderBookingPage(c: Context<HonoEnv>, practice: Practice, option
 }
 
 bookingPages.get('/book/:slug', 'public', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   return renderBookingPage(c, practice, { typeId: c.req.query('type'), from: c.req.query('from'), state: {} });
 });
 
 bookingPages.get('/book/:slug/terms', 'public', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const terms = await currentTerms(c.var.deps, practice.id);
   return c.html(<TermsPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} terms={{ ...terms, sha256: await sha256Hex(terms.text) }} />);
 });
@@ -77,7 +78,7 @@ function localMessage(error: unknown, b: BookingMessages): string | undefined {
  * always leads to the same "check your email" page, whoever the address belongs to.
  */
 bookingPages.post('/book/:slug', 'public', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const values = formValues(await c.req.parseBody(), ['acceptTerms', 'reminders']);
   try {
     const input = parseForm(bookingBody, { ...values, consents: { reminders: values.reminders === true } });
@@ -92,7 +93,7 @@ bookingPages.post('/book/:slug', 'public', async (c) => {
 });
 
 bookingPages.get('/book/:slug/sent', 'public', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const page = <CheckEmailPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} slug={practice.slug} holdMinutes={practice.holdMinutes} />;
   return c.html(page);
 });

@@ -14,7 +14,7 @@ import { errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib
 import { pageContext } from '../lib/pages';
 import { jsonRoute, routeArea } from '../lib/route';
 import { roomNamespace } from '../lib/rooms';
-import { findPracticeById } from '../services/accounts';
+import { findPractice, practiceById } from '../services/practices';
 import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent, reissueAccessCode } from '../services/calls';
 
 /** Mounted at /call: the call page itself. */
@@ -60,7 +60,7 @@ const accessCode = z.object({ accessCode: z.string(), callUrl: z.string(), email
 /** The call page: camera and microphone are allowed on /call/* only (see security-headers). */
 callPage.get('/:appointmentId', 'public', async (c) => {
   const room = await callRoomOf(c.var.deps, c.req.param('appointmentId'));
-  const practice = await findPracticeById(c.var.deps, room.practiceId);
+  const practice = await findPractice(c.var.deps, room.practiceId);
   const session = c.var.session;
   const role = session?.user.role === 'therapist' && session.user.practiceId === room.practiceId ? 'therapist' : 'client';
   return c.html(
@@ -185,8 +185,7 @@ accessCodeApi.openapi(
     responses: { 200: jsonResponse('The new code', accessCode), 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
-    const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-    if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+    const practice = await practiceById(c.var.deps, practiceIdOf(c));
     const session = currentSession(c);
     return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.valid('param').id), 200);
   },
@@ -194,8 +193,7 @@ accessCodeApi.openapi(
 
 /** The same from the agenda: the new code is rendered once, never redirected to, because it is not stored readable. */
 accessCodePage.post('/:id/access-code', 'therapist', async (c) => {
-  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
+  const practice = await practiceById(c.var.deps, practiceIdOf(c));
   const session = currentSession(c);
   const issued = await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id'));
   return c.html(<AccessCodePage page={pageContext(c)} {...issued} nonce={c.get('secureHeadersNonce')} />);

@@ -14,7 +14,7 @@ import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { roomPurger } from '../lib/room-purger';
 import { routeArea } from '../lib/route';
 import { practiceIdOf } from '../lib/tenant';
-import { findPracticeById } from '../services/accounts';
+import { findPractice } from '../services/practices';
 import { clientDetail, clientOfPractice, createClient, listClients, updateClient } from '../services/clients';
 import { sealedRecord } from '../services/consent';
 import { deleteClient } from '../services/erasure';
@@ -44,7 +44,7 @@ clientsPages.post('/', 'therapist', async (c) => {
 
 async function renderDetail(c: Context<HonoEnv>, clientId: string, state: FormState = {}, status: ContentfulStatusCode = 200) {
   const practiceId = practiceIdOf(c);
-  const [detail, practice] = await Promise.all([clientDetail(c.var.deps, practiceId, clientId), findPracticeById(c.var.deps, practiceId)]);
+  const [detail, practice] = await Promise.all([clientDetail(c.var.deps, practiceId, clientId), findPractice(c.var.deps, practiceId)]);
   const d = dashboardMessages(c.var.locale);
   return c.html(
     <ClientDetailPage
@@ -96,7 +96,7 @@ clientsPages.get('/:id/consents/:recordId/receipt.json', 'therapist', async (c) 
     where: and(eq(consentRecords.id, c.req.param('recordId')), eq(consentRecords.clientId, client.id), eq(consentRecords.practiceId, practiceId)),
   });
   const record = owned ? await sealedRecord(c.var.deps, owned.id) : undefined;
-  const practice = await findPracticeById(c.var.deps, practiceId);
+  const practice = await findPractice(c.var.deps, practiceId);
   if (!record || !practice) throw new AppError('NOT_FOUND', 'No such consent record for this client');
   c.header('content-disposition', 'attachment; filename="consent-receipt.json"');
   return c.json(
