@@ -1,5 +1,9 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { buildClient } from './scripts/build-client';
+
+// Every vitest run, whichever project or file, serves the static files built from the current web/client.
+await buildClient();
 
 export default defineConfig({
   test: {

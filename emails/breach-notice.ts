@@ -1,6 +1,6 @@
 import { DATA_CATEGORY_LABELS, SUBJECT_CATEGORY_LABELS, categoryLabel } from '../web/i18n/incidents';
 import { formatUtc, type SupervisoryAuthority } from '../workers/domain/breach';
-import { formatDateTime, type Locale } from '../workers/domain/locale';
+import { formatDateTime, intlTag, type Locale } from '../workers/domain/locale';
 import type { EmailAttachment } from '../workers/services/mailer';
 import { base64Utf8, escapeHtml, type RenderedEmail } from './render';
 
@@ -210,7 +210,6 @@ const COPY: Record<Locale, Copy> = {
   },
 };
 
-const intlTag = (locale: Locale) => (locale === 'en' ? 'en-GB' : locale);
 
 export function breachNoticeEmail(data: BreachNoticeData, locale: Locale): RenderedEmail {
   const copy = COPY[locale];

@@ -1,4 +1,6 @@
 import { formatDueDate } from '../web/i18n/rights';
+import type { Jurisdiction } from '../workers/domain/jurisdiction';
+import { LEGAL_BASIS, RECORD_KEEPING_YEARS } from '../workers/domain/erasure-rules';
 import type { Locale } from '../workers/domain/locale';
 import { type Paragraph, plainText } from './booking-parts';
 import { htmlDocument, type RenderedEmail } from './render';
@@ -19,6 +21,15 @@ const REMEDY: Record<Locale, string> = {
   de: 'Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77 DSGVO) und einen gerichtlichen Rechtsbehelf einlegen (Art. 79 DSGVO).',
   da: 'Du kan klage til en databeskyttelsesmyndighed (art. 77 i GDPR) og indbringe sagen for domstolene (art. 79 i GDPR).',
 };
+
+const STATUTE: Record<Jurisdiction, string> = { DE: 'BGB § 630f', DK: 'Journalføringsbekendtgørelsen § 15' };
+const YEARS: Record<Locale, string> = { en: 'years', de: 'Jahre', da: 'år' };
+
+/** The statute and its period in the reader's language; the trail keeps LEGAL_BASIS's English wording. */
+function legalBasisIn(locale: Locale, legalBasis: string): string {
+  const jurisdiction = (['DE', 'DK'] as const).find((j) => LEGAL_BASIS[j] === legalBasis);
+  return jurisdiction ? `${STATUTE[jurisdiction]}: ${RECORD_KEEPING_YEARS} ${YEARS[locale]}` : legalBasis;
+}
 
 const SIGNATURE: Record<Locale, (practice: string) => string> = {
   en: (practice) => `The data-protection officer of Praxisraum, for ${practice}`,
@@ -73,7 +84,7 @@ function germanCopy(answer: RightsAnswer, practice: string): Pick<Copy, 'subject
       return {
         subject: 'Ihre Löschanfrage: Daten eingeschränkt',
         body: [
-          `${practice} muss Ihre Behandlungsdokumentation für eine gesetzlich bestimmte Zeit aufbewahren; sie kann daher noch nicht gelöscht werden (Art. 17 Abs. 3 lit. b DSGVO). Rechtsgrundlage: ${answer.legalBasis}.`,
+          `${practice} muss Ihre Behandlungsdokumentation für eine gesetzlich bestimmte Zeit aufbewahren; sie kann daher noch nicht gelöscht werden (Art. 17 Abs. 3 lit. b DSGVO). Rechtsgrundlage: ${legalBasisIn('de', answer.legalBasis)}.`,
           'Alles Übrige wurde gelöscht. Die Dokumentation ist eingeschränkt: Sie dient nur noch dieser gesetzlichen Pflicht; Sie werden weder gebucht noch angeschrieben (Art. 18 DSGVO).',
         ],
       };
@@ -102,7 +113,7 @@ function danishCopy(answer: RightsAnswer, practice: string): Pick<Copy, 'subject
       return {
         subject: 'Din anmodning om sletning: oplysninger begrænset',
         body: [
-          `${practice} skal opbevare din journal i en lovbestemt periode, så den kan endnu ikke slettes (art. 17, stk. 3, litra b, i GDPR). Retsgrundlag: ${answer.legalBasis}.`,
+          `${practice} skal opbevare din journal i en lovbestemt periode, så den kan endnu ikke slettes (art. 17, stk. 3, litra b, i GDPR). Retsgrundlag: ${legalBasisIn('da', answer.legalBasis)}.`,
           'Alt andet er slettet. Journalen er begrænset: Den bruges kun til denne lovpligt, og du bliver hverken booket eller kontaktet pr. e-mail (art. 18 i GDPR).',
         ],
       };

@@ -20,19 +20,19 @@ import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
 import { bookingPages } from './routes/booking-pages';
 import { accessCodeApi, accessCodePage, callApi, callPage } from './routes/call-routes';
-import { callStatic } from './routes/call-static';
 import { clientsApi } from './routes/clients-api';
 import { clientsPages } from './routes/clients-pages';
 import { devRoutes } from './routes/dev';
 import { apiDocs } from './routes/docs';
-import { calendarFeed, dataToolsPages, exportApi, exportScript } from './routes/export-routes';
-import { home, stylesheet } from './routes/home';
+import { calendarFeed, dataToolsPages, exportApi } from './routes/export-routes';
+import { home } from './routes/home';
 import { incidentsConsole, recordRoutes } from './routes/incidents-routes';
 import { managePages } from './routes/manage-pages';
-import { clientNotesApi, notesKeyApi, notesPage, notesScript } from './routes/notes-routes';
+import { clientNotesApi, notesKeyApi, notesPage } from './routes/notes-routes';
 import { rightsDownload } from './routes/rights-download';
 import { dpoRequests, practiceRequestsPages, rightsApi, rightsPortal } from './routes/rights-routes';
 import { settingsRoutes } from './routes/settings-routes';
+import { staticFiles } from './routes/static';
 
 /** Bodies above this are refused before parsing; no form or JSON request of the app comes close. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -58,8 +58,8 @@ export function createApp() {
   // First, so the request handed on meets every middleware once, and the answer gets its headers (and CSP nonce) once.
   app.use(tokenFromBody((request, c) => Promise.resolve(app.fetch(request, c.env, c.executionCtx))));
   app.use(securityHeaders);
-  // The stylesheet needs no body, session or locale: answered before them.
-  mount('/static', stylesheet);
+  // Ahead of the body limit, dependencies and session: static files need none of them.
+  mount('/static', staticFiles);
   app.use(limitBody(MAX_BODY_BYTES));
   app.use(readableForms, depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
   app.use('/api/*', jsonOnly);
@@ -87,9 +87,6 @@ export function createApp() {
   mount('/call', callPage);
   mount('/api/calls', callApi);
   mount('/api/appointments', accessCodeApi);
-  mount('/static', callStatic);
-  mount('/static', notesScript);
-  mount('/static', exportScript);
   mount('/rights', rightsPortal);
   mount('/rights/download', rightsDownload);
   mount('/api/rights', rightsApi);

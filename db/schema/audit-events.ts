@@ -14,6 +14,12 @@ export const auditEvents = privateTable(
       retention: AUDIT,
       erasure: 'keep-legal-duty',
     }),
+    actorKind: privacy(text('actor_kind', { enum: ['therapist', 'dpo', 'client', 'system'] }), {
+      category: 'audit',
+      purpose: 'Which kind of actor acted: therapist, DPO, client (through an emailed link) or system; empty on entries older than the column',
+      retention: AUDIT,
+      erasure: 'keep-legal-duty',
+    }),
     actorUserId: privacy(text('actor_user_id'), {
       category: 'audit',
       purpose: 'Which account acted (a random id; empty for system and anonymous actions)',

@@ -4,7 +4,6 @@ import { privacyOf } from '../../db/privacy';
 import '../../db/schema';
 import {
   decideErasure,
-  jurisdictionOf,
   LEGAL_BASIS,
   retentionEnd,
   roomMayHoldData,
@@ -12,6 +11,7 @@ import {
   tableErasure,
   type TreatmentRecord,
 } from '../../workers/domain/erasure-rules';
+import { jurisdictionOf } from '../../workers/domain/jurisdiction';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 10, 0);

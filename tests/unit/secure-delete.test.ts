@@ -33,7 +33,7 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
   const deps: Deps = { db, mailer: outboxMailer(db, () => Date.now()), passwords: argon2Hasher(await initializeArgon2()), config: NODE_TEST_CONFIG, now: () => Date.now() };
   const suffix = Math.random().toString(36).slice(2, 10);
   const secrets = { name: `Zerlinde Ausradiert ${suffix}`, email: `zerlinde.${suffix}@example.com`, text: `Bitte vollständig löschen ${suffix}` };
-  const { practiceId } = await signUpConfirmed(deps, {
+  const { practiceId, userId } = await signUpConfirmed(deps, {
     practiceName: 'Praxis Löschtest',
     slug: `loeschtest-${suffix}`,
     timeZone: 'Europe/Berlin',
@@ -44,7 +44,7 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
     dpaVersion: DPA_VERSION,
     locale: 'de',
   });
-  const client = await createPracticeClient(deps, practiceId, { displayName: secrets.name, email: secrets.email });
+  const client = await createPracticeClient(deps, { kind: 'therapist', userId, practiceId }, { displayName: secrets.name, email: secrets.email });
   const now = Date.now();
   await raw.execute({
     sql: "INSERT INTO rights_requests (id, practice_id, client_id, types, email, details, locale, status, received_at, due_at, created_at) VALUES (?, ?, ?, '[\"erasure\"]', ?, ?, 'de', 'verified', ?, ?, ?)",

@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 const en = {
   bookWith: 'Book an appointment',
@@ -40,10 +40,6 @@ const en = {
   booked: 'Your appointment is booked. We have sent a confirmation to your email address.',
   yourAppointment: 'Your appointment',
   status: 'Status',
-  statusBooked: 'Booked',
-  statusCancelled: 'Cancelled',
-  statusCompleted: 'Took place',
-  statusNoShow: 'Missed',
   callLink: 'Video call',
   callHint: 'Use the link and access code from your confirmation email. Nothing is recorded.',
   receipt: 'Download your consent receipt (JSON)',
@@ -59,17 +55,13 @@ const en = {
   cancelledCount: 'Appointments cancelled:',
   nothingToWithdraw: 'There is no active consent left to withdraw.',
   activeConsents: 'Active consents',
-  purposeBooking: 'Booking and holding appointments',
-  purposeReminders: 'Email reminders',
   none: 'none',
   rescheduleSubmit: 'Move appointment',
   rescheduled: 'Your appointment has been moved. We have sent an updated calendar entry.',
   withdrawLink: 'Withdraw consent',
 } as const;
 
-type BookingMessages = { readonly [K in keyof typeof en]: string };
-
-const de: BookingMessages = {
+const de = {
   bookWith: 'Termin buchen',
   with: 'bei',
   appointmentType: 'Terminart',
@@ -109,10 +101,6 @@ const de: BookingMessages = {
   booked: 'Ihr Termin ist gebucht. Wir haben Ihnen eine Bestätigung per E-Mail gesendet.',
   yourAppointment: 'Ihr Termin',
   status: 'Status',
-  statusBooked: 'Gebucht',
-  statusCancelled: 'Abgesagt',
-  statusCompleted: 'Stattgefunden',
-  statusNoShow: 'Nicht wahrgenommen',
   callLink: 'Videosprechstunde',
   callHint: 'Nutzen Sie den Link und den Zugangscode aus Ihrer Bestätigungs-E-Mail. Es wird nichts aufgezeichnet.',
   receipt: 'Einwilligungsnachweis herunterladen (JSON)',
@@ -128,15 +116,13 @@ const de: BookingMessages = {
   cancelledCount: 'Abgesagte Termine:',
   nothingToWithdraw: 'Es gibt keine aktive Einwilligung mehr zu widerrufen.',
   activeConsents: 'Aktive Einwilligungen',
-  purposeBooking: 'Buchung und Durchführung von Terminen',
-  purposeReminders: 'Erinnerungen per E-Mail',
   none: 'keine',
   rescheduleSubmit: 'Termin verschieben',
   rescheduled: 'Ihr Termin wurde verschoben. Wir haben einen aktualisierten Kalendereintrag gesendet.',
   withdrawLink: 'Einwilligung widerrufen',
 };
 
-const da: BookingMessages = {
+const da = {
   bookWith: 'Book en tid',
   with: 'hos',
   appointmentType: 'Type af tid',
@@ -176,10 +162,6 @@ const da: BookingMessages = {
   booked: 'Din tid er booket. Vi har sendt en bekræftelse til din e-mailadresse.',
   yourAppointment: 'Din tid',
   status: 'Status',
-  statusBooked: 'Booket',
-  statusCancelled: 'Aflyst',
-  statusCompleted: 'Afholdt',
-  statusNoShow: 'Udeblevet',
   callLink: 'Videokonsultation',
   callHint: 'Brug linket og adgangskoden fra din bekræftelsesmail. Intet bliver optaget.',
   receipt: 'Hent din samtykkekvittering (JSON)',
@@ -195,18 +177,11 @@ const da: BookingMessages = {
   cancelledCount: 'Aflyste tider:',
   nothingToWithdraw: 'Der er ikke mere aktivt samtykke at trække tilbage.',
   activeConsents: 'Aktive samtykker',
-  purposeBooking: 'Booking og afholdelse af tider',
-  purposeReminders: 'Påmindelser pr. e-mail',
   none: 'ingen',
   rescheduleSubmit: 'Flyt tid',
   rescheduled: 'Din tid er flyttet. Vi har sendt en opdateret kalenderpost.',
   withdrawLink: 'Træk samtykke tilbage',
 };
 
-const catalogues: Record<Locale, BookingMessages> = { en, de, da };
-
-export function bookingMessages(locale: Locale): BookingMessages {
-  return catalogues[locale];
-}
-
-export type { BookingMessages };
+export const bookingMessages = defineMessages(en, { de, da });
+export type BookingMessages = MessagesOf<typeof bookingMessages>;

@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 // The therapist's page after issuing a new access code for a video appointment, and the agenda's button for it.
 
@@ -15,9 +15,7 @@ const en = {
   back: 'Back to the appointments',
 } as const;
 
-export type AccessCodeMessages = { readonly [K in keyof typeof en]: string };
-
-const de: AccessCodeMessages = {
+const de = {
   title: 'Neuer Zugangscode',
   reissue: 'Neuer Zugangscode',
   intro: 'Der neue Zugangscode für diesen Videotermin wird nur jetzt angezeigt. Der bisherige Code gilt nicht mehr.',
@@ -30,7 +28,7 @@ const de: AccessCodeMessages = {
   back: 'Zurück zu den Terminen',
 };
 
-const da: AccessCodeMessages = {
+const da = {
   title: 'Ny adgangskode',
   reissue: 'Ny adgangskode',
   intro: 'Den nye adgangskode til denne videoaftale vises kun nu. Den tidligere kode virker ikke længere.',
@@ -43,8 +41,5 @@ const da: AccessCodeMessages = {
   back: 'Tilbage til aftalerne',
 };
 
-const catalogues: Record<Locale, AccessCodeMessages> = { en, de, da };
-
-export function accessCodeMessages(locale: Locale): AccessCodeMessages {
-  return catalogues[locale];
-}
+export const accessCodeMessages = defineMessages(en, { de, da });
+export type AccessCodeMessages = MessagesOf<typeof accessCodeMessages>;

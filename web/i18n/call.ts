@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 // Messages of the video call page. The whole catalogue also travels to the browser module as a data attribute,
 // so every text the script shows is here. `{name}`, `{rtt}` and `{loss}` are filled in by the script.
@@ -80,9 +80,7 @@ const en = {
   rejoin: 'Join again',
 } as const;
 
-export type CallMessages = { readonly [K in keyof typeof en]: string };
-
-const de: CallMessages = {
+const de = {
   title: 'Videosprechstunde',
   appointment: 'Termin',
   noScript: 'Der Videoanruf braucht JavaScript. Bitte schalten Sie es ein oder verwenden Sie einen aktuellen Browser.',
@@ -159,7 +157,7 @@ const de: CallMessages = {
   rejoin: 'Erneut teilnehmen',
 };
 
-const da: CallMessages = {
+const da = {
   title: 'Videokonsultation',
   appointment: 'Aftale',
   noScript: 'Videoopkaldet kræver JavaScript. Slå det til, eller brug en opdateret browser.',
@@ -236,8 +234,5 @@ const da: CallMessages = {
   rejoin: 'Deltag igen',
 };
 
-const catalogues: Record<Locale, CallMessages> = { en, de, da };
-
-export function callMessages(locale: Locale): CallMessages {
-  return catalogues[locale];
-}
+export const callMessages = defineMessages(en, { de, da });
+export type CallMessages = MessagesOf<typeof callMessages>;

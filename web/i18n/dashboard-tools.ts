@@ -1,4 +1,6 @@
 import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
+
 import type { ActorKind } from '../../workers/services/audit-log';
 
 // Messages of the dashboard's tools: export, calendar feed, account deletion, audit log.
@@ -63,9 +65,7 @@ const en = {
   auditNewest: 'Newest entries',
 } as const;
 
-type ToolMessages = { readonly [K in keyof typeof en]: string };
-
-const de: ToolMessages = {
+const de = {
   exportTitle: 'Daten exportieren',
   exportIntro:
     'Laden Sie alles herunter, was Ihre Praxis speichert, oder die Daten einer Klient:in für eine Auskunfts- oder Übertragbarkeitsanfrage (Art. 15 und 20 DSGVO). Passwörter und andere Geheimnisse sind nie enthalten; Sitzungsnotizen bleiben verschlüsselt.',
@@ -125,7 +125,7 @@ const de: ToolMessages = {
   auditNewest: 'Neueste Einträge',
 };
 
-const da: ToolMessages = {
+const da = {
   exportTitle: 'Eksportér data',
   exportIntro:
     'Download alt, hvad din praksis opbevarer, eller én klients data til en anmodning om indsigt eller dataportabilitet (art. 15 og 20 GDPR). Adgangskoder og andre hemmeligheder er aldrig med; sessionsnoter forbliver krypterede.',
@@ -186,79 +186,14 @@ const da: ToolMessages = {
 };
 
 const ACTORS: Record<Locale, Record<ActorKind, string>> = {
-  en: { you: 'You', 'client-link': 'Client (via their link)', 'client-booking': 'Client (booking page)', system: 'System', 'other-account': 'Another account' },
-  de: { you: 'Sie', 'client-link': 'Klient:in (über ihren Link)', 'client-booking': 'Klient:in (Buchungsseite)', system: 'System', 'other-account': 'Ein anderes Konto' },
-  da: { you: 'Dig', 'client-link': 'Klient (via sit link)', 'client-booking': 'Klient (bookingside)', system: 'System', 'other-account': 'En anden konto' },
+  en: { you: 'You', 'client-link': 'Client (via their link)', 'client-booking': 'Client (booking page)', system: 'System', 'other-account': 'Another account', dpo: 'Data-protection officer' },
+  de: { you: 'Sie', 'client-link': 'Klient:in (über ihren Link)', 'client-booking': 'Klient:in (Buchungsseite)', system: 'System', 'other-account': 'Ein anderes Konto', dpo: 'Datenschutzbeauftragte:r' },
+  da: { you: 'Dig', 'client-link': 'Klient (via sit link)', 'client-booking': 'Klient (bookingside)', system: 'System', 'other-account': 'En anden konto', dpo: 'Databeskyttelsesrådgiver' },
 };
 
-// [en, de, da] per action code; a code added later without words here is shown as the code itself.
-const ACTIONS: Record<string, [string, string, string]> = {
-  'practice.signup': ['Practice created', 'Praxis angelegt', 'Praksis oprettet'],
-  'dpa.accept': ['Processing agreement accepted', 'Auftragsverarbeitungsvertrag angenommen', 'Databehandleraftale accepteret'],
-  'auth.login': ['Signed in', 'Angemeldet', 'Logget ind'],
-  'auth.login_failed': ['Failed sign-in', 'Fehlgeschlagene Anmeldung', 'Mislykket login'],
-  'auth.logout': ['Signed out', 'Abgemeldet', 'Logget ud'],
-  'auth.logout_all': ['Signed out on all devices', 'Auf allen Geräten abgemeldet', 'Logget ud på alle enheder'],
-  'auth.password_reset_requested': ['Password reset requested', 'Passwort-Zurücksetzung angefordert', 'Nulstilling af adgangskode anmodet'],
-  'auth.password_reset': ['Password reset', 'Passwort zurückgesetzt', 'Adgangskode nulstillet'],
-  'auth.totp_enrolled': ['Second factor enrolled', 'Zweiter Faktor eingerichtet', 'Anden faktor oprettet'],
-  'auth.totp_disabled': ['Second factor removed', 'Zweiter Faktor entfernt', 'Anden faktor fjernet'],
-  'auth.totp_disable_refused': ['Wrong password when removing the second factor', 'Falsches Passwort beim Entfernen des zweiten Faktors', 'Forkert adgangskode ved fjernelse af anden faktor'],
-  'auth.email_confirmed': ['Email address confirmed', 'E-Mail-Adresse bestätigt', 'E-mailadresse bekræftet'],
-  'auth.recovery_code_used': ['Recovery code used', 'Wiederherstellungscode benutzt', 'Gendannelseskode brugt'],
-  'appointment.booked': ['Appointment booked', 'Termin gebucht', 'Aftale booket'],
-  'appointment.created': ['Appointment entered', 'Termin eingetragen', 'Aftale oprettet'],
-  'appointment.cancelled': ['Appointment cancelled', 'Termin abgesagt', 'Aftale aflyst'],
-  'appointment.rescheduled': ['Appointment moved', 'Termin verschoben', 'Aftale flyttet'],
-  'appointment.status_changed': ['Appointment status changed', 'Terminstatus geändert', 'Aftalens status ændret'],
-  'consent.withdrawn': ['Consent withdrawn', 'Einwilligung widerrufen', 'Samtykke trukket tilbage'],
-  'reminder.sent': ['Reminder sent', 'Erinnerung gesendet', 'Påmindelse sendt'],
-  'client.created': ['Client added', 'Klient:in angelegt', 'Klient oprettet'],
-  'client.rectified': ['Client data corrected', 'Daten der Klient:in berichtigt', 'Klientdata rettet'],
-  'client.restricted': ['Processing restricted', 'Verarbeitung eingeschränkt', 'Behandling begrænset'],
-  'client.unrestricted': ['Restriction lifted', 'Einschränkung aufgehoben', 'Begrænsning ophævet'],
-  'client.deleted': ['Client erased', 'Klient:in gelöscht', 'Klient slettet'],
-  'notes.key_created': ['Notes key created', 'Notizschlüssel erstellt', 'Notenøgle oprettet'],
-  'notes.passphrase_rewrapped': ['Notes passphrase changed', 'Notiz-Passphrase geändert', 'Noteadgangssætning ændret'],
-  'note.created': ['Session note saved', 'Sitzungsnotiz gespeichert', 'Sessionsnote gemt'],
-  'note.deleted': ['Session note deleted', 'Sitzungsnotiz gelöscht', 'Sessionsnote slettet'],
-  'settings.profile_updated': ['Practice details changed', 'Praxisangaben geändert', 'Praksisoplysninger ændret'],
-  'settings.hours_replaced': ['Opening hours changed', 'Sprechzeiten geändert', 'Åbningstider ændret'],
-  'settings.exception_added': ['Closure or extra hours added', 'Schließzeit oder Zusatzzeit eingetragen', 'Lukning eller ekstra tid tilføjet'],
-  'settings.exception_removed': ['Closure or extra hours removed', 'Schließzeit oder Zusatzzeit entfernt', 'Lukning eller ekstra tid fjernet'],
-  'settings.type_created': ['Appointment type added', 'Terminart angelegt', 'Aftaletype tilføjet'],
-  'settings.type_updated': ['Appointment type changed', 'Terminart geändert', 'Aftaletype ændret'],
-  'settings.type_deactivated': ['Appointment type switched off', 'Terminart deaktiviert', 'Aftaletype deaktiveret'],
-  'settings.type_reactivated': ['Appointment type switched on', 'Terminart aktiviert', 'Aftaletype aktiveret'],
-  'terms.published': ['New terms published', 'Neue Bedingungen veröffentlicht', 'Nye vilkår offentliggjort'],
-  'export.practice': ['Practice data exported', 'Praxisdaten exportiert', 'Praksisdata eksporteret'],
-  'export.client': ['Client data exported', 'Daten einer Klient:in exportiert', 'Klientdata eksporteret'],
-  'calendar_feed.created': ['Calendar address created', 'Kalenderadresse erstellt', 'Kalenderadresse oprettet'],
-  'calendar_feed.rotated': ['Calendar address replaced', 'Kalenderadresse ersetzt', 'Kalenderadresse erstattet'],
-  'calendar_feed.revoked': ['Calendar feed switched off', 'Kalender-Abo abgeschaltet', 'Kalenderabonnement slået fra'],
-  'calendar_feed.names_changed': ['Names in the calendar feed changed', 'Namen im Kalender-Abo geändert', 'Navne i kalenderabonnementet ændret'],
-  'practice.deletion_refused': ['Account deletion refused (wrong password)', 'Kontolöschung abgelehnt (falsches Passwort)', 'Sletning af konto afvist (forkert adgangskode)'],
-  'practice.deleted': ['Practice account deleted', 'Praxiskonto gelöscht', 'Praksiskonto slettet'],
-};
-
-const catalogues: Record<Locale, ToolMessages> = { en, de, da };
-const ORDER: Record<Locale, 0 | 1 | 2> = { en: 0, de: 1, da: 2 };
-
-export function toolMessages(locale: Locale): ToolMessages {
-  return catalogues[locale];
-}
+export const toolMessages = defineMessages(en, { de, da });
+export type ToolMessages = MessagesOf<typeof toolMessages>;
 
 export function actorLabel(locale: Locale, actor: ActorKind): string {
   return ACTORS[locale][actor];
 }
-
-export function actionLabel(locale: Locale, action: string): string {
-  return ACTIONS[action]?.[ORDER[locale]] ?? action;
-}
-
-/** Fills {name} placeholders of a message. */
-export function fill(message: string, values: Record<string, string | number>): string {
-  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
-
-export type { ToolMessages };

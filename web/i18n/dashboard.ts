@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 const en = {
   clients: 'Clients',
@@ -43,10 +43,6 @@ const en = {
   date: 'Date',
   time: 'Time (practice time zone)',
   book: 'Create appointment',
-  statusBooked: 'booked',
-  statusCancelled: 'cancelled',
-  statusCompleted: 'completed',
-  statusNoShow: 'no-show',
   markCompleted: 'Completed',
   markNoShow: 'No-show',
   cancel: 'Cancel',
@@ -58,9 +54,7 @@ const en = {
   callDuration: 'Call',
 } as const;
 
-type DashboardMessages = { readonly [K in keyof typeof en]: string };
-
-const de: DashboardMessages = {
+const de = {
   clients: 'Klient:innen',
   search: 'Nach Name oder E-Mail suchen',
   searchSubmit: 'Suchen',
@@ -103,10 +97,6 @@ const de: DashboardMessages = {
   date: 'Datum',
   time: 'Uhrzeit (Zeitzone der Praxis)',
   book: 'Termin anlegen',
-  statusBooked: 'gebucht',
-  statusCancelled: 'abgesagt',
-  statusCompleted: 'stattgefunden',
-  statusNoShow: 'nicht erschienen',
   markCompleted: 'Stattgefunden',
   markNoShow: 'Nicht erschienen',
   cancel: 'Absagen',
@@ -118,7 +108,7 @@ const de: DashboardMessages = {
   callDuration: 'Videosprechstunde',
 };
 
-const da: DashboardMessages = {
+const da = {
   clients: 'Klienter',
   search: 'Søg efter navn eller e-mail',
   searchSubmit: 'Søg',
@@ -161,10 +151,6 @@ const da: DashboardMessages = {
   date: 'Dato',
   time: 'Klokkeslæt (praksissens tidszone)',
   book: 'Opret tid',
-  statusBooked: 'booket',
-  statusCancelled: 'aflyst',
-  statusCompleted: 'afholdt',
-  statusNoShow: 'udeblevet',
   markCompleted: 'Afholdt',
   markNoShow: 'Udeblevet',
   cancel: 'Aflys',
@@ -176,10 +162,5 @@ const da: DashboardMessages = {
   callDuration: 'Videokonsultation',
 };
 
-const catalogues: Record<Locale, DashboardMessages> = { en, de, da };
-
-export function dashboardMessages(locale: Locale): DashboardMessages {
-  return catalogues[locale];
-}
-
-export type { DashboardMessages };
+export const dashboardMessages = defineMessages(en, { de, da });
+export type DashboardMessages = MessagesOf<typeof dashboardMessages>;

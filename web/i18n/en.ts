@@ -1,3 +1,5 @@
+import type { Texts } from './define';
+
 export const en = {
   appName: 'Praxisraum',
   tagline: 'Booking, consent and video sessions for therapists — private by design.',
@@ -74,4 +76,4 @@ export const en = {
   deleteAccount: 'Delete the practice account',
 } as const;
 
-export type Messages = { readonly [K in keyof typeof en]: string };
+export type Messages = Texts<keyof typeof en>;

@@ -1,5 +1,6 @@
 import type { BreachDataCategory, SubjectCategory } from '../../workers/domain/breach';
 import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 // The DPO's incident console, the public record of processing, and the labels both share with the breach emails.
 
@@ -69,7 +70,8 @@ const en = {
   highRiskShort: 'High risk (Art. 34)',
   ropaTitle: 'Record of processing activities',
   ropaIntro: 'Praxisraum processes personal data on behalf of each practice (Art. 28 GDPR). This record (Art. 30 GDPR) is generated from the privacy annotation of every database column and from the configuration; nothing on this page is written by hand.',
-  ropaNote: 'Purposes and retention periods are quoted from the schema annotations, in English.',
+  ropaNote: 'Each table’s purpose and retention in brief; the exact wording of every column’s annotation, in English, is under “Column annotations” and in the JSON record.',
+  ropaColumns: 'Column annotations (English)',
   ropaJson: 'The same record as JSON',
   ropaProcessor: 'Processor',
   ropaDpo: 'Data-protection officer',
@@ -87,11 +89,10 @@ const en = {
   ropaMeasures: 'Technical and organisational measures (Art. 32)',
   ropaNotActive: 'not active in this deployment',
   ropaDeployment: 'This deployment',
+  ropaEmail: 'email',
 } as const;
 
-export type IncidentsMessages = { readonly [K in keyof typeof en]: string };
-
-const de: IncidentsMessages = {
+const de = {
   title: 'Vorfälle',
   intro: 'Das Verzeichnis der Verletzungen des Schutzes personenbezogener Daten (Art. 33 Abs. 5 DSGVO). Betroffene Praxen werden unverzüglich informiert (Art. 33 Abs. 2); jede entscheidet über die Meldung an ihre Aufsichtsbehörde binnen 72 Stunden.',
   newIncident: 'Neuen Vorfall erfassen',
@@ -157,7 +158,8 @@ const de: IncidentsMessages = {
   highRiskShort: 'Hohes Risiko (Art. 34)',
   ropaTitle: 'Verzeichnis von Verarbeitungstätigkeiten',
   ropaIntro: 'Praxisraum verarbeitet personenbezogene Daten im Auftrag jeder Praxis (Art. 28 DSGVO). Dieses Verzeichnis (Art. 30 DSGVO) wird aus der Datenschutz-Annotation jeder Datenbankspalte und aus der Konfiguration erzeugt; nichts auf dieser Seite ist von Hand geschrieben.',
-  ropaNote: 'Zwecke und Speicherfristen sind wörtlich aus den Annotationen des Schemas übernommen, auf Englisch.',
+  ropaNote: 'Zweck und Speicherfrist jeder Tabelle in Kürze; den genauen Wortlaut der Annotation jeder Spalte, auf Englisch, finden Sie unter „Spaltenannotationen“ und im JSON-Verzeichnis.',
+  ropaColumns: 'Spaltenannotationen (Englisch)',
   ropaJson: 'Dasselbe Verzeichnis als JSON',
   ropaProcessor: 'Auftragsverarbeiter',
   ropaDpo: 'Datenschutzbeauftragte/r',
@@ -175,9 +177,10 @@ const de: IncidentsMessages = {
   ropaMeasures: 'Technische und organisatorische Maßnahmen (Art. 32)',
   ropaNotActive: 'in dieser Installation nicht aktiv',
   ropaDeployment: 'Diese Installation',
+  ropaEmail: 'E-Mail',
 };
 
-const da: IncidentsMessages = {
+const da = {
   title: 'Hændelser',
   intro: 'Fortegnelsen over brud på persondatasikkerheden (art. 33, stk. 5, i databeskyttelsesforordningen). Berørte praksisser underrettes uden unødig forsinkelse (art. 33, stk. 2); hver beslutter selv om anmeldelse til sin tilsynsmyndighed inden for 72 timer.',
   newIncident: 'Registrér en ny hændelse',
@@ -243,7 +246,8 @@ const da: IncidentsMessages = {
   highRiskShort: 'Høj risiko (art. 34)',
   ropaTitle: 'Fortegnelse over behandlingsaktiviteter',
   ropaIntro: 'Praxisraum behandler personoplysninger på vegne af hver praksis (art. 28 i databeskyttelsesforordningen). Denne fortegnelse (art. 30) dannes ud fra databeskyttelsesannotationen af hver databasekolonne og ud fra konfigurationen; intet på denne side er skrevet i hånden.',
-  ropaNote: 'Formål og opbevaringsperioder citeres fra skemaets annotationer, på engelsk.',
+  ropaNote: 'Hver tabels formål og opbevaringsperiode i korte træk; den nøjagtige ordlyd af hver kolonnes annotation, på engelsk, findes under “Kolonneannotationer” og i JSON-fortegnelsen.',
+  ropaColumns: 'Kolonneannotationer (engelsk)',
   ropaJson: 'Samme fortegnelse som JSON',
   ropaProcessor: 'Databehandler',
   ropaDpo: 'Databeskyttelsesrådgiver',
@@ -261,13 +265,11 @@ const da: IncidentsMessages = {
   ropaMeasures: 'Tekniske og organisatoriske foranstaltninger (art. 32)',
   ropaNotActive: 'ikke aktiv i denne installation',
   ropaDeployment: 'Denne installation',
+  ropaEmail: 'e-mail',
 };
 
-const catalogues: Record<Locale, IncidentsMessages> = { en, de, da };
-
-export function incidentsMessages(locale: Locale): IncidentsMessages {
-  return catalogues[locale];
-}
+export const incidentsMessages = defineMessages(en, { de, da });
+export type IncidentsMessages = MessagesOf<typeof incidentsMessages>;
 
 export const DATA_CATEGORY_LABELS: Record<Locale, Record<BreachDataCategory, string>> = {
   en: { identifier: 'Identifiers and references', name: 'Names or pseudonyms', contact: 'Contact details (e.g. email addresses)', health: 'Health data: appointments, treatment, notes (Art. 9)', consent: 'Consent and agreement records', credential: 'Passwords, codes and other secrets (hashed)', technical: 'Technical data (times, settings)', organisational: 'Practice details', audit: 'Accountability records' },
@@ -292,6 +294,9 @@ export function categoryLabel(labels: Record<string, string>, key: string): stri
  */
 export const RECORD_TEXTS: Record<Exclude<Locale, 'en'>, Record<string, string>> = {
   de: {
+    'recipient-name:practice': 'Die Praxis',
+    'jurisdiction:none (local development)': 'keine (lokale Entwicklung)',
+    'email:local outbox (development only)': 'lokaler Postausgang (nur Entwicklung)',
     'subject:clients': 'Klientinnen und Klienten der Praxen: Personen, die Termine buchen (ein Pseudonym genügt) und behandelt werden',
     'subject:therapists': 'Therapeutinnen und Therapeuten mit einem Praxiskonto',
     'subject:dpo': 'Der/die Datenschutzbeauftragte der Plattform',
@@ -318,6 +323,9 @@ export const RECORD_TEXTS: Record<Exclude<Locale, 'en'>, Record<string, string>>
     'measure:breach-register': 'Verzeichnis der Datenpannen mit 72-Stunden-Frist; Mitteilungen an jede betroffene Praxis genau einmal (Art. 33)',
   },
   da: {
+    'recipient-name:practice': 'Praksissen',
+    'jurisdiction:none (local development)': 'ingen (lokal udvikling)',
+    'email:local outbox (development only)': 'lokal udbakke (kun udvikling)',
     'subject:clients': 'Praksissernes klienter: personer, der booker tider (et pseudonym er nok) og modtager behandling',
     'subject:therapists': 'Terapeuter med en praksiskonto',
     'subject:dpo': 'Platformens databeskyttelsesrådgiver',

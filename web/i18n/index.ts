@@ -1,12 +1,8 @@
-import type { Locale } from '../../workers/domain/locale';
 import { da } from './da';
 import { de } from './de';
+import { defineMessages } from './define';
 import { en, type Messages } from './en';
 
-const catalogues: Record<Locale, Messages> = { en, de, da };
-
-export function messages(locale: Locale): Messages {
-  return catalogues[locale];
-}
+export const messages = defineMessages(en, { de, da });
 
 export type { Messages };

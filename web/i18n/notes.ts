@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 const en = {
   title: 'Session notes',
@@ -50,9 +50,7 @@ const en = {
   signedOut: 'Your session has ended. Please sign in again.',
 } as const;
 
-type NotesMessages = { readonly [K in keyof typeof en]: string };
-
-const de: NotesMessages = {
+const de = {
   title: 'Sitzungsnotizen',
   warningTitle: 'Nur Sie können diese Notizen lesen',
   warning:
@@ -102,7 +100,7 @@ const de: NotesMessages = {
   signedOut: 'Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.',
 };
 
-const da: NotesMessages = {
+const da = {
   title: 'Sessionsnoter',
   warningTitle: 'Kun du kan læse disse noter',
   warning:
@@ -152,10 +150,5 @@ const da: NotesMessages = {
   signedOut: 'Din session er slut. Log ind igen.',
 };
 
-const catalogues: Record<Locale, NotesMessages> = { en, de, da };
-
-export function notesMessages(locale: Locale): NotesMessages {
-  return catalogues[locale];
-}
-
-export type { NotesMessages };
+export const notesMessages = defineMessages(en, { de, da });
+export type NotesMessages = MessagesOf<typeof notesMessages>;

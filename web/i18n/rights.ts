@@ -1,5 +1,7 @@
 import type { RIGHTS_STATUSES, RIGHTS_TYPES } from '../../db/schema/rights-requests';
-import type { Locale } from '../../workers/domain/locale';
+import { intlTag, type Locale } from '../../workers/domain/locale';
+import type { TrailAction, TrailActor } from '../../workers/services/rights-requests';
+import { defineMessages, type MessagesOf, type Texts } from './define';
 
 // The rights portal, its verification pages, the DPO's request console and the practice's request list.
 
@@ -105,9 +107,7 @@ const en = {
   commentSaved: 'Your comment is added.',
 } as const;
 
-export type RightsMessages = { readonly [K in keyof typeof en]: string };
-
-const de: RightsMessages = {
+const de = {
   portalTitle: 'Ihre Datenschutzrechte',
   portalIntro:
     'Fragen Sie eine Praxis, die Praxisraum nutzt, nach den Daten, die sie über Sie speichert. Der Datenschutzbeauftragte antwortet innerhalb eines Monats (Art. 12 Abs. 3 DSGVO). Zum Schutz Ihrer Daten bestätigen wir zuerst, dass die Anfrage von Ihnen kommt.',
@@ -204,7 +204,7 @@ const de: RightsMessages = {
   commentSaved: 'Ihr Kommentar ist hinzugefügt.',
 };
 
-const da: RightsMessages = {
+const da = {
   portalTitle: 'Dine databeskyttelsesrettigheder',
   portalIntro:
     'Spørg en praksis, der bruger Praxisraum, om de oplysninger, den har om dig. Databeskyttelsesrådgiveren svarer inden for en måned (art. 12, stk. 3, i GDPR). For at beskytte dine oplysninger bekræfter vi først, at anmodningen kommer fra dig.',
@@ -301,16 +301,17 @@ const da: RightsMessages = {
   commentSaved: 'Din kommentar er tilføjet.',
 };
 
-const TYPES: Record<Locale, Record<RightsType, string>> = {
-  en: {
-    access: 'Access to my data (Art. 15)',
-    export: 'A copy to take elsewhere (portability, Art. 20)',
-    rectification: 'Correct my data (Art. 16)',
-    erasure: 'Erase my data (Art. 17)',
-    restriction: 'Restrict processing (Art. 18)',
-    objection: 'Object to processing (Art. 21)',
-    withdrawal: 'Withdraw my consent (Art. 7(3))',
-  },
+const typesEn: Texts<RightsType> = {
+  access: 'Access to my data (Art. 15)',
+  export: 'A copy to take elsewhere (portability, Art. 20)',
+  rectification: 'Correct my data (Art. 16)',
+  erasure: 'Erase my data (Art. 17)',
+  restriction: 'Restrict processing (Art. 18)',
+  objection: 'Object to processing (Art. 21)',
+  withdrawal: 'Withdraw my consent (Art. 7(3))',
+};
+
+export const rightsTypeTexts = defineMessages(typesEn, {
   de: {
     access: 'Auskunft über meine Daten (Art. 15)',
     export: 'Eine Kopie zum Mitnehmen (Datenübertragbarkeit, Art. 20)',
@@ -329,18 +330,19 @@ const TYPES: Record<Locale, Record<RightsType, string>> = {
     objection: 'Indsigelse mod behandlingen (art. 21)',
     withdrawal: 'Tilbagetrækning af mit samtykke (art. 7, stk. 3)',
   },
+});
+
+const statusesEn: Texts<RightsStatus> = {
+  awaiting_verification: 'Awaiting confirmation',
+  needs_in_person: 'Identity to confirm in person',
+  verified: 'Confirmed',
+  in_progress: 'In progress',
+  extended: 'Extended',
+  completed: 'Completed',
+  rejected: 'Rejected',
 };
 
-const STATUSES: Record<Locale, Record<RightsStatus, string>> = {
-  en: {
-    awaiting_verification: 'Awaiting confirmation',
-    needs_in_person: 'Identity to confirm in person',
-    verified: 'Confirmed',
-    in_progress: 'In progress',
-    extended: 'Extended',
-    completed: 'Completed',
-    rejected: 'Rejected',
-  },
+export const rightsStatusTexts = defineMessages(statusesEn, {
   de: {
     awaiting_verification: 'Wartet auf Bestätigung',
     needs_in_person: 'Identität persönlich bestätigen',
@@ -359,67 +361,105 @@ const STATUSES: Record<Locale, Record<RightsStatus, string>> = {
     completed: 'Afsluttet',
     rejected: 'Afvist',
   },
-};
+});
 
-const ACTORS: Record<Locale, Record<string, string>> = {
-  en: { subject: 'Subject', dpo: 'Data-protection officer', practice: 'Practice', system: 'System' },
+const actorsEn: Texts<TrailActor> = { subject: 'Subject', dpo: 'Data-protection officer', practice: 'Practice', system: 'System' };
+
+export const trailActorTexts = defineMessages(actorsEn, {
   de: { subject: 'Betroffene Person', dpo: 'Datenschutzbeauftragter', practice: 'Praxis', system: 'System' },
   da: { subject: 'Registreret', dpo: 'Databeskyttelsesrådgiver', practice: 'Praksis', system: 'System' },
+});
+
+/** The trail steps the eraser writes itself (workers/services/erasure.ts). */
+type ErasureTrailAction = 'erasure.erased' | 'erasure.restricted';
+
+/** What each step of a request's trail records (the actions of workers/services/rights-requests.ts). */
+const trailEn: Texts<TrailAction | ErasureTrailAction> = {
+  'request.received': 'Request received',
+  'request.verified': 'Confirmed through the emailed link',
+  'request.needs_in_person': 'Identity to be confirmed in person',
+  'request.verified_in_person': 'Identity confirmed in person',
+  'request.started': 'In progress',
+  'request.extended': 'Deadline extended, subject told',
+  'request.answered': 'Answer sent',
+  'request.commented': 'Comment',
+  'request.completed': 'Completed',
+  'request.rejected': 'Rejected, subject told',
+  'access.link_sent': 'Download link sent',
+  'rectification.applied': 'Correction applied',
+  'erasure.report': 'Erasure report',
+  'erasure.erased': 'Data erased',
+  'erasure.restricted': 'Record kept and restricted (legal duty)',
+  'restriction.applied': 'Processing restricted',
+  'objection.applied': 'Objection recorded',
+  'withdrawal.recorded': 'Withdrawal of consent recorded',
 };
 
-/** Trail actions in en, de, da; an action without a label is shown as its code. */
-const ACTIONS: Record<string, [string, string, string]> = {
-  'request.received': ['Request received', 'Anfrage eingegangen', 'Anmodning modtaget'],
-  'request.verified': ['Confirmed through the emailed link', 'Über den E-Mail-Link bestätigt', 'Bekræftet via e-maillinket'],
-  'request.needs_in_person': ['Identity to be confirmed in person', 'Identität persönlich zu bestätigen', 'Identitet skal bekræftes personligt'],
-  'request.verified_in_person': ['Identity confirmed in person', 'Identität persönlich bestätigt', 'Identitet bekræftet personligt'],
-  'request.started': ['In progress', 'In Bearbeitung', 'Under behandling'],
-  'request.extended': ['Deadline extended, subject told', 'Frist verlängert, Person informiert', 'Frist forlænget, registreret underrettet'],
-  'request.answered': ['Answer sent', 'Antwort gesendet', 'Svar sendt'],
-  'request.commented': ['Comment', 'Kommentar', 'Kommentar'],
-  'request.completed': ['Completed', 'Abgeschlossen', 'Afsluttet'],
-  'request.rejected': ['Rejected, subject told', 'Abgelehnt, Person informiert', 'Afvist, registreret underrettet'],
-  'access.link_sent': ['Download link sent', 'Download-Link gesendet', 'Downloadlink sendt'],
-  'rectification.applied': ['Correction applied', 'Berichtigung übernommen', 'Rettelse gennemført'],
-  'erasure.report': ['Erasure report', 'Löschbericht', 'Sletningsrapport'],
-  'erasure.erased': ['Data erased', 'Daten gelöscht', 'Oplysninger slettet'],
-  'erasure.restricted': ['Record kept and restricted (legal duty)', 'Dokumentation aufbewahrt und eingeschränkt (gesetzliche Pflicht)', 'Journal opbevaret og begrænset (lovpligt)'],
-  'restriction.applied': ['Processing restricted', 'Verarbeitung eingeschränkt', 'Behandling begrænset'],
-  'objection.applied': ['Objection recorded', 'Widerspruch erfasst', 'Indsigelse registreret'],
-  'withdrawal.recorded': ['Withdrawal of consent recorded', 'Widerruf der Einwilligung erfasst', 'Tilbagetrækning af samtykke registreret'],
-  'download_link.created': ['Download link created', 'Download-Link erstellt', 'Downloadlink oprettet'],
-  'download_link.used': ['Data downloaded', 'Daten heruntergeladen', 'Oplysninger hentet'],
-};
-const ORDER: Record<Locale, 0 | 1 | 2> = { en: 0, de: 1, da: 2 };
+export const trailActionTexts = defineMessages(trailEn, {
+  de: {
+    'request.received': 'Anfrage eingegangen',
+    'request.verified': 'Über den E-Mail-Link bestätigt',
+    'request.needs_in_person': 'Identität persönlich zu bestätigen',
+    'request.verified_in_person': 'Identität persönlich bestätigt',
+    'request.started': 'In Bearbeitung',
+    'request.extended': 'Frist verlängert, Person informiert',
+    'request.answered': 'Antwort gesendet',
+    'request.commented': 'Kommentar',
+    'request.completed': 'Abgeschlossen',
+    'request.rejected': 'Abgelehnt, Person informiert',
+    'access.link_sent': 'Download-Link gesendet',
+    'rectification.applied': 'Berichtigung übernommen',
+    'erasure.report': 'Löschbericht',
+    'erasure.erased': 'Daten gelöscht',
+    'erasure.restricted': 'Dokumentation aufbewahrt und eingeschränkt (gesetzliche Pflicht)',
+    'restriction.applied': 'Verarbeitung eingeschränkt',
+    'objection.applied': 'Widerspruch erfasst',
+    'withdrawal.recorded': 'Widerruf der Einwilligung erfasst',
+  },
+  da: {
+    'request.received': 'Anmodning modtaget',
+    'request.verified': 'Bekræftet via e-maillinket',
+    'request.needs_in_person': 'Identitet skal bekræftes personligt',
+    'request.verified_in_person': 'Identitet bekræftet personligt',
+    'request.started': 'Under behandling',
+    'request.extended': 'Frist forlænget, registreret underrettet',
+    'request.answered': 'Svar sendt',
+    'request.commented': 'Kommentar',
+    'request.completed': 'Afsluttet',
+    'request.rejected': 'Afvist, registreret underrettet',
+    'access.link_sent': 'Downloadlink sendt',
+    'rectification.applied': 'Rettelse gennemført',
+    'erasure.report': 'Sletningsrapport',
+    'erasure.erased': 'Oplysninger slettet',
+    'erasure.restricted': 'Journal opbevaret og begrænset (lovpligt)',
+    'restriction.applied': 'Behandling begrænset',
+    'objection.applied': 'Indsigelse registreret',
+    'withdrawal.recorded': 'Tilbagetrækning af samtykke registreret',
+  },
+});
 
-const catalogues: Record<Locale, RightsMessages> = { en, de, da };
-
-export function rightsMessages(locale: Locale): RightsMessages {
-  return catalogues[locale];
-}
+export const rightsMessages = defineMessages(en, { de, da });
+export type RightsMessages = MessagesOf<typeof rightsMessages>;
 
 export function rightsTypeLabel(locale: Locale, type: RightsType): string {
-  return TYPES[locale][type];
+  return rightsTypeTexts(locale)[type];
 }
 
 export function rightsStatusLabel(locale: Locale, status: RightsStatus): string {
-  return STATUSES[locale][status];
+  return rightsStatusTexts(locale)[status];
 }
 
 export function trailActorLabel(locale: Locale, actor: string): string {
-  return ACTORS[locale][actor] ?? actor;
+  const texts: Readonly<Record<string, string>> = trailActorTexts(locale);
+  return texts[actor] ?? actor;
 }
 
 export function trailActionLabel(locale: Locale, action: string): string {
-  return ACTIONS[action]?.[ORDER[locale]] ?? action;
-}
-
-/** Fills {name} placeholders of a message. */
-export function fillIn(message: string, values: Record<string, string | number>): string {
-  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+  const texts: Readonly<Record<string, string>> = trailActionTexts(locale);
+  return texts[action] ?? action;
 }
 
 /** A deadline as a date in the practice's zone, e.g. "28 February 2027"; the deadline is the end of that day. */
 export function formatDueDate(at: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  return new Intl.DateTimeFormat(intlTag(locale), { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 }

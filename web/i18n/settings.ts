@@ -1,4 +1,4 @@
-import type { Locale } from '../../workers/domain/locale';
+import { defineMessages, type MessagesOf } from './define';
 
 const en = {
   title: 'Settings',
@@ -81,9 +81,7 @@ const en = {
   noTerms: 'No terms are published yet; clients cannot book until you publish them.',
 } as const;
 
-type SettingsMessages = { readonly [K in keyof typeof en]: string };
-
-const de: SettingsMessages = {
+const de = {
   title: 'Einstellungen',
   savedProfile: 'Das Praxisprofil ist gespeichert.',
   savedHours: 'Die Arbeitszeiten sind gespeichert; die Buchungsseite bietet jetzt die neuen Zeiten an.',
@@ -164,7 +162,7 @@ const de: SettingsMessages = {
   noTerms: 'Es sind noch keine Bedingungen veröffentlicht; ohne sie kann niemand buchen.',
 };
 
-const da: SettingsMessages = {
+const da = {
   title: 'Indstillinger',
   savedProfile: 'Praksisprofilen er gemt.',
   savedHours: 'Arbejdstiderne er gemt; bookingsiden tilbyder nu de nye tider.',
@@ -245,10 +243,5 @@ const da: SettingsMessages = {
   noTerms: 'Der er endnu ikke offentliggjort vilkår; uden dem kan ingen booke.',
 };
 
-const catalogues: Record<Locale, SettingsMessages> = { en, de, da };
-
-export function settingsMessages(locale: Locale): SettingsMessages {
-  return catalogues[locale];
-}
-
-export type { SettingsMessages };
+export const settingsMessages = defineMessages(en, { de, da });
+export type SettingsMessages = MessagesOf<typeof settingsMessages>;

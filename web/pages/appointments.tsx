@@ -1,14 +1,11 @@
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
 import { accessCodeMessages } from '../i18n/call-code';
+import { type AppointmentStatus, appointmentStatusLabel } from '../i18n/appointments';
 import type { DashboardMessages } from '../i18n/dashboard';
 import type { FormState } from '../components/text-field';
 
-export type AgendaDay = { label: string; items: { id: string; time: string; clientName: string; typeName: string; status: 'booked' | 'cancelled' | 'completed' | 'no_show'; callMinutes?: number | undefined; callPath?: string | undefined }[] };
-
-function statusLabel(d: DashboardMessages, status: AgendaDay['items'][number]['status']) {
-  return { booked: d.statusBooked, cancelled: d.statusCancelled, completed: d.statusCompleted, no_show: d.statusNoShow }[status];
-}
+export type AgendaDay = { label: string; items: { id: string; time: string; clientName: string; typeName: string; status: AppointmentStatus; callMinutes?: number | undefined; callPath?: string | undefined }[] };
 
 export function AppointmentsPage(props: {
   page: PageContext;
@@ -56,7 +53,7 @@ export function AppointmentsPage(props: {
             <ul data-testid="agenda">
               {day.items.map((item) => (
                 <li>
-                  {item.time} · {item.clientName} · {item.typeName} · {statusLabel(d, item.status)}
+                  {item.time} · {item.clientName} · {item.typeName} · {appointmentStatusLabel(props.page.locale, item.status)}
                   {item.callMinutes !== undefined ? ` · ${d.callDuration}: ${item.callMinutes} min` : ''}
                   {item.callPath && item.status === 'booked' ? (
                     <>

@@ -2,7 +2,9 @@ import { formatDateTime } from '../../workers/domain/locale';
 import type { AuditPage } from '../../workers/services/audit-log';
 import { Layout, type PageContext } from '../components/layout';
 import { DashboardNav } from '../components/dashboard-nav';
-import { actionLabel, actorLabel, fill, toolMessages } from '../i18n/dashboard-tools';
+import { actionLabel } from '../i18n/audit';
+import { actorLabel, toolMessages } from '../i18n/dashboard-tools';
+import { fill } from '../i18n/define';
 
 /** The practice's audit log: when, who (as a kind of actor), what. No names, ids or content. */
 export function AuditLogPage(props: { page: PageContext; log: AuditPage; paged: boolean }) {

@@ -1,6 +1,7 @@
 import { formatDateTime, type Locale } from '../../workers/domain/locale';
 import { DashboardNav } from '../components/dashboard-nav';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
+import { type AppointmentStatus, appointmentStatusLabel, consentPurposeLabel } from '../i18n/appointments';
 import type { DashboardMessages } from '../i18n/dashboard';
 import type { FormState } from '../components/text-field';
 
@@ -55,7 +56,7 @@ export function ClientsPage(props: { page: PageContext; d: DashboardMessages; cl
 }
 
 export type ConsentRow = { id: string; seq: number; kind: 'given' | 'withdrawn'; purposes: string[]; termsVersion: number; termsSha256: string; at: number };
-export type VisitRow = { id: string; startAt: number; status: string; typeName: string };
+export type VisitRow = { id: string; startAt: number; status: AppointmentStatus; typeName: string };
 
 export function ClientDetailPage(props: {
   page: PageContext;
@@ -105,7 +106,7 @@ export function ClientDetailPage(props: {
       <ul>
         {props.visits.map((v) => (
           <li>
-            {formatDateTime(v.startAt, locale, props.timeZone)} · {v.typeName} · {v.status}
+            {formatDateTime(v.startAt, locale, props.timeZone)} · {v.typeName} · {appointmentStatusLabel(locale, v.status)}
           </li>
         ))}
       </ul>
@@ -119,7 +120,7 @@ export function ClientDetailPage(props: {
             <tr>
               <td>{formatDateTime(r.at, locale, props.timeZone)}</td>
               <td>{r.kind === 'given' ? d.given : d.withdrawn}</td>
-              <td>{r.purposes.join(', ')}</td>
+              <td>{r.purposes.map((purpose) => consentPurposeLabel(locale, purpose)).join(', ')}</td>
               <td>
                 {d.termsVersion} {r.termsVersion} · <code>{r.termsSha256.slice(0, 12)}…</code>
               </td>

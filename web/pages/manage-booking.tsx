@@ -1,4 +1,5 @@
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
+import { type AppointmentStatus, appointmentStatusLabel, consentPurposeLabel } from '../i18n/appointments';
 import type { BookingMessages } from '../i18n/booking';
 import type { FormState } from '../components/text-field';
 import { type DaySlots, SlotPicker } from './booking';
@@ -10,19 +11,11 @@ export type ManageView = {
   when: string;
   typeName: string;
   mode: 'video' | 'in_person';
-  status: 'booked' | 'cancelled' | 'completed' | 'no_show';
+  status: AppointmentStatus;
   canChange: boolean;
   callPath: string | null;
   activePurposes: ('booking' | 'reminders')[];
 };
-
-function statusLabel(b: BookingMessages, status: ManageView['status']) {
-  return { booked: b.statusBooked, cancelled: b.statusCancelled, completed: b.statusCompleted, no_show: b.statusNoShow }[status];
-}
-
-function purposeLabel(b: BookingMessages, purpose: 'booking' | 'reminders') {
-  return purpose === 'booking' ? b.purposeBooking : b.purposeReminders;
-}
 
 export function ManagePage(props: { page: PageContext; b: BookingMessages; view: ManageView; notice?: string | undefined; state: FormState }) {
   const { b, view } = props;
@@ -42,9 +35,9 @@ export function ManagePage(props: { page: PageContext; b: BookingMessages; view:
           {view.typeName} · {view.mode === 'video' ? b.video : b.inPerson}
         </dd>
         <dt>{b.status}</dt>
-        <dd data-testid="appointment-status">{statusLabel(b, view.status)}</dd>
+        <dd data-testid="appointment-status">{appointmentStatusLabel(props.page.locale, view.status)}</dd>
         <dt>{b.thisBookingConsent}</dt>
-        <dd>{view.activePurposes.length ? view.activePurposes.map((p) => purposeLabel(b, p)).join(', ') : b.none}</dd>
+        <dd>{view.activePurposes.length ? view.activePurposes.map((p) => consentPurposeLabel(props.page.locale, p)).join(', ') : b.none}</dd>
       </dl>
       {view.callPath && view.status === 'booked' ? (
         <p>

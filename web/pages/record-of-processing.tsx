@@ -1,6 +1,7 @@
 import type { RecordOfProcessing } from '../../workers/services/record-of-processing';
 import { Layout, type PageContext } from '../components/layout';
 import { categoryLabel, DATA_CATEGORY_LABELS, type IncidentsMessages, recordText } from '../i18n/incidents';
+import { erasureTexts, retentionText, tablePurpose } from '../i18n/record-tables';
 
 /** The Art. 30 record as a public page; every entry comes from the generated record, nothing is written here. */
 export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsMessages; record: RecordOfProcessing }) {
@@ -21,7 +22,8 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
         <dd>{record.dataProtectionOfficer.contact}</dd>
         <dt>{m.ropaDeployment}</dt>
         <dd>
-          {record.configuration.environment}; Durable Objects: {record.configuration.durableObjectJurisdiction}; email: {record.configuration.email}
+          {record.configuration.environment}; Durable Objects: {recordText(locale, `jurisdiction:${record.configuration.durableObjectJurisdiction}`, record.configuration.durableObjectJurisdiction)};{' '}
+          {m.ropaEmail}: {recordText(locale, `email:${record.configuration.email}`, record.configuration.email)}
         </dd>
       </dl>
 
@@ -46,7 +48,7 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
       <ul>
         {record.recipients.map((r) => (
           <li>
-            <strong>{r.name}</strong>: {recordText(locale, `recipient:${r.id}`, `${r.role}. ${r.location}`)}
+            <strong>{recordText(locale, `recipient-name:${r.id}`, r.name)}</strong>: {recordText(locale, `recipient:${r.id}`, `${r.role}. ${r.location}`)}
           </li>
         ))}
       </ul>
@@ -81,23 +83,28 @@ export function RecordOfProcessingPage(props: { page: PageContext; m: IncidentsM
               <th scope="row">
                 <code>{t.table}</code>
               </th>
-              <td lang="en">
-                <ul>
-                  {t.purposes.map((p) => (
-                    <li>{p}</li>
-                  ))}
-                </ul>
-              </td>
-              <td lang="en">
-                <ul>
-                  {t.retention.map((r) => (
-                    <li>{r}</li>
-                  ))}
-                </ul>
+              <td>
+                {tablePurpose(locale, t.table, t.purposes)}
+                <details lang="en">
+                  <summary>{m.ropaColumns}</summary>
+                  <ul>
+                    {t.purposes.map((p) => (
+                      <li>{p}</li>
+                    ))}
+                    {t.retention.map((r) => (
+                      <li>{r}</li>
+                    ))}
+                  </ul>
+                </details>
               </td>
               <td>
-                <code>{t.erasure.join(', ')}</code>
+                <ul>
+                  {t.retention.map((r) => (
+                    <li>{retentionText(locale, r)}</li>
+                  ))}
+                </ul>
               </td>
+              <td>{t.erasure.map((e) => erasureTexts(locale)[e]).join(', ')}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,8 @@
 import { RIGHTS_TYPES } from '../../db/schema/rights-requests';
 import { MAX_DETAILS } from '../../workers/lib/rights-input';
 import { CsrfField, FieldError, FormAlert, Layout, Notice, type PageContext } from '../components/layout';
-import { fillIn, formatDueDate, type RightsMessages, rightsStatusLabel, rightsTypeLabel } from '../i18n/rights';
+import { fill } from '../i18n/define';
+import { formatDueDate, type RightsMessages, rightsStatusLabel, rightsTypeLabel } from '../i18n/rights';
 import type { FormState } from '../components/text-field';
 
 type RightsType = (typeof RIGHTS_TYPES)[number];
@@ -59,7 +60,7 @@ export function VerifyRequestPage(props: { page: PageContext; r: RightsMessages;
   const { page, r } = props;
   return (
     <Layout page={page} title={r.verifyTitle}>
-      <p>{fillIn(r.verifyIntro, { practice: props.practiceName })}</p>
+      <p>{fill(r.verifyIntro, { practice: props.practiceName })}</p>
       <ul>
         {props.types.map((type) => (
           <li>{rightsTypeLabel(page.locale, type)}</li>
@@ -79,7 +80,7 @@ export function DownloadPackagePage(props: { page: PageContext; r: RightsMessage
   const { page, r } = props;
   return (
     <Layout page={page} title={r.packageTitle}>
-      <p>{fillIn(r.downloadIntro, { format: props.format.toUpperCase(), until: props.until })}</p>
+      <p>{fill(r.downloadIntro, { format: props.format.toUpperCase(), until: props.until })}</p>
       <form method="post" action="/rights/download/_">
         <CsrfField session={page.session} />
         <input type="hidden" name="token" value={props.token} />
@@ -98,7 +99,7 @@ export function RequestConfirmedPage(props: {
   return (
     <Layout page={page} title={r.verifiedTitle}>
       <p role="status" class="notice">
-        {view.status === 'verified' ? fillIn(r.verifiedText, { due: formatDueDate(view.dueAt, page.locale, view.timeZone) }) : r.needsInPersonText}
+        {view.status === 'verified' ? fill(r.verifiedText, { due: formatDueDate(view.dueAt, page.locale, view.timeZone) }) : r.needsInPersonText}
       </p>
       <dl>
         <dt>{r.practiceName}</dt>

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { formatDateTime, LOCALES, type Locale } from '../../workers/domain/locale';
+import { formatDateTime, intlTag, LOCALES, type Locale } from '../../workers/domain/locale';
 import { clockOfEnd, clockOfMinutes, hourFieldName, RANGES_PER_DAY_IN_FORM, WEEKDAYS } from '../../workers/lib/settings-input';
 import type { SettingsView } from '../../workers/services/settings';
 import { DashboardNav } from '../components/dashboard-nav';
@@ -14,7 +14,6 @@ const LANGUAGE_NAMES: Record<Locale, string> = { de: 'Deutsch', da: 'Dansk', en:
 const COMMON_ZONES = ['Europe/Berlin', 'Europe/Copenhagen', 'Europe/Vienna', 'Europe/Zurich'];
 const CURRENT = '/dashboard/settings';
 
-const intlTag = (locale: Locale) => (locale === 'en' ? 'en-GB' : locale);
 
 /** 1 = Monday; 1 January 2024 was a Monday. */
 function weekdayName(weekday: number, locale: Locale): string {

@@ -5,8 +5,7 @@ import { toBase64Url, toHex } from '../lib/crypto';
  * 32-letter alphabet (45 bits). It is stored as an HMAC-SHA-256 under the deployment's secret with a random
  * per-appointment salt, so a copy of the database alone cannot test guesses offline, and the same code in two
  * appointments gives two different values (Art. 32 GDPR). Older rows hold a bare SHA-256; they still verify and are
- * rewritten in the keyed form on the first right code (see accessCodeMatches). Codes are made by newAccessCode in
- * services/booking.ts.
+ * rewritten in the keyed form on the first right code (see accessCodeMatches).
  */
 const PREFIX = 'hmac1';
 const encoder = new TextEncoder();
@@ -19,6 +18,18 @@ const encoder = new TextEncoder();
  */
 export const ACCESS_CODE_ATTEMPTS_PER_WINDOW = 10;
 export const ACCESS_CODE_WINDOW_MS = 60_000;
+
+const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A code a person can read out and type: 9 characters from an alphabet without look-alikes, grouped by three. */
+export function accessCodeFrom(bytes: Uint8Array): string {
+  const chars = Array.from(bytes.subarray(0, 9), (b) => ACCESS_CODE_ALPHABET[b % ACCESS_CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 3)}-${chars.slice(3, 6)}-${chars.slice(6)}`;
+}
+
+export function newAccessCode(): string {
+  return accessCodeFrom(crypto.getRandomValues(new Uint8Array(9)));
+}
 
 /** What a person typed, without case, spaces and dashes. */
 export function normaliseAccessCode(code: string): string {

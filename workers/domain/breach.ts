@@ -1,3 +1,5 @@
+import { jurisdictionOf } from './jurisdiction';
+
 // Pure rules for personal-data breaches (Art. 33 and 34 GDPR): the 72-hour clock, who is affected, and which
 // supervisory authority a practice reports to. No I/O; every function takes `now` or plain data.
 
@@ -93,7 +95,7 @@ export type SupervisoryAuthority =
  * Denmark (one national authority); every other practice of the platform is in Germany, whose state is unknown.
  */
 export function supervisoryAuthority(timeZone: string): SupervisoryAuthority {
-  if (timeZone === 'Europe/Copenhagen') return { country: 'DK', name: 'Datatilsynet', website: 'https://www.datatilsynet.dk' };
+  if (jurisdictionOf(timeZone) === 'DK') return { country: 'DK', name: 'Datatilsynet', website: 'https://www.datatilsynet.dk' };
   return { country: 'DE', stateAuthorities: GERMAN_STATE_AUTHORITIES };
 }
 

@@ -1,12 +1,11 @@
 import type { ColumnPrivacy } from '../../db/privacy';
 import { callWindow } from './call-window';
+import { type Jurisdiction, jurisdictionOf } from './jurisdiction';
 
 /**
  * Rules of erasure (Art. 17 GDPR) for one client of one practice. Pure: the erasure service reads the facts and runs
  * the statements; what is deleted, what is kept and why is decided here.
  */
-
-export type Jurisdiction = 'DE' | 'DK';
 
 /** Both laws keep treatment documentation ten years after the last entry. */
 export const RECORD_KEEPING_YEARS = 10;
@@ -20,11 +19,6 @@ export const LEGAL_BASIS: Record<Jurisdiction, string> = {
 
 /** Appointment statuses that document a treatment; cancelled, booked and missed appointments do not. */
 export const DOCUMENTED_STATUSES = ['completed'] as const;
-
-/** The practice's law follows its time zone: Copenhagen is Denmark, every other zone we serve is Germany. */
-export function jurisdictionOf(timeZone: string): Jurisdiction {
-  return timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE';
-}
 
 /**
  * The same instant `years` calendar years later, counted in UTC so daylight saving cannot shift it. 29 February

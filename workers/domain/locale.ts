@@ -27,9 +27,16 @@ export function negotiateLocale(acceptLanguage: string | undefined | null, fallb
   return fallback;
 }
 
+const INTL_TAGS: Record<Locale, string> = { de: 'de-DE', da: 'da-DK', en: 'en-GB' };
+
+/** The tag to give Intl formatters: British English, so English dates read day first like German and Danish ones. */
+export function intlTag(locale: Locale): string {
+  return INTL_TAGS[locale];
+}
+
 /** Formats an instant in the practice's time zone, e.g. "Mo., 23.11.2026, 14:30". */
 export function formatDateTime(at: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, {
+  return new Intl.DateTimeFormat(intlTag(locale), {
     timeZone,
     weekday: 'short',
     day: '2-digit',

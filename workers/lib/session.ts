@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { SESSION_ABSOLUTE_MS } from '../domain/sessions';
 import { resolveSession } from '../services/sessions';
+import { actorOfSession, type DpoActor, type TherapistActor } from './actor';
 import { AppError } from './errors';
 import type { HonoEnv } from './hono-env';
 
@@ -33,6 +34,7 @@ export const sessionMiddleware: MiddlewareHandler<HonoEnv> = async (c, next) => 
   const session = token && token.length <= 128 ? await resolveSession(c.var.deps, token) : null;
   if (token && !session) clearSessionCookie(c);
   c.set('session', session);
+  c.set('actor', actorOfSession(session));
   await next();
 };
 
@@ -74,3 +76,24 @@ export const requireDpoSecondFactor: MiddlewareHandler<HonoEnv> = async (c, next
   }
   await next();
 };
+
+/** The signed-in therapist as the actor of a practice's change; routes behind a therapist guard only. */
+export function therapistActor(c: Context<HonoEnv>): TherapistActor {
+  const actor = c.var.actor;
+  if (actor?.kind !== 'therapist') throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
+  return actor;
+}
+
+/** The signed-in account (therapist or DPO) as an actor, e.g. for signing out. */
+export function accountActor(c: Context<HonoEnv>): TherapistActor | DpoActor {
+  const actor = c.var.actor;
+  if (actor?.kind !== 'therapist' && actor?.kind !== 'dpo') throw new AppError('UNAUTHENTICATED', 'session.signInFirst');
+  return actor;
+}
+
+/** The signed-in DPO as the actor of a console action; routes behind the DPO guard only. */
+export function dpoActor(c: Context<HonoEnv>): DpoActor {
+  const actor = c.var.actor;
+  if (actor?.kind !== 'dpo') throw new AppError('FORBIDDEN', 'session.wrongRole');
+  return actor;
+}

@@ -1,14 +1,12 @@
 import type { DaySlots } from '../../web/pages/booking';
-import type { Locale } from '../domain/locale';
+import { intlTag, type Locale } from '../domain/locale';
 import type { Slot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
 
-const TAGS: Record<Locale, string> = { de: 'de-DE', da: 'da-DK', en: 'en-GB' };
-
 /** Groups slots by the practice's local day, labelled and timed in the reader's language. */
 export function slotsByDay(slots: Slot[], locale: Locale, timeZone: string): DaySlots[] {
-  const dayFormat = new Intl.DateTimeFormat(TAGS[locale], { timeZone, weekday: 'long', day: 'numeric', month: 'long' });
-  const timeFormat = new Intl.DateTimeFormat(TAGS[locale], { timeZone, hour: '2-digit', minute: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(intlTag(locale), { timeZone, weekday: 'long', day: 'numeric', month: 'long' });
+  const timeFormat = new Intl.DateTimeFormat(intlTag(locale), { timeZone, hour: '2-digit', minute: '2-digit' });
   const days = new Map<string, DaySlots>();
   for (const slot of slots) {
     const date = utcToLocal(slot.start, timeZone).date;

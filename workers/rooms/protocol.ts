@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The signaling protocol between a browser and its call room. Every message is JSON, parsed with these schemas on

@@ -4,12 +4,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { dashboardMessages } from '../../web/i18n/dashboard';
 import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
 import type { FormState } from '../../web/components/text-field';
+import { intlTag } from '../domain/locale';
 import { addDays, isIsoDate, localDateTimeToUtc, utcToLocal, weekdayOf } from '../domain/zoned-time';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { routeArea } from '../lib/route';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { activeTypes } from '../services/availability';
 import { listClients } from '../services/clients';
@@ -19,7 +21,6 @@ import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAp
 /** Mounted at /dashboard/appointments. */
 export const appointmentsPages = routeArea();
 
-const TAGS = { de: 'de-DE', da: 'da-DK', en: 'en-GB' } as const;
 
 const manualBody = z.object({
   clientId: z.string({ error: 'Choose a client' }).min(1, 'Choose a client').max(64),
@@ -45,8 +46,8 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
   const from = localDateTimeToUtc(first, 0, practice.timeZone) ?? Date.parse(`${first}T00:00:00Z`);
   const to = localDateTimeToUtc(addDays(first, length), 0, practice.timeZone) ?? from + length * 86_400_000;
   const rows = await appointmentsBetween(deps, practice.id, from, to);
-  const dayFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
-  const timeFormat = new Intl.DateTimeFormat(TAGS[c.var.locale], { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(intlTag(c.var.locale), { timeZone: practice.timeZone, weekday: 'long', day: 'numeric', month: 'long' });
+  const timeFormat = new Intl.DateTimeFormat(intlTag(c.var.locale), { timeZone: practice.timeZone, hour: '2-digit', minute: '2-digit' });
   const days: AgendaDay[] = Array.from({ length }, (_, i) => {
     const date = addDays(first, i);
     const items = rows
@@ -97,7 +98,7 @@ appointmentsPages.post('/', 'therapist', async (c) => {
     const [hours = '0', minutes = '0'] = input.time.split(':');
     const start = localDateTimeToUtc(input.date, Number(hours) * 60 + Number(minutes), practice.timeZone);
     if (start === null) throw new AppError('VALIDATION_FAILED', 'This local time does not exist (clock change)', { time: ['Choose another time'] });
-    const created = await createAppointmentByTherapist(c.var.deps, practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
+    const created = await createAppointmentByTherapist(c.var.deps, therapistActor(c), practice, { clientId: input.clientId, typeId: input.typeId, start }, c.var.locale);
     const invite = created.callUrl && created.accessCode ? { callUrl: created.callUrl, accessCode: created.accessCode } : undefined;
     // Rendered directly, not redirected: the access code is shown this once and never stored in readable form.
     return renderAgenda(c, { notice: dashboardMessages(c.var.locale).created, ...(invite ? { invite } : {}) });
@@ -112,11 +113,11 @@ appointmentsPages.post('/:id/status', 'therapist', async (c) => {
   const practiceId = practiceIdOf(c);
   await appointmentOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const { status } = parseForm(statusBody, formValues(await c.req.parseBody()));
-  await setAppointmentStatus(c.var.deps, practiceId, c.req.param('id'), status);
+  await setAppointmentStatus(c.var.deps, therapistActor(c), c.req.param('id'), status);
   return c.redirect('/dashboard/appointments', 303);
 });
 
 appointmentsPages.post('/:id/cancel', 'therapist', async (c) => {
-  await cancelByTherapist(c.var.deps, await currentPractice(c), c.req.param('id'), c.var.locale);
+  await cancelByTherapist(c.var.deps, therapistActor(c), await currentPractice(c), c.req.param('id'), c.var.locale);
   return c.redirect('/dashboard/appointments?cancelled=1', 303);
 });

@@ -3,7 +3,8 @@ import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
 import { completePasswordReset, requestPasswordReset } from '../services/password-reset';
 import { confirmEmail } from '../services/email-confirmation';
-import { csrfTokenFor, endAllSessionsQuery, endSession } from '../services/sessions';
+import { csrfTokenFor } from '../services/sessions';
+import { logOut, logOutEverywhere } from '../services/logout';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
 import {
   confirmEmailBody,
@@ -17,7 +18,7 @@ import {
 import { afterResponse } from '../lib/after-response';
 import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi';
 import { jsonRoute, routeArea } from '../lib/route';
-import { clearSessionCookie, currentSession, setSessionCookie } from '../lib/session';
+import { accountActor, clearSessionCookie, currentSession, setSessionCookie } from '../lib/session';
 
 const sessionUser = z
   .object({
@@ -97,7 +98,7 @@ authApi.openapi(
   jsonRoute({ method: 'post', path: '/logout', access: 'public', operationId: 'logOut', summary: 'End this session', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
     const session = c.var.session;
-    if (session) await endSession(c.var.deps, session.sessionId);
+    if (session) await logOut(c.var.deps, accountActor(c), session.sessionId);
     clearSessionCookie(c);
     return c.body(null, 204);
   },
@@ -106,7 +107,7 @@ authApi.openapi(
 authApi.openapi(
   jsonRoute({ method: 'post', path: '/logout-all', access: 'signed-in', operationId: 'logOutEverywhere', summary: 'End every session of this account', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
-    await endAllSessionsQuery(c.var.deps, currentSession(c).user.id);
+    await logOutEverywhere(c.var.deps, accountActor(c));
     clearSessionCookie(c);
     return c.body(null, 204);
   },

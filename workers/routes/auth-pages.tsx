@@ -4,12 +4,12 @@ import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
 import { confirmEmail, isConfirmationUsable } from '../services/email-confirmation';
 import { completePasswordReset, requestPasswordReset, resetLinkView } from '../services/password-reset';
-import { endAllSessionsQuery, endSession } from '../services/sessions';
+import { logOut, logOutEverywhere } from '../services/logout';
 import { afterResponse } from '../lib/after-response';
 import { confirmEmailBody, formValues, loginBody, passwordResetCompleteBody, passwordResetRequestBody, signUpBody } from '../lib/input';
 import { formFailure, pageContext, parseForm, safeNext } from '../lib/pages';
 import { routeArea } from '../lib/route';
-import { clearSessionCookie, currentSession, setSessionCookie } from '../lib/session';
+import { accountActor, clearSessionCookie, setSessionCookie } from '../lib/session';
 
 /** Mounted at /: sign-up, sign-in and out, password reset and email confirmation pages. */
 export const authPages = routeArea();
@@ -46,7 +46,7 @@ authPages.post('/login', 'public', async (c) => {
   try {
     const { token, role } = await logIn(c.var.deps, parseForm(loginBody, values));
     // A new token at every sign-in; any session this browser had before is ended.
-    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    if (c.var.session) await logOut(c.var.deps, accountActor(c), c.var.session.sessionId);
     setSessionCookie(c, token);
     return c.redirect(safeNext(values.next, homeFor(role)), 303);
   } catch (error) {
@@ -57,13 +57,13 @@ authPages.post('/login', 'public', async (c) => {
 });
 
 authPages.post('/logout', 'public', async (c) => {
-  if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+  if (c.var.session) await logOut(c.var.deps, accountActor(c), c.var.session.sessionId);
   clearSessionCookie(c);
   return c.redirect('/login', 303);
 });
 
 authPages.post('/logout-everywhere', 'signed-in', async (c) => {
-  await endAllSessionsQuery(c.var.deps, currentSession(c).user.id);
+  await logOutEverywhere(c.var.deps, accountActor(c));
   clearSessionCookie(c);
   return c.redirect('/login', 303);
 });
@@ -93,7 +93,7 @@ authPages.post('/reset-password', 'public', async (c) => {
   try {
     const { token, password, totp } = parseForm(passwordResetCompleteBody, values);
     const session = await completePasswordReset(c.var.deps, token, password, totp);
-    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    if (c.var.session) await logOut(c.var.deps, accountActor(c), c.var.session.sessionId);
     setSessionCookie(c, session.token);
     return c.redirect(homeFor(session.role), 303);
   } catch (error) {
@@ -116,7 +116,7 @@ authPages.post('/confirm-email', 'public', async (c) => {
   try {
     const { token } = parseForm(confirmEmailBody, values);
     const session = await confirmEmail(c.var.deps, token);
-    if (c.var.session) await endSession(c.var.deps, c.var.session.sessionId);
+    if (c.var.session) await logOut(c.var.deps, accountActor(c), c.var.session.sessionId);
     setSessionCookie(c, session.token);
     return c.redirect(homeFor(session.role), 303);
   } catch (error) {

@@ -7,7 +7,7 @@ import { jsonRoute, routeArea } from '../lib/route';
 import { currentTerms, listFreeSlots } from '../services/availability';
 import { bookablePractice } from '../services/practices';
 import { createHold } from '../services/booking';
-import { confirmHold } from '../services/booking-confirm';
+import { confirmHold, holdActor } from '../services/booking-confirm';
 
 const slugParam = z.object({ slug: z.string().min(1).max(64).openapi({ param: { name: 'slug', in: 'path' }, example: 'demo' }) });
 const slotSchema = z.object({ start: z.string(), end: z.string(), typeId: z.string() }).openapi('Slot');
@@ -97,7 +97,7 @@ bookingApi.openapi(
     },
   }),
   async (c) => {
-    const { booking } = await confirmHold(c.var.deps, c.req.valid('json').token);
+    const { booking } = await confirmHold(c.var.deps, await holdActor(c.var.deps, c.req.valid('json').token));
     return c.json({ booking: { ...booking, start: iso(booking.start), end: iso(booking.end) } }, 201);
   },
 );

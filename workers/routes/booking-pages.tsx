@@ -18,7 +18,7 @@ import { bookablePractice, type Practice } from '../services/practices';
 import { AppError } from '../lib/errors';
 import { routeArea } from '../lib/route';
 import { createHold } from '../services/booking';
-import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdByToken, holdOpen } from '../services/booking-confirm';
+import { BOOKING_NOT_POSSIBLE, confirmHold, HOLD_GONE, holdActor, holdByToken, holdOpen } from '../services/booking-confirm';
 
 /** Mounted at /: the public booking pages and the confirmation of an emailed hold. */
 export const bookingPages = routeArea();
@@ -117,7 +117,7 @@ bookingPages.get('/hold/:token', 'public', (c) => renderHold(c, c.req.param('tok
 bookingPages.post('/hold/:token', 'public', async (c) => {
   const token = c.req.param('token');
   try {
-    const { manageToken } = await confirmHold(c.var.deps, token);
+    const { manageToken } = await confirmHold(c.var.deps, await holdActor(c.var.deps, token));
     return c.redirect(`/b/${manageToken}?booked=1`, 303);
   } catch (error) {
     const message = localMessage(error, bookingMessages(c.var.locale));

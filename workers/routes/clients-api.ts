@@ -3,6 +3,7 @@ import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '
 import { conflictResponse, errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
 import { jsonRoute, routeArea } from '../lib/route';
 import { roomPurger } from '../lib/room-purger';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
 import { deleteClient } from '../services/erasure';
@@ -70,7 +71,7 @@ clientsApi.openapi(
     request: { body: jsonBody(clientCreateBody) },
     responses: { 201: jsonResponse('Created', z.object({ client: clientSchema })), 409: conflictResponse, ...errorResponses },
   }),
-  async (c) => c.json({ client: clientJson(await createClient(c.var.deps, practiceIdOf(c), c.req.valid('json'))) }, 201),
+  async (c) => c.json({ client: clientJson(await createClient(c.var.deps, therapistActor(c), c.req.valid('json'))) }, 201),
 );
 
 clientsApi.openapi(
@@ -107,7 +108,7 @@ clientsApi.openapi(
     request: { params: clientIdParam, body: jsonBody(clientPatchBody) },
     responses: { 200: jsonResponse('Updated', z.object({ client: clientSchema })), 404: notFoundResponse, ...errorResponses },
   }),
-  async (c) => c.json({ client: clientJson(await updateClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
+  async (c) => c.json({ client: clientJson(await updateClient(c.var.deps, therapistActor(c), practiceIdOf(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
 );
 
 clientsApi.openapi(

@@ -6,6 +6,7 @@ import { dashboardMessages } from '../../web/i18n/dashboard';
 import type { FormState } from '../../web/components/text-field';
 import { ClientDetailPage, ClientsPage } from '../../web/pages/clients';
 import { consentReceipt } from '../domain/consent-receipt';
+import { jurisdictionOf } from '../domain/jurisdiction';
 import { clientCreateBody, clientPatchBody } from '../lib/clients-input';
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
@@ -13,6 +14,7 @@ import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { roomPurger } from '../lib/room-purger';
 import { routeArea } from '../lib/route';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { findPractice } from '../services/practices';
 import { clientDetail, clientOfPractice, createClient, listClients, updateClient } from '../services/clients';
@@ -34,7 +36,7 @@ clientsPages.get('/', 'therapist', (c) => renderList(c, {}, 200, c.req.query('de
 clientsPages.post('/', 'therapist', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
-    const client = await createClient(c.var.deps, practiceIdOf(c), parseForm(clientCreateBody, values));
+    const client = await createClient(c.var.deps, therapistActor(c), parseForm(clientCreateBody, values));
     return c.redirect(`/dashboard/clients/${client.id}?saved=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -68,7 +70,7 @@ clientsPages.post('/:id', 'therapist', async (c) => {
   const id = c.req.param('id');
   const values = formValues(await c.req.parseBody(), ['active', 'restricted']);
   try {
-    await updateClient(c.var.deps, practiceIdOf(c), id, parseForm(clientPatchBody, values));
+    await updateClient(c.var.deps, therapistActor(c), practiceIdOf(c), id, parseForm(clientPatchBody, values));
     return c.redirect(`/dashboard/clients/${id}?saved=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -104,7 +106,7 @@ clientsPages.get('/:id/consents/:recordId/receipt.json', 'therapist', async (c) 
       record,
       practice: { name: practice.name, contactEmail: practice.contactEmail, slug: practice.slug },
       appOrigin: c.var.config.APP_ORIGIN,
-      jurisdiction: practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+      jurisdiction: jurisdictionOf(practice.timeZone),
       issuedAt: c.var.deps.now(),
     }),
   );

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { EXPORT_SCRIPT } from '../../web/client/export-script';
 import { AuditLogPage } from '../../web/pages/audit-log';
 import { CalendarFeedPage, type FeedNotice } from '../../web/pages/calendar-feed';
 import { DeleteAccountPage } from '../../web/pages/delete-account';
@@ -23,8 +22,6 @@ import { type ExportDownload, exportClient, exportOverview, exportPractice } fro
 export const exportApi = routeArea();
 /** Mounted at /dashboard: the export, calendar-feed, account-deletion and audit-log pages. */
 export const dataToolsPages = routeArea();
-/** Mounted at /static: the export page's browser module. */
-export const exportScript = routeArea();
 /** Mounted at /calendar: the private calendar feed; its token is the credential. */
 export const calendarFeed = routeArea();
 
@@ -80,10 +77,6 @@ dataToolsPages.get('/export', 'therapist', async (c) => {
   const overview = await exportOverview(c.var.deps, practiceIdOf(c), overviewPage.parse(c.req.query('page')));
   return c.html(<ExportPage page={pageContext(c)} overview={overview} nonce={c.get('secureHeadersNonce')} />);
 });
-
-exportScript.get('/export.js', 'public', (c) =>
-  c.body(EXPORT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
-);
 
 // ------------------------------------------------------------------------------------------------ calendar feed
 

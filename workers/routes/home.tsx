@@ -1,13 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { HomePage } from '../../web/pages/misc';
-import { STYLESHEET } from '../../web/styles';
 import { jsonResponse } from '../lib/openapi';
 import { pageContext } from '../lib/pages';
 import { jsonRoute, routeArea } from '../lib/route';
-
-/** Mounted at /static ahead of the body limit and the session: the one stylesheet. */
-export const stylesheet = routeArea();
-stylesheet.get('/app.css', 'public', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
 /** Mounted at /: the home page and the liveness check. */
 export const home = routeArea();

@@ -17,6 +17,7 @@ import {
   bookingConsents,
   canChangeOnline,
   cancelByClient,
+  linkActor,
   receiptFor,
   rescheduleByClient,
   withdrawConsent,
@@ -52,7 +53,7 @@ managePages.get('/:token', 'client-link', (c) => {
 managePages.post('/:token/cancel', 'client-link', async (c) => {
   const token = c.req.param('token');
   try {
-    await cancelByClient(c.var.deps, token, c.var.locale);
+    await cancelByClient(c.var.deps, await linkActor(c.var.deps, token), c.var.locale);
     return c.redirect(`/b/${token}?cancelled=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, {}, c.var.locale);
@@ -75,7 +76,7 @@ managePages.post('/:token/reschedule', 'client-link', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { start } = parseForm(rescheduleBody, values);
-    await rescheduleByClient(c.var.deps, token, Date.parse(start), c.var.locale);
+    await rescheduleByClient(c.var.deps, await linkActor(c.var.deps, token), token, Date.parse(start), c.var.locale);
     return c.redirect(`/b/${token}?moved=1`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -92,7 +93,7 @@ managePages.get('/:token/withdraw', 'client-link', async (c) => {
 managePages.post('/:token/withdraw', 'client-link', async (c) => {
   const token = c.req.param('token');
   const { scope } = parseForm(withdrawalBody, formValues(await c.req.parseBody()));
-  const result = await withdrawConsent(c.var.deps, token, scope, c.var.locale);
+  const result = await withdrawConsent(c.var.deps, await linkActor(c.var.deps, token), scope, c.var.locale);
   const active = await bookingConsents(c.var.deps, await bookingByToken(c.var.deps, token));
   return c.html(<WithdrawPage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} active={active} result={result} />);
 });

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { NOTES_SCRIPT } from '../../web/client/notes-script';
 import { notesMessages } from '../../web/i18n/notes';
 import { NotesPage } from '../../web/pages/notes';
 import { AppError } from '../lib/errors';
@@ -14,10 +13,8 @@ import { practiceIdOf } from '../lib/tenant';
 import { clientOfPractice } from '../services/clients';
 import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey, type Actor } from '../services/notes';
 
-// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes-script.ts).
+// Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes.ts and notes-crypto.ts).
 
-/** Mounted at /static: the notes page's browser module. */
-export const notesScript = routeArea();
 /** Mounted at /dashboard/clients: the notes page of one client. */
 export const notesPage = routeArea();
 /** Mounted at /api/notes: the practice's wrapped notes key. */
@@ -87,10 +84,6 @@ const ownClient = createMiddleware<HonoEnv>(async (c, next) => {
 function actorOf(c: Context<HonoEnv>): Actor {
   return { practiceId: practiceIdOf(c), userId: currentSession(c).user.id };
 }
-
-notesScript.get('/notes.js', 'public', (c) =>
-  c.body(NOTES_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
-);
 
 notesPage.get('/:id/notes', 'therapist', ids, async (c) => {
   const { client, hasKey } = await openNotes(c.var.deps, practiceIdOf(c), c.req.param('id'));

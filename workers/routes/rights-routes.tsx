@@ -25,7 +25,7 @@ import {
 import { afterResponse } from '../lib/after-response';
 import { roomPurger } from '../lib/room-purger';
 import { jsonRoute, routeArea } from '../lib/route';
-import { currentSession } from '../lib/session';
+import { currentSession, dpoActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
   answerSubject,
@@ -134,7 +134,7 @@ function dpoAction(c: Ctx, id: string, form: string, run: (values: Values, offic
   return formAction(
     c,
     async (values) => {
-      await run(values, { userId: currentSession(c).user.id });
+      await run(values, dpoActor(c));
       return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
     },
     ({ state, status }) => renderRequest(c, id, { form, state }, status),

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema';
+import type { ActorKind as StoredActorKind } from '../lib/actor';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
 import { findPractice } from './practices';
@@ -9,22 +10,38 @@ import { findPractice } from './practices';
  * did it. Entries hold action codes and random ids only; the view shows neither ids nor names, so it is safe to show
  * on a shared screen.
  */
-export type ActorKind = 'you' | 'client-link' | 'client-booking' | 'system' | 'other-account';
+export type ActorKind = 'you' | 'client-link' | 'client-booking' | 'system' | 'other-account' | 'dpo';
 export type AuditEntry = { id: string; at: number; action: string; actor: ActorKind };
 export type AuditPage = { entries: AuditEntry[]; next: string | null; timeZone: string };
 
 export const AUDIT_PAGE_SIZE = 50;
 
-// Actions a client takes without an account: booking on the public page, the rest through the emailed link.
+// Entries older than the actor_kind column: actions a client takes without an account (booking on the public page, the
+// rest through the emailed link) were recognised by their code.
 const CLIENT_LINK_ACTIONS = new Set(['appointment.cancelled', 'appointment.rescheduled', 'consent.withdrawn']);
 
-/** Who acted, as the therapist should read it. Pure: the stored actor id and the signed-in user decide. */
-export function actorKind(entry: { action: string; actorUserId: string | null }, currentUserId: string): ActorKind {
-  if (entry.actorUserId === currentUserId) return 'you';
+function legacyActorKind(entry: { action: string; actorUserId: string | null }): ActorKind {
   if (entry.actorUserId) return 'other-account';
   if (entry.action === 'appointment.booked') return 'client-booking';
   if (CLIENT_LINK_ACTIONS.has(entry.action)) return 'client-link';
   return 'system';
+}
+
+/** Who acted, as the therapist should read it. Pure: the stored actor (kind and account id) and the signed-in user decide. */
+export function actorKind(entry: { action: string; actorUserId: string | null; actorKind?: StoredActorKind | null }, currentUserId: string): ActorKind {
+  if (entry.actorUserId === currentUserId) return 'you';
+  switch (entry.actorKind) {
+    case 'therapist':
+      return 'other-account';
+    case 'dpo':
+      return 'dpo';
+    case 'client':
+      return entry.action === 'appointment.booked' ? 'client-booking' : 'client-link';
+    case 'system':
+      return 'system';
+    default:
+      return legacyActorKind(entry);
+  }
 }
 
 /** Cursor of the next (older) page: the time and id of the last entry shown. */
@@ -43,7 +60,7 @@ export async function auditLogPage(deps: Deps, practiceId: string, currentUserId
   const practice = await findPractice(deps, practiceId);
   if (!practice) throw new AppError('NOT_FOUND', 'Practice not found');
   const rows = await deps.db
-    .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorUserId: auditEvents.actorUserId })
+    .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorUserId: auditEvents.actorUserId, actorKind: auditEvents.actorKind })
     .from(auditEvents)
     .where(
       and(

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client';
 import { auditEvents } from '../../db/schema';
+import { type Actor, auditedActor } from '../lib/actor';
 import { newId } from '../lib/crypto';
 
 /** Fixed action codes: entries say what happened, never to whom in words. */
@@ -73,16 +74,22 @@ export type AuditAction =
   | 'rights.withdrawal_recorded'
   | 'client.objected';
 
-export type AuditInput = { action: AuditAction; actorUserId?: string | null; practiceId?: string | null; targetId?: string | null };
+/**
+ * One audit entry. `actor` names who acted (Art. 5(2) GDPR); entries written before every caller passed one name the
+ * account by `actorUserId` alone, and their kind stays empty.
+ */
+export type AuditInput = { action: AuditAction; practiceId?: string | null; targetId?: string | null } & (
+  | { actor: Actor; actorUserId?: never }
+  | { actor?: never; actorUserId?: string | null }
+);
+
+/** The row of one entry, for callers that insert it under a condition of their own (INSERT … SELECT … WHERE). */
+export function auditRow(entry: AuditInput, at: number) {
+  const who = entry.actor ? auditedActor(entry.actor) : { actorKind: null, actorUserId: entry.actorUserId ?? null };
+  return { id: newId(), at, action: entry.action, ...who, practiceId: entry.practiceId ?? null, targetId: entry.targetId ?? null };
+}
 
 /** Returns the insert so it can join the batch of the state change it records. */
 export function auditInsert(db: Database, entry: AuditInput, at: number) {
-  return db.insert(auditEvents).values({
-    id: newId(),
-    at,
-    action: entry.action,
-    actorUserId: entry.actorUserId ?? null,
-    practiceId: entry.practiceId ?? null,
-    targetId: entry.targetId ?? null,
-  });
+  return db.insert(auditEvents).values(auditRow(entry, at));
 }

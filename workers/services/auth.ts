@@ -19,6 +19,8 @@ async function auditFailedSignIn(deps: Deps, email: string) {
       .select({
         id: sql<string>`${newId()}`.as('id'),
         at: sql<number>`${deps.now()}`.as('at'),
+        // Whoever typed the password is not known to be the account holder: no actor kind, only the account tried.
+        actorKind: sql<null>`NULL`.as('actor_kind'),
         actorUserId: users.id,
         practiceId: users.practiceId,
         action: sql<string>`${'auth.login_failed' satisfies AuditAction}`.as('action'),

@@ -1,11 +1,10 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import { appointmentSlots, appointmentTypes, availabilityExceptions, bookingHolds, termsVersions, users, workingHours } from '../../db/schema';
 import { BUCKET_MS } from '../../db/schema/appointment-slots';
 import { type BusyInterval, computeFreeSlots, type Slot, type SlotQuery } from '../domain/slots';
 import { addDays } from '../domain/zoned-time';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
-import { type ClaimOwner, claimSlots } from './slot-claims';
 
 export type { Practice } from './practices';
 import type { Practice } from './practices';
@@ -38,26 +37,6 @@ function liveHolds(deps: Deps, practiceId: string, now: number) {
     .select({ id: bookingHolds.id })
     .from(bookingHolds)
     .where(and(eq(bookingHolds.practiceId, practiceId), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now)));
-}
-
-/**
- * The writes that claim `buckets` for an appointment or a hold: first the claims of expired holds in that range are
- * dropped (an expired hold never blocks, even before the cron has released it), then the claims go in. The primary
- * key refuses the batch when any bucket is still taken.
- */
-export function claimWrites(deps: Deps, practiceId: string, buckets: number[], owner: ClaimOwner, now: number) {
-  const first = buckets[0] ?? 0;
-  const last = buckets.at(-1) ?? first;
-  const expired = deps.db
-    .select({ id: bookingHolds.id })
-    .from(bookingHolds)
-    .where(and(eq(bookingHolds.practiceId, practiceId), or(ne(bookingHolds.status, 'pending'), lte(bookingHolds.expiresAt, now))));
-  return [
-    deps.db
-      .delete(appointmentSlots)
-      .where(and(eq(appointmentSlots.practiceId, practiceId), gte(appointmentSlots.bucket, first), lte(appointmentSlots.bucket, last), inArray(appointmentSlots.holdId, expired))),
-    claimSlots(deps.db, { practiceId, owner, interval: { start: first * BUCKET_MS, end: (last + 1) * BUCKET_MS } }),
-  ] as const;
 }
 
 /** Reserved time comes from the slot claims themselves, the same rows that make double booking impossible. */

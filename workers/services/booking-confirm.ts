@@ -1,37 +1,47 @@
-import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
-import { appointments, appointmentSlots, appointmentTypes, bookingHolds, clients, practices } from '../../db/schema';
+import { and, eq, gt, inArray, lte, ne, type SQL, sql } from 'drizzle-orm';
+import { appointmentSlots, appointmentTypes, bookingHolds, clients, practices } from '../../db/schema';
 import { HOUR_MS } from '../domain/booking-limits';
 import type { ConsentPurpose } from '../domain/consent-chain';
 import { isLocale } from '../domain/locale';
-import { hashToken, newId, randomToken } from '../lib/crypto';
+import { hashToken, newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
-import { countBooking, isOverLimit, LIMIT_REACHED, newAccessCode } from './booking';
-import { hashAccessCode, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
-import { notifyBooked } from './booking-notices';
-import { processingBlocked } from './clients';
+import { countBooking, isOverLimit, LIMIT_REACHED } from './booking';
+import { processingBlocked } from '../domain/appointment-rules';
+import type { ClientActor } from '../lib/actor';
+import { createAppointment } from './appointment-lifecycle';
 import { consentInsert, retryOnClientRace, sealChainSoon } from './consent';
 import type { Deps } from './deps';
 
 export const HOLD_GONE = 'This link has been used or has expired. Please book again.';
 export const BOOKING_NOT_POSSIBLE = 'Online booking is not possible for this address. Please contact the practice.';
 
-/** The hold behind an emailed confirmation link; the link is the only credential, so unknown is 404. */
-export async function holdByToken(deps: Deps, token: string) {
-  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
-  const rows = await deps.db
+function heldBooking(deps: Deps, where: SQL) {
+  return deps.db
     .select({ hold: bookingHolds, practice: practices, type: appointmentTypes })
     .from(bookingHolds)
     .innerJoin(practices, eq(practices.id, bookingHolds.practiceId))
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, bookingHolds.typeId))
-    .where(eq(bookingHolds.tokenHash, await hashToken(token)))
+    .where(where)
     .limit(1);
-  const row = rows[0];
+}
+
+/** The hold behind an emailed confirmation link; the link is the only credential, so unknown is 404. */
+export async function holdByToken(deps: Deps, token: string) {
+  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
+  const row = (await heldBooking(deps, eq(bookingHolds.tokenHash, await hashToken(token))))[0];
   if (!row) throw new AppError('NOT_FOUND', 'This link is not valid');
   return row;
 }
 
+/** Whoever holds the confirmation link acts as the client making the booking. */
+export async function holdActor(deps: Deps, token: string): Promise<HoldActor> {
+  const { hold } = await holdByToken(deps, token);
+  return { kind: 'client', via: 'hold', practiceId: hold.practiceId, holdId: hold.id };
+}
+
 export type HeldBooking = Awaited<ReturnType<typeof holdByToken>>;
+type HoldActor = Extract<ClientActor, { via: 'hold' }>;
 
 export function holdOpen(hold: HeldBooking['hold'], now: number): boolean {
   return hold.status === 'pending' && hold.expiresAt > now;
@@ -67,14 +77,12 @@ function isHoldGone(error: unknown): boolean {
  * only the first batch finds it pending (D1 runs batches one after another), so it books once. A restricted or objecting client (Art. 18/21) is not booked: the
  * hold is released and the answer, seen only by the address's owner, says to contact the practice.
  */
-export async function confirmHold(deps: Deps, token: string) {
-  const { hold, practice, type } = await holdByToken(deps, token);
+export async function confirmHold(deps: Deps, actor: HoldActor) {
+  const held = (await heldBooking(deps, eq(bookingHolds.id, actor.holdId)))[0];
+  if (!held) throw new AppError('CONFLICT', HOLD_GONE);
+  const { hold, practice, type } = held;
   const now = deps.now();
   if (!holdOpen(hold, now)) throw new AppError('CONFLICT', HOLD_GONE);
-  const manageToken = randomToken(32);
-  const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
-  const [manageTokenHash, accessCodeHash] = await Promise.all([hashToken(manageToken), accessCode ? hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null]);
-  const linkKeySeed = type.mode === 'video' ? newLinkKeySeed() : null;
   const purposes: ConsentPurpose[] = hold.reminders ? ['booking', 'reminders'] : ['booking'];
   const open = and(eq(bookingHolds.id, hold.id), eq(bookingHolds.status, 'pending'), gt(bookingHolds.expiresAt, now));
   // Its own id: the hold row outlives the confirmation by up to an hour and must not carry a reference to it.
@@ -95,29 +103,17 @@ export async function confirmHold(deps: Deps, token: string) {
       termsSha256: hold.termsSha256,
       method: hold.method,
     });
+    const startAt = sql`(SELECT ${bookingHolds.startAt} FROM ${bookingHolds} WHERE ${open})`;
+    const created = await createAppointment(deps, { id, practice, type, clientId, start: hold.startAt, end: hold.endAt, slots: { holdId: hold.id, startAt }, consentRecordId: consent.id, now });
     await deps.db.batch([
       deps.db.insert(clients).values({ id: clientId, practiceId: practice.id, displayName: hold.name, email: hold.email, createdAt: now }).onConflictDoNothing({ target: clients.id }),
-      deps.db.insert(appointments).values({
-        id,
-        practiceId: practice.id,
-        clientId,
-        typeId: type.id,
-        startAt: sql`(SELECT ${bookingHolds.startAt} FROM ${bookingHolds} WHERE ${open})`,
-        endAt: hold.endAt,
-        status: 'booked',
-        manageTokenHash,
-        accessCodeHash,
-        linkKeySeed,
-        consentRecordId: consent.id,
-        createdAt: now,
-      }),
+      ...created.writes,
       deps.db.update(bookingHolds).set({ status: 'confirmed', ...FORGOTTEN }).where(open),
-      deps.db.update(appointmentSlots).set({ appointmentId: id, holdId: null }).where(eq(appointmentSlots.holdId, hold.id)),
       ...countBooking(deps, practice.id, clientId, now),
       consent.insert,
-      auditInsert(deps.db, { action: 'appointment.booked', practiceId: practice.id, targetId: id }, now),
+      auditInsert(deps.db, { action: 'appointment.booked', actor, practiceId: practice.id, targetId: id }, now),
     ]);
-    return { id, clientName: existing?.displayName ?? hold.name };
+    return { created, clientName: existing?.displayName ?? hold.name };
   }).catch(async (error: unknown) => {
     if (isHoldGone(error)) throw new AppError('CONFLICT', HOLD_GONE);
     if (isOverLimit(error)) {
@@ -128,18 +124,9 @@ export async function confirmHold(deps: Deps, token: string) {
   });
 
   await sealChainSoon(deps, practice.id);
-  const booking = { id: booked.id, start: hold.startAt, end: hold.endAt, status: 'booked' as const };
-  await notifyBooked(deps, {
-    practice,
-    type,
-    appointment: { ...booking, sequence: 0 },
-    client: { name: booked.clientName, email: hold.email },
-    manageToken,
-    accessCode,
-    linkKey: linkKeySeed === null ? undefined : await linkKeyOf(booked.id, linkKeySeed, deps.config.JOIN_TOKEN_SECRET),
-    locale: isLocale(hold.locale) ? hold.locale : 'de',
-  });
-  return { booking, manageToken, accessCode };
+  await booked.created.notify({ name: booked.clientName, email: hold.email }, isLocale(hold.locale) ? hold.locale : 'de');
+  const { manageToken, accessCode } = booked.created;
+  return { booking: { id, start: hold.startAt, end: hold.endAt, status: 'booked' as const }, manageToken, accessCode };
 }
 
 /**

@@ -7,9 +7,10 @@ import { appointmentIcs, calendarUid } from '../domain/ics';
 import { isLocale, type Locale } from '../domain/locale';
 import type { AppointmentType, Practice } from './availability';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
 
+/** Emails are sent after the change committed (deliverQuietly): a failed delivery never undoes or fails it. */
 export type NoticeAppointment = { id: string; start: number; end: number; sequence: number };
-
 
 export function manageUrl(deps: Deps, token: string): string {
   return `${deps.config.APP_ORIGIN}/b/${token}`;
@@ -55,15 +56,6 @@ async function calendarEvent(
   });
 }
 
-/** Emails are sent after the booking committed; a failed delivery must not undo or fail the booking itself. */
-async function deliver(send: () => Promise<void>) {
-  try {
-    await send();
-  } catch (error) {
-    console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-  }
-}
-
 async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked' | 'cancelled' | 'rescheduled', start: number) {
   const owner = await deps.db.query.users.findFirst({ where: and(eq(users.practiceId, practice.id), eq(users.role, 'therapist')) });
   if (!owner) return;
@@ -71,7 +63,7 @@ async function noticeToTherapist(deps: Deps, practice: Practice, event: 'booked'
     { event, start, timeZone: practice.timeZone, dashboardUrl: `${deps.config.APP_ORIGIN}/dashboard` },
     practiceLocale(practice),
   );
-  await deliver(() => deps.mailer.send({ to: owner.email, ...email }));
+  await deliverQuietly(deps, { to: owner.email, ...email });
 }
 
 export async function notifyBooked(
@@ -113,7 +105,7 @@ export async function notifyBooked(
       },
       input.locale,
     );
-    await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
+    await deliverQuietly(deps, { to: clientEmail, ...email });
   }
   await noticeToTherapist(deps, practice, input.event ?? 'booked', appointment.start);
 }
@@ -144,7 +136,7 @@ export async function notifyCancelled(
       },
       input.locale,
     );
-    await deliver(() => deps.mailer.send({ to: clientEmail, ...email }));
+    await deliverQuietly(deps, { to: clientEmail, ...email });
   }
   await noticeToTherapist(deps, practice, 'cancelled', appointment.start);
 }

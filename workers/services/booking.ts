@@ -8,8 +8,10 @@ import { blockedInterval, isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { activeTypes, bucketsOf, claimWrites, currentTerms, type Practice, slotQuery } from './availability';
+import { activeTypes, bucketsOf, currentTerms, type Practice, slotQuery } from './availability';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
+import { claimWrites } from './slot-claims';
 
 export type BookingInput = {
   typeId: string;
@@ -20,19 +22,6 @@ export type BookingInput = {
   acceptTerms: boolean;
   consents?: { reminders?: boolean | undefined } | undefined;
 };
-
-const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** A code a person can read out and type: 9 characters from an alphabet without look-alikes, grouped by three. */
-export function newAccessCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  const chars = Array.from(bytes, (b) => ACCESS_CODE_ALPHABET[b % ACCESS_CODE_ALPHABET.length]).join('');
-  return `${chars.slice(0, 3)}-${chars.slice(3, 6)}-${chars.slice(6)}`;
-}
-
-export function normaliseAccessCode(code: string): string {
-  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
-}
 
 export const LIMIT_REACHED = 'Too many bookings in a short time. Please contact the practice directly.';
 
@@ -145,11 +134,7 @@ export async function createHold(deps: Deps, practice: Practice, input: BookingI
     { practiceName: practice.name, start: input.start, timeZone: practice.timeZone, link: holdUrl(deps, token), minutes: practice.holdMinutes },
     context.locale,
   );
-  try {
-    await deps.mailer.send({ to: input.email, ...email });
-  } catch (error) {
-    // The hold simply expires; the answer must not differ from a delivered one.
-    console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-  }
+  // Undelivered, the hold simply expires; the answer must not differ from a delivered one.
+  await deliverQuietly(deps, { to: input.email, ...email });
   return { holdMinutes: practice.holdMinutes };
 }

@@ -1,7 +1,7 @@
 import { and, eq, lt, lte, or, sql } from 'drizzle-orm';
 import { accessCodeEmail } from '../../emails/access-code';
 import { appointments, appointmentTypes, callMetrics } from '../../db/schema';
-import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode, linkKeyMatches, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
+import { ACCESS_CODE_ATTEMPTS_PER_WINDOW, ACCESS_CODE_WINDOW_MS, accessCodeMatches, hashAccessCode, linkKeyMatches, linkKeyOf, newAccessCode, newLinkKeySeed } from '../domain/access-code';
 import { callWindow, type CallWindow, windowState } from '../domain/call-window';
 import { JOIN_TOKEN_TTL_MS, signJoinToken } from '../domain/join-token';
 import { formatDateTime, isLocale } from '../domain/locale';
@@ -10,10 +10,10 @@ import { newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
 import type { Practice } from './availability';
-import { newAccessCode } from './booking';
 import { callUrl } from './booking-notices';
-import { processingBlocked } from './clients';
+import { processingBlocked } from '../domain/appointment-rules';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
 import { appointmentOfPractice } from './therapist-appointments';
 
 export const METRICS_RETENTION_MS = 90 * 86_400_000;
@@ -154,12 +154,8 @@ export async function reissueAccessCode(deps: Deps, practice: Practice, actorUse
   if (emailed && client.email) {
     const locale = isLocale(practice.locale) ? practice.locale : 'de';
     const email = accessCodeEmail({ when: formatDateTime(appointment.startAt, locale, practice.timeZone), callUrl: link, accessCode }, locale);
-    try {
-      await deps.mailer.send({ to: client.email, ...email });
-    } catch (error) {
-      // The new code is shown to the therapist either way; a failed delivery is logged without personal data.
-      console.error(`email delivery failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-    }
+    // The new code is shown to the therapist either way.
+    await deliverQuietly(deps, { to: client.email, ...email });
   }
   return { accessCode, callUrl: link, emailed };
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { appointments, appointmentTypes, clients, consentRecords } from '../../db/schema';
+import type { DpoActor, TherapistActor } from '../lib/actor';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { auditInsert } from './audit';
@@ -8,11 +9,6 @@ import { verifyPracticeChain } from './consent';
 import type { Deps } from './deps';
 
 export type Client = typeof clients.$inferSelect;
-
-/** Restriction (Art. 18) or objection (Art. 21): no booking and no email while either is set. */
-export function processingBlocked(client: Pick<Client, 'restrictedAt' | 'objectedAt'>): boolean {
-  return client.restrictedAt !== null || client.objectedAt !== null;
-}
 
 /** A client of this practice, or 404 — the same answer whether the id is unknown or belongs to another practice. */
 export async function clientOfPractice(deps: Deps, practiceId: string, clientId: string): Promise<Client> {
@@ -41,13 +37,14 @@ function emailConflict(error: unknown): never {
 }
 
 /** A client may be nothing but a pseudonym or initials; contact data is optional. */
-export async function createClient(deps: Deps, practiceId: string, input: { displayName: string; email?: string | null | undefined }) {
+export async function createClient(deps: Deps, actor: TherapistActor, input: { displayName: string; email?: string | null | undefined }) {
+  const { practiceId } = actor;
   const now = deps.now();
   const id = newId();
   await deps.db
     .batch([
       deps.db.insert(clients).values({ id, practiceId, displayName: input.displayName, email: input.email ?? null, createdAt: now }),
-      auditInsert(deps.db, { action: 'client.created', practiceId, targetId: id }, now),
+      auditInsert(deps.db, { action: 'client.created', actor, practiceId, targetId: id }, now),
     ])
     .catch(emailConflict);
   return clientOfPractice(deps, practiceId, id);
@@ -59,7 +56,7 @@ export type ClientPatch = { displayName?: string | undefined; email?: string | n
  * Rectification (Art. 16) overwrites the value: the old one is not kept anywhere, and the audit entry names the
  * action only. Restriction (Art. 18) blocks booking and every email to the client while set.
  */
-export async function updateClient(deps: Deps, practiceId: string, clientId: string, patch: ClientPatch) {
+export async function updateClient(deps: Deps, actor: TherapistActor | DpoActor, practiceId: string, clientId: string, patch: ClientPatch) {
   const client = await clientOfPractice(deps, practiceId, clientId);
   const now = deps.now();
   const changes = {
@@ -71,7 +68,7 @@ export async function updateClient(deps: Deps, practiceId: string, clientId: str
   if (Object.keys(changes).length === 0) return client;
   const action = patch.restricted !== undefined && Object.keys(changes).length === 1 ? (patch.restricted ? 'client.restricted' : 'client.unrestricted') : 'client.rectified';
   await deps.db
-    .batch([deps.db.update(clients).set(changes).where(eq(clients.id, clientId)), auditInsert(deps.db, { action, practiceId, targetId: clientId }, now)])
+    .batch([deps.db.update(clients).set(changes).where(eq(clients.id, clientId)), auditInsert(deps.db, { action, actor, practiceId, targetId: clientId }, now)])
     .catch(emailConflict);
   return clientOfPractice(deps, practiceId, clientId);
 }

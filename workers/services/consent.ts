@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { consentRecords, practices } from '../../db/schema';
 import { type ConsentKind, type ConsentPurpose, hashChainLink, hashConsentContent, type StoredConsentRecord, verifyConsentChain } from '../domain/consent-chain';
 import { newId } from '../lib/crypto';
 import type { Deps } from './deps';
 import { findPractice } from './practices';
+import { insertWhere } from './insert-where';
 
 export type ConsentEntry = {
   clientId: string;
@@ -21,10 +22,31 @@ export type ConsentEntry = {
  * bookings never contend for it; the UNIQUE (practice, seq) index guards the invariant anyway.
  */
 export async function consentInsert(deps: Deps, practiceId: string, entry: ConsentEntry) {
+  const row = await consentRow(deps, practiceId, entry);
+  return { id: row.id, insert: deps.db.insert(consentRecords).values(row) };
+}
+
+async function consentRow(deps: Deps, practiceId: string, entry: ConsentEntry) {
   const content = { id: newId(), practiceId, at: deps.now(), ...entry };
   const contentHash = await hashConsentContent(content);
   const nextSeq = sql`(SELECT coalesce(max(${consentRecords.seq}), 0) + 1 FROM ${consentRecords} WHERE ${consentRecords.practiceId} = ${practiceId})`;
-  return { id: content.id, insert: deps.db.insert(consentRecords).values({ ...content, contentHash, seq: nextSeq }) };
+  return { ...content, contentHash, seq: nextSeq, prevHash: null, recordHash: null };
+}
+
+/** The position of the client's latest record, or null: what a withdrawal read its active purposes from. */
+export function chainHeadOf(records: readonly { seq: number }[]): number | null {
+  return records.at(-1)?.seq ?? null;
+}
+
+/**
+ * A record written only if the client's records are still those the caller read (their latest position is `seenHead`):
+ * of two concurrent withdrawals the database lets exactly one through, the other writes nothing and can read again.
+ */
+export async function consentInsertIfUnchanged(deps: Deps, practiceId: string, entry: ConsentEntry, seenHead: number | null) {
+  const row = await consentRow(deps, practiceId, entry);
+  const latest = sql`(SELECT max(${consentRecords.seq}) FROM ${consentRecords} WHERE ${consentRecords.clientId} = ${entry.clientId})`;
+  const unchanged = seenHead === null ? sql`${latest} IS NULL` : sql`${latest} = ${seenHead}`;
+  return { id: row.id, insert: (guard?: SQL) => insertWhere(deps.db, consentRecords, row, and(unchanged, guard)).returning({ id: consentRecords.id }) };
 }
 
 /**

@@ -1,46 +1,62 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
-import { linkKeyOf } from '../domain/access-code';
+import { appointments, appointmentTypes, clients, consentRecords, practices } from '../../db/schema';
+import { canChangeOnline as canChangeAppointmentOnline, purposesToWithdraw, withdrawalCancels } from '../domain/appointment-rules';
 import { activePurposes, type ConsentPurpose } from '../domain/consent-chain';
 import { consentReceipt } from '../domain/consent-receipt';
+import { jurisdictionOf } from '../domain/jurisdiction';
 import type { Locale } from '../domain/locale';
-import { blockedInterval, isFreeSlot } from '../domain/slots';
+import { isFreeSlot } from '../domain/slots';
 import { utcToLocal } from '../domain/zoned-time';
+import type { ClientActor } from '../lib/actor';
 import { hashToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { cancelAppointment, rescheduleAppointment } from './appointment-lifecycle';
 import { auditInsert } from './audit';
-import { processingBlocked } from './clients';
-import { bucketsOf, claimWrites, currentTerms, slotQuery } from './availability';
-import { notifyBooked, notifyCancelled } from './booking-notices';
-import { clientConsentRecords, consentInsert, sealChainSoon, sealedRecord } from './consent';
+import { slotQuery } from './availability';
+import { chainHeadOf, clientConsentRecords, sealedRecord } from './consent';
+import { withdrawalChange } from './consent-withdrawal';
 import type { Deps } from './deps';
 
-/** The appointment behind an emailed link token; the link is the client's only credential, so unknown is 404. */
-export async function bookingByToken(deps: Deps, token: string) {
-  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
-  const rows = await deps.db
+function managedBooking(deps: Deps, where: SQL | undefined) {
+  return deps.db
     .select({ appointment: appointments, practice: practices, client: clients, type: appointmentTypes })
     .from(appointments)
     .innerJoin(practices, eq(practices.id, appointments.practiceId))
     .innerJoin(clients, eq(clients.id, appointments.clientId))
     .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
-    .where(eq(appointments.manageTokenHash, await hashToken(token)))
+    .where(where)
     .limit(1);
-  const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', 'This link is not valid or the appointment no longer exists');
+}
+
+const GONE = 'This link is not valid or the appointment no longer exists';
+
+/** The appointment behind an emailed link token; the link is the client's only credential, so unknown is 404. */
+export async function bookingByToken(deps: Deps, token: string) {
+  if (token.length < 20 || token.length > 128) throw new AppError('NOT_FOUND', 'This link is not valid');
+  const row = (await managedBooking(deps, eq(appointments.manageTokenHash, await hashToken(token))))[0];
+  if (!row) throw new AppError('NOT_FOUND', GONE);
   return row;
 }
 
 export type ManagedBooking = Awaited<ReturnType<typeof bookingByToken>>;
+export type LinkActor = Extract<ClientActor, { via: 'link' }>;
 
-/** Clients may change an appointment online until the practice's cancellation notice begins. */
-export function changeDeadline(booking: ManagedBooking): number {
-  return booking.appointment.startAt - booking.practice.cancellationNoticeHours * 3_600_000;
+/** Whoever holds an appointment's emailed link acts as its client, on that appointment only (issue 11). */
+export async function linkActor(deps: Deps, token: string): Promise<LinkActor> {
+  const { appointment } = await bookingByToken(deps, token);
+  return { kind: 'client', via: 'link', practiceId: appointment.practiceId, clientId: appointment.clientId, appointmentId: appointment.id };
 }
 
+async function bookingOf(deps: Deps, actor: LinkActor): Promise<ManagedBooking> {
+  const row = (await managedBooking(deps, and(eq(appointments.id, actor.appointmentId), eq(appointments.clientId, actor.clientId))))[0];
+  if (!row) throw new AppError('NOT_FOUND', GONE);
+  return row;
+}
+
+/** Clients may change an appointment online until the practice's cancellation notice begins. */
 export function canChangeOnline(booking: ManagedBooking, now: number): boolean {
-  return booking.appointment.status === 'booked' && now < changeDeadline(booking);
+  return canChangeAppointmentOnline(booking.appointment, booking.practice.cancellationNoticeHours, now);
 }
 
 function assertChangeable(deps: Deps, booking: ManagedBooking) {
@@ -54,66 +70,34 @@ function assertChangeable(deps: Deps, booking: ManagedBooking) {
   }
 }
 
-function cancelWrites(deps: Deps, appointmentId: string, sequence: number, now: number) {
-  return [
-    deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: sequence + 1 }).where(eq(appointments.id, appointmentId)),
-    deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointmentId)),
-  ];
-}
-
-export async function cancelByClient(deps: Deps, token: string, locale: Locale) {
-  const booking = await bookingByToken(deps, token);
+export async function cancelByClient(deps: Deps, actor: LinkActor, locale: Locale) {
+  const booking = await bookingOf(deps, actor);
   assertChangeable(deps, booking);
   const now = deps.now();
   const { appointment } = booking;
-  await deps.db.batch([
-    auditInsert(deps.db, { action: 'appointment.cancelled', practiceId: appointment.practiceId, targetId: appointment.id }, now),
-    ...cancelWrites(deps, appointment.id, appointment.sequence, now),
-  ]);
-  await notifyCancelled(deps, {
-    practice: booking.practice,
-    type: booking.type,
-    appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email, restricted: processingBlocked(booking.client) },
-    reason: 'client',
-    locale,
-  });
+  const cancel = cancelAppointment(deps, booking, now, 'client');
+  await deps.db.batch([auditInsert(deps.db, { action: 'appointment.cancelled', actor, practiceId: appointment.practiceId, targetId: appointment.id }, now), ...cancel.writes]);
+  await cancel.notify(locale);
 }
 
 /** Moves the appointment atomically: old claims go and new ones come in one batch, so a taken time changes nothing. */
-export async function rescheduleByClient(deps: Deps, token: string, newStart: number, locale: Locale) {
-  const booking = await bookingByToken(deps, token);
+export async function rescheduleByClient(deps: Deps, actor: LinkActor, token: string, newStart: number, locale: Locale) {
+  const booking = await bookingOf(deps, actor);
   assertChangeable(deps, booking);
   const { appointment, practice, type } = booking;
   const date = utcToLocal(newStart, practice.timeZone).date;
   const query = await slotQuery(deps, practice, [type], date, date, appointment.id);
   if (!isFreeSlot(query, newStart, type.id)) throw new AppError('CONFLICT', 'This time is not free. Please choose another one.', { start: ['Not available'] });
   const now = deps.now();
-  const end = newStart + type.durationMin * 60_000;
-  const buckets = bucketsOf(blockedInterval(newStart, type));
+  const move = rescheduleAppointment(deps, booking, newStart, now);
   try {
-    await deps.db.batch([
-      deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointment.id)),
-      ...claimWrites(deps, practice.id, buckets, { appointmentId: appointment.id }, now),
-      deps.db.update(appointments).set({ startAt: newStart, endAt: end, sequence: appointment.sequence + 1, reminderSentAt: null }).where(eq(appointments.id, appointment.id)),
-      auditInsert(deps.db, { action: 'appointment.rescheduled', practiceId: practice.id, targetId: appointment.id }, now),
-    ]);
+    await deps.db.batch([auditInsert(deps.db, { action: 'appointment.rescheduled', actor, practiceId: practice.id, targetId: appointment.id }, now), ...move.writes]);
   } catch (error) {
     if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time was just booked by someone else.', { start: ['No longer available'] });
     throw error;
   }
-  await notifyBooked(deps, {
-    practice,
-    type,
-    appointment: { id: appointment.id, start: newStart, end, sequence: appointment.sequence + 1 },
-    client: { name: booking.client.displayName, email: booking.client.email, restricted: processingBlocked(booking.client) },
-    manageToken: token,
-    accessCode: undefined,
-    linkKey: appointment.linkKeySeed === null ? undefined : await linkKeyOf(appointment.id, appointment.linkKeySeed, deps.config.JOIN_TOKEN_SECRET),
-    locale,
-    event: 'rescheduled',
-  });
-  return { start: newStart, end };
+  await move.notify(token, locale);
+  return { start: move.start, end: move.end };
 }
 
 /**
@@ -122,52 +106,41 @@ export async function rescheduleByClient(deps: Deps, token: string, newStart: nu
  * (issue 11); the rights portal, which proves control of the address on file, handles anything wider.
  */
 export async function bookingConsents(deps: Deps, booking: ManagedBooking): Promise<ConsentPurpose[]> {
+  return (await bookingConsentState(deps, booking)).active;
+}
+
+async function bookingConsentState(deps: Deps, booking: ManagedBooking) {
   const recordId = booking.appointment.consentRecordId;
-  const given = recordId ? await deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, recordId) }) : undefined;
-  if (!given) return [];
-  const active = activePurposes(await clientConsentRecords(deps, booking.client.id));
-  return given.purposes.filter((p) => active.has(p));
+  const [given, records] = await Promise.all([
+    recordId ? deps.db.query.consentRecords.findFirst({ where: eq(consentRecords.id, recordId) }) : undefined,
+    clientConsentRecords(deps, booking.client.id),
+  ]);
+  const active = activePurposes(records);
+  return { active: given ? given.purposes.filter((p) => active.has(p)) : [], seenHead: chainHeadOf(records) };
 }
 
 /**
  * Art. 7(3) GDPR: withdrawal is as easy as consent and possible at any time, so it ignores the cancellation notice.
  * It is a new record in the chain covering the consent given with this booking; withdrawing its booking purpose
- * cancels this appointment, and no other.
+ * cancels this appointment, and no other. Of concurrent withdrawals the database writes one; the others read again
+ * and find nothing left to withdraw.
  */
-export async function withdrawConsent(deps: Deps, token: string, scope: 'all' | 'reminders', locale: Locale) {
-  const booking = await bookingByToken(deps, token);
-  const { practice, client, appointment } = booking;
-  const active = await bookingConsents(deps, booking);
-  const purposes: ConsentPurpose[] = scope === 'reminders' ? active.filter((p) => p === 'reminders') : active;
-  if (purposes.length === 0) return { withdrawn: [] as ConsentPurpose[], cancelled: 0 };
-  const terms = await currentTerms(deps, practice.id);
-  const now = deps.now();
-  const cancels = purposes.includes('booking') && appointment.status === 'booked' && appointment.startAt > now;
-  const consent = await consentInsert(deps, practice.id, {
-    clientId: client.id,
-    kind: 'withdrawn',
-    purposes,
-    termsVersion: terms.version,
-    termsSha256: terms.sha256,
-    method: 'withdrawal-link',
-  });
-  await deps.db.batch([
-    consent.insert,
-    ...(cancels ? cancelWrites(deps, appointment.id, appointment.sequence, now) : []),
-    auditInsert(deps.db, { action: 'consent.withdrawn', practiceId: practice.id, targetId: client.id }, now),
-  ]);
-  await sealChainSoon(deps, practice.id);
-  if (cancels) {
-    await notifyCancelled(deps, {
-      practice,
-      type: booking.type,
-      appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-      client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
-      reason: 'withdrawal',
-      locale,
-    });
+export async function withdrawConsent(deps: Deps, actor: LinkActor, scope: 'all' | 'reminders', locale: Locale) {
+  for (let round = 1; ; round++) {
+    const booking = await bookingOf(deps, actor);
+    const { active, seenHead } = await bookingConsentState(deps, booking);
+    const purposes = purposesToWithdraw(active, scope);
+    if (purposes.length === 0) return { withdrawn: [] as ConsentPurpose[], cancelled: 0 };
+    const now = deps.now();
+    const cancels = withdrawalCancels(purposes, booking.appointment, now) ? [booking] : [];
+    const change = await withdrawalChange(deps, actor, { practiceId: booking.practice.id, clientId: booking.client.id, purposes, cancels, method: 'withdrawal-link', seenHead }, now);
+    const [written] = await deps.db.batch(change.writes());
+    if (written.length > 0) {
+      await change.notify(locale);
+      return { withdrawn: purposes, cancelled: cancels.length };
+    }
+    if (round >= 3) throw new AppError('CONFLICT', 'appointment.consentChanged');
   }
-  return { withdrawn: purposes, cancelled: cancels ? 1 : 0 };
 }
 
 export async function receiptFor(deps: Deps, token: string) {
@@ -179,7 +152,7 @@ export async function receiptFor(deps: Deps, token: string) {
     record,
     practice: { name: booking.practice.name, contactEmail: booking.practice.contactEmail, slug: booking.practice.slug },
     appOrigin: deps.config.APP_ORIGIN,
-    jurisdiction: booking.practice.timeZone === 'Europe/Copenhagen' ? 'DK' : 'DE',
+    jurisdiction: jurisdictionOf(booking.practice.timeZone),
     issuedAt: deps.now(),
   });
 }

@@ -2,18 +2,21 @@ import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import { appointments, appointmentTypes, clients, practices } from '../../db/schema';
 import { bookingReminderEmail } from '../../emails/booking-reminder';
 import { linkKeyOf } from '../domain/access-code';
+import { processingBlocked } from '../domain/appointment-rules';
 import { isLocale } from '../domain/locale';
+import { SYSTEM } from '../lib/actor';
 import { auditInsert } from './audit';
-import { processingBlocked } from './clients';
 import { callUrl } from './booking-notices';
 import { activeConsentsOf } from './manage-booking';
 import type { Deps } from './deps';
+import { deliverQuietly } from './mail-delivery';
 
 export const REMINDER_LEAD_MS = 24 * 3_600_000;
 
 /**
  * Cron: a reminder 24 hours before, only to clients who consented to reminders and still do. Each appointment is
- * claimed with a conditional update before its email goes out, so two overlapping cron runs send it once.
+ * claimed with a conditional update before its email goes out, so two overlapping cron runs send it once. `sent`
+ * counts the reminders handed to the mailer.
  */
 export async function sendDueReminders(deps: Deps) {
   const now = deps.now();
@@ -42,7 +45,7 @@ export async function sendDueReminders(deps: Deps) {
       .where(and(eq(appointments.id, appointment.id), isNull(appointments.reminderSentAt)))
       .returning({ id: appointments.id });
     if (claimed.length === 0) continue;
-    await auditInsert(deps.db, { action: 'reminder.sent', practiceId: practice.id, targetId: appointment.id }, now);
+    await auditInsert(deps.db, { action: 'reminder.sent', actor: SYSTEM, practiceId: practice.id, targetId: appointment.id }, now);
     const locale = isLocale(practice.locale) ? practice.locale : 'de';
     const email = bookingReminderEmail(
       {
@@ -56,8 +59,8 @@ export async function sendDueReminders(deps: Deps) {
       },
       locale,
     );
-    await deps.mailer.send({ to: client.email, ...email });
-    sent++;
+    // One refused delivery must not stop the others' reminders; the claim stays, so it is not sent twice.
+    if (await deliverQuietly(deps, { to: client.email, ...email })) sent++;
   }
   return { sent };
 }

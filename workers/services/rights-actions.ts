@@ -1,15 +1,16 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { appointments, appointmentSlots, appointmentTypes, clients, rightsRequests } from '../../db/schema';
+import { appointments, appointmentTypes, clients, rightsRequests } from '../../db/schema';
 import { RIGHTS_STATUSES } from '../../db/schema/rights-requests';
 import { activePurposes } from '../domain/consent-chain';
 import { canExtend, extendedDueDate } from '../domain/deadlines';
+import { withdrawalCancels } from '../domain/appointment-rules';
 import { isLocale } from '../domain/locale';
+import type { DpoActor } from '../lib/actor';
 import { AppError } from '../lib/errors';
 import { createDownloadLink, type PackageFormat } from './access-package';
-import { currentTerms } from './availability';
-import { notifyCancelled } from './booking-notices';
-import { clientOfPractice, processingBlocked, updateClient } from './clients';
-import { clientConsentRecords, consentInsert, sealChainSoon } from './consent';
+import { clientOfPractice, updateClient } from './clients';
+import { chainHeadOf, clientConsentRecords } from './consent';
+import { withdrawalChange } from './consent-withdrawal';
 import type { Deps } from './deps';
 import { eraseSubject, type ErasureReport, ERASED, type RoomPurger } from './erasure';
 import {
@@ -30,7 +31,8 @@ import {
  * work through the service that owns it, and records the step in the request's trail with an audit entry.
  */
 
-export type Officer = { userId: string };
+/** The DPO acting on the console; every step's trail and audit entry name them. */
+export type Officer = DpoActor;
 
 async function requestById(deps: Deps, requestId: string): Promise<RightsRequest> {
   const request = await deps.db.query.rightsRequests.findFirst({ where: eq(rightsRequests.id, requestId) });
@@ -107,7 +109,7 @@ export async function sendDownloadLink(deps: Deps, officer: Officer, requestId: 
 export async function rectify(deps: Deps, officer: Officer, requestId: string, patch: { displayName?: string | undefined; email?: string | undefined }) {
   const request = await requestById(deps, requestId);
   const clientId = requireWork(request, ['rectification']);
-  await updateClient(deps, request.practiceId, clientId, patch);
+  await updateClient(deps, officer, request.practiceId, clientId, patch);
   const fields = [patch.displayName !== undefined ? 'display name' : null, patch.email !== undefined ? 'email' : null].filter(Boolean).join(', ');
   await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'rectification.applied', note: fields });
 }
@@ -142,19 +144,24 @@ export async function restrictOrObject(deps: Deps, officer: Officer, requestId: 
     from: ACTIVE_STATUSES,
     action: kind === 'restriction' ? 'restriction.applied' : 'objection.applied',
     also: (claimed) => [deps.db.update(clients).set(flag).where(and(eq(clients.id, clientId), claimed))],
-    audits: [{ action: kind === 'restriction' ? 'client.restricted' : 'client.objected', actorUserId: officer.userId, practiceId: request.practiceId, targetId: clientId }],
+    audits: [{ action: kind === 'restriction' ? 'client.restricted' : 'client.objected', actor: officer, practiceId: request.practiceId, targetId: clientId }],
   });
 }
 
 /**
  * Art. 7(3): a 'withdrawn' record for every active purpose, appended to the practice's consent chain, and, as the
- * emailed withdrawal link does, the client's future appointments cancelled when the booking purpose goes.
+ * emailed withdrawal link does, the client's future appointments cancelled when the booking purpose goes (the same
+ * withdrawal as the link's, see consent-withdrawal.ts). The trail step and the withdrawal commit together or not at all.
  */
 export async function withdrawConsents(deps: Deps, officer: Officer, requestId: string) {
   const request = await requestById(deps, requestId);
   const clientId = requireWork(request, ['withdrawal']);
-  const client = await clientOfPractice(deps, request.practiceId, clientId);
-  const purposes = [...activePurposes(await clientConsentRecords(deps, clientId))];
+  const [client, practice, records] = await Promise.all([
+    clientOfPractice(deps, request.practiceId, clientId),
+    practiceOf(deps, request.practiceId),
+    clientConsentRecords(deps, clientId),
+  ]);
+  const purposes = [...activePurposes(records)];
   const now = deps.now();
   const future = purposes.includes('booking')
     ? await deps.db
@@ -163,37 +170,13 @@ export async function withdrawConsents(deps: Deps, officer: Officer, requestId: 
         .innerJoin(appointmentTypes, eq(appointmentTypes.id, appointments.typeId))
         .where(and(eq(appointments.clientId, clientId), eq(appointments.status, 'booked'), gt(appointments.startAt, now)))
     : [];
-  const terms = purposes.length ? await currentTerms(deps, request.practiceId) : undefined;
-  const consent = terms
-    ? await consentInsert(deps, request.practiceId, { clientId, kind: 'withdrawn', purposes, termsVersion: terms.version, termsSha256: terms.sha256, method: 'rights-request' })
-    : undefined;
-  const note = `${purposes.length ? purposes.join(', ') : 'no active consent'}; ${future.length} future appointment(s) cancelled`;
-  await dpoStep(deps, officer, request, {
-    from: ACTIVE_STATUSES,
-    action: 'withdrawal.recorded',
-    note,
-    also: (claimed) => [
-      // The prior read decided that consent is active; a record written twice in a race only repeats the withdrawal.
-      ...(consent ? [consent.insert] : []),
-      ...future.flatMap(({ appointment }) => [
-        deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: appointment.sequence + 1 }).where(and(eq(appointments.id, appointment.id), claimed)),
-        deps.db.delete(appointmentSlots).where(and(eq(appointmentSlots.appointmentId, appointment.id), claimed)),
-      ]),
-    ],
-    audits: consent ? [{ action: 'consent.withdrawn', actorUserId: officer.userId, practiceId: request.practiceId, targetId: clientId }] : [],
-  });
-  if (consent) await sealChainSoon(deps, request.practiceId);
-  const practice = await practiceOf(deps, request.practiceId);
-  for (const { appointment, type } of future) {
-    await notifyCancelled(deps, {
-      practice,
-      type,
-      appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-      client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
-      reason: 'withdrawal',
-      locale: isLocale(request.locale) ? request.locale : 'de',
-    });
-  }
+  const cancels = future.filter(({ appointment }) => withdrawalCancels(purposes, appointment, now)).map((row) => ({ ...row, practice, client }));
+  const withdrawal = { practiceId: request.practiceId, clientId, purposes, cancels, method: 'rights-request' as const, seenHead: chainHeadOf(records) };
+  const note = `${purposes.length ? purposes.join(', ') : 'no active consent'}; ${cancels.length} future appointment(s) cancelled`;
+  const change = purposes.length ? await withdrawalChange(deps, officer, withdrawal, now) : undefined;
+  await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'withdrawal.recorded', note, also: (claimed) => (change ? [...change.writes(claimed)] : []) });
+  // The notice goes in the language the client wrote the request in (the link's page language, for the link).
+  await change?.notify(isLocale(request.locale) ? request.locale : 'de');
 }
 
 /** A free answer to the subject; the text goes by email only and is not stored (it may hold personal content). */

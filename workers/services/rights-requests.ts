@@ -1,6 +1,5 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gt, inArray, not, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, inArray, not, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/client';
 import { auditEvents, clients, practices, rightsRequestEvents, rightsRequests, users } from '../../db/schema';
 import { RIGHTS_STATUSES, type RIGHTS_TYPES } from '../../db/schema/rights-requests';
@@ -12,11 +11,13 @@ import { isLocale, type Locale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import type { RightsRequestInput } from '../lib/rights-input';
-import type { AuditAction, AuditInput } from './audit';
+import { type Actor, SYSTEM } from '../lib/actor';
+import { type AuditAction, type AuditInput, auditRow } from './audit';
 import type { Deps } from './deps';
 import { findPractice, findPracticeBySlug } from './practices';
+import { insertWhere } from './insert-where';
+import { deliverQuietly } from './mail-delivery';
 import { ERASED } from './erasure';
-import type { OutgoingEmail } from './mailer';
 
 /**
  * Data-subject requests (Art. 12–22 GDPR): the portal's submission, identity verification by a single-use link, and
@@ -61,38 +62,12 @@ const AUDIT_OF = {
 } as const satisfies Record<string, AuditAction>;
 export type TrailAction = keyof typeof AUDIT_OF;
 
-/**
- * INSERT … SELECT … WHERE: a row written only if `condition` holds when the batch reaches it. A D1 batch is one
- * transaction, so a trail entry, an audit entry or a duplicate check joins the state change it belongs to instead of
- * trusting an earlier read.
- */
-function insertWhere(db: Database, table: SQLiteTable, row: Record<string, unknown>, condition: SQL | undefined) {
-  const values = Object.entries(getTableColumns(table)).map(([key, column]) => {
-    const value = row[key];
-    return value === undefined || value === null ? sql`NULL` : sql`${sql.param(value, column)}`;
-  });
-  return db.insert(table).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${condition ?? sql`1`}`);
-}
-
 function trailRow(requestId: string, at: number, actor: TrailActor, action: TrailAction, note?: string | null) {
   return { id: newId(), requestId, at, actor, action, note: note ?? null };
 }
 
-function auditRow(entry: AuditInput, at: number) {
-  return { id: newId(), at, action: entry.action, actorUserId: entry.actorUserId ?? null, practiceId: entry.practiceId ?? null, targetId: entry.targetId ?? null };
-}
-
 function rowExists(db: Database, table: typeof rightsRequests | typeof rightsRequestEvents, id: string, where?: SQL): SQL {
   return exists(db.select({ one: sql`1` }).from(table).where(and(eq(table.id, id), where)));
-}
-
-/** Mail goes after the commit; a failed delivery is logged without personal data and never undoes the step. */
-export async function deliver(deps: Deps, email: OutgoingEmail) {
-  try {
-    await deps.mailer.send(email);
-  } catch (error) {
-    console.error(`rights email delivery failed: ${error instanceof Error ? error.name : 'unknown'}`);
-  }
 }
 
 function localeOf(value: string): Locale {
@@ -157,7 +132,11 @@ export async function submitRightsRequest(deps: Deps, input: RightsRequestInput,
     { link: `${deps.config.APP_ORIGIN}/rights/verify/${token}`, practiceName: practice.name, hours: VERIFY_LINK_LIFETIME_MS / 3_600_000, types: input.types },
     locale,
   );
-  return { deliver: () => deliver(deps, { to: input.email, ...email }) };
+  return {
+    deliver: async () => {
+      await deliverQuietly(deps, { to: input.email, ...email }, 'rights email');
+    },
+  };
 }
 
 /** The request behind a verification link, while the link is unused and unexpired; anything else is one 404. */
@@ -211,6 +190,14 @@ export type Step = {
   audits?: AuditInput[];
 };
 
+/** The trail's actor as the audit entry's: the DPO or the practice by account, the subject through their link. */
+function stepActor(step: Pick<Step, 'actor' | 'userId'>, request: Pick<RightsRequest, 'id' | 'practiceId'>): Actor {
+  if (step.actor === 'dpo' && step.userId) return { kind: 'dpo', userId: step.userId };
+  if (step.actor === 'practice' && step.userId) return { kind: 'therapist', userId: step.userId, practiceId: request.practiceId };
+  if (step.actor === 'subject') return { kind: 'client', via: 'rights', practiceId: request.practiceId, requestId: request.id };
+  return SYSTEM;
+}
+
 /**
  * One step of a request's life in one batch: the trail entry is written only if the request is still in one of the
  * `from` statuses (and the guard holds), then the request changes under the same condition, then the audit entries
@@ -222,7 +209,7 @@ export async function applyStep(deps: Deps, request: Pick<RightsRequest, 'id' | 
   const claim = and(eq(rightsRequests.id, request.id), inArray(rightsRequests.status, [...step.from]), step.guard);
   const event = trailRow(request.id, now, step.actor, step.action, step.note);
   const claimed = rowExists(db, rightsRequestEvents, event.id);
-  const audits = [{ action: AUDIT_OF[step.action], actorUserId: step.userId, practiceId: request.practiceId, targetId: request.id }, ...(step.audits ?? [])];
+  const audits: AuditInput[] = [{ action: AUDIT_OF[step.action], actor: stepActor(step, request), practiceId: request.practiceId, targetId: request.id }, ...(step.audits ?? [])];
   const [written] = await db.batch([
     insertWhere(db, rightsRequestEvents, event, exists(db.select({ one: sql`1` }).from(rightsRequests).where(claim))).returning({ id: rightsRequestEvents.id }),
     ...(step.also?.(claimed) ?? []),
@@ -240,13 +227,13 @@ export async function notifyPractice(deps: Deps, request: RightsRequest, practic
     { types: request.types, dueAt: effectiveDueAt(request), timeZone: practice.timeZone, link: `${deps.config.APP_ORIGIN}/dashboard/requests` },
     localeOf(practice.locale),
   );
-  await deliver(deps, { to: owner.email, ...email });
+  await deliverQuietly(deps, { to: owner.email, ...email }, 'rights email');
 }
 
 /** Tells the subject, in the language of the request, at the address given, unless erasure has removed it. */
 export async function tellSubject(deps: Deps, request: Pick<RightsRequest, 'email' | 'locale'>, practiceName: string, answer: RightsAnswer) {
   if (request.email === ERASED) return;
-  await deliver(deps, { to: request.email, ...rightsAnswerEmail({ practiceName, answer }, localeOf(request.locale)) });
+  await deliverQuietly(deps, { to: request.email, ...rightsAnswerEmail({ practiceName, answer }, localeOf(request.locale)) }, 'rights email');
 }
 
 export type QueueRow = {

@@ -1,16 +1,16 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
-import { appointments, appointmentSlots, appointmentTypes, callMetrics, clients } from '../../db/schema';
-import { hashAccessCode, linkKeyOf, newLinkKeySeed } from '../domain/access-code';
+import { appointments, appointmentTypes, callMetrics, clients } from '../../db/schema';
+import { canCancel, canMarkStatus, processingBlocked } from '../domain/appointment-rules';
 import type { Locale } from '../domain/locale';
-import { blockedInterval } from '../domain/slots';
-import { hashToken, newId, randomToken } from '../lib/crypto';
+import type { TherapistActor } from '../lib/actor';
+import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { cancelAppointment, createAppointment, markAppointment } from './appointment-lifecycle';
 import { auditInsert } from './audit';
-import { bucketsOf, claimWrites, type Practice } from './availability';
-import { newAccessCode } from './booking';
-import { callUrl, notifyBooked, notifyCancelled } from './booking-notices';
-import { clientOfPractice, processingBlocked } from './clients';
+import type { Practice } from './availability';
+import { callUrl } from './booking-notices';
+import { clientOfPractice } from './clients';
 import type { Deps } from './deps';
 
 /** The agenda: appointments in [from, to) with the call's connected time joined in, so no list of ids is bound. */
@@ -42,78 +42,39 @@ export async function appointmentOfPractice(deps: Deps, practiceId: string, appo
  * claims so nothing can overlap. A video appointment gets a call link and access code to pass on through any channel,
  * so a client without contact data on file can be invited.
  */
-export async function createAppointmentByTherapist(deps: Deps, practice: Practice, input: { clientId: string; typeId: string; start: number }, locale: Locale) {
+export async function createAppointmentByTherapist(deps: Deps, actor: TherapistActor, practice: Practice, input: { clientId: string; typeId: string; start: number }, locale: Locale) {
   const client = await clientOfPractice(deps, practice.id, input.clientId);
   if (processingBlocked(client)) throw new AppError('CONFLICT', 'Processing is restricted or objected to for this client: no new appointments', { clientId: ['Restricted'] });
   const type = await deps.db.query.appointmentTypes.findFirst({ where: and(eq(appointmentTypes.id, input.typeId), eq(appointmentTypes.practiceId, practice.id)) });
   if (!type) throw new AppError('VALIDATION_FAILED', 'Unknown appointment type', { typeId: ['Choose one of your appointment types'] });
   const now = deps.now();
   if (input.start <= now) throw new AppError('VALIDATION_FAILED', 'Choose a time in the future', { start: ['In the past'] });
-  const id = newId();
-  const end = input.start + type.durationMin * 60_000;
-  const manageToken = randomToken(32);
-  const accessCode = type.mode === 'video' ? newAccessCode() : undefined;
-  const linkKeySeed = type.mode === 'video' ? newLinkKeySeed() : null;
-  const linkKey = linkKeySeed === null ? undefined : await linkKeyOf(id, linkKeySeed, deps.config.JOIN_TOKEN_SECRET);
+  const created = await createAppointment(deps, { id: newId(), practice, type, clientId: client.id, start: input.start, slots: { claim: true }, now });
   try {
-    await deps.db.batch([
-      deps.db.insert(appointments).values({
-        id,
-        practiceId: practice.id,
-        clientId: client.id,
-        typeId: type.id,
-        startAt: input.start,
-        endAt: end,
-        status: 'booked',
-        manageTokenHash: await hashToken(manageToken),
-        accessCodeHash: accessCode ? await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET) : null,
-        linkKeySeed,
-        createdAt: now,
-      }),
-      ...claimWrites(deps, practice.id, bucketsOf(blockedInterval(input.start, type)), { appointmentId: id }, now),
-      auditInsert(deps.db, { action: 'appointment.created', practiceId: practice.id, targetId: id }, now),
-    ]);
+    await deps.db.batch([auditInsert(deps.db, { action: 'appointment.created', actor, practiceId: practice.id, targetId: created.id }, now), ...created.writes]);
   } catch (error) {
     if (isUniqueViolation(error, 'appointment_slots.')) throw new AppError('CONFLICT', 'This time overlaps another appointment', { start: ['Overlaps another appointment'] });
     throw error;
   }
-  await notifyBooked(deps, {
-    practice,
-    type,
-    appointment: { id, start: input.start, end, sequence: 0 },
-    client: { name: client.displayName, email: client.email, restricted: false },
-    manageToken,
-    accessCode,
-    linkKey,
-    locale,
-  });
+  await created.notify({ name: client.displayName, email: client.email, restricted: false }, locale);
+  const { id, end, accessCode, linkKey } = created;
   return { id, start: input.start, end, callUrl: type.mode === 'video' ? callUrl(deps, id, linkKey) : undefined, accessCode };
 }
 
-export async function setAppointmentStatus(deps: Deps, practiceId: string, appointmentId: string, status: 'completed' | 'no_show') {
-  const { appointment } = await appointmentOfPractice(deps, practiceId, appointmentId);
-  if (appointment.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled appointment cannot change its status');
+export async function setAppointmentStatus(deps: Deps, actor: TherapistActor, appointmentId: string, status: 'completed' | 'no_show') {
+  const { appointment } = await appointmentOfPractice(deps, actor.practiceId, appointmentId);
+  if (!canMarkStatus(appointment.status)) throw new AppError('CONFLICT', 'A cancelled appointment cannot change its status');
   await deps.db.batch([
-    deps.db.update(appointments).set({ status }).where(eq(appointments.id, appointmentId)),
-    auditInsert(deps.db, { action: 'appointment.status_changed', practiceId, targetId: appointmentId }, deps.now()),
+    auditInsert(deps.db, { action: 'appointment.status_changed', actor, practiceId: actor.practiceId, targetId: appointmentId }, deps.now()),
+    ...markAppointment(deps, appointmentId, status),
   ]);
 }
 
-export async function cancelByTherapist(deps: Deps, practice: Practice, appointmentId: string, locale: Locale) {
-  const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
-  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'Only a booked appointment can be cancelled');
+export async function cancelByTherapist(deps: Deps, actor: TherapistActor, practice: Practice, appointmentId: string, locale: Locale) {
+  const context = await appointmentOfPractice(deps, practice.id, appointmentId);
+  if (!canCancel(context.appointment.status)) throw new AppError('CONFLICT', 'Only a booked appointment can be cancelled');
   const now = deps.now();
-  await deps.db.batch([
-    deps.db.update(appointments).set({ status: 'cancelled', cancelledAt: now, sequence: appointment.sequence + 1 }).where(eq(appointments.id, appointmentId)),
-    deps.db.delete(appointmentSlots).where(eq(appointmentSlots.appointmentId, appointmentId)),
-    auditInsert(deps.db, { action: 'appointment.cancelled', practiceId: practice.id, targetId: appointmentId }, now),
-  ]);
-  await notifyCancelled(deps, {
-    practice,
-    type,
-    appointment: { id: appointment.id, start: appointment.startAt, end: appointment.endAt, sequence: appointment.sequence + 1 },
-    client: { name: client.displayName, email: client.email, restricted: processingBlocked(client) },
-    reason: 'practice',
-    locale,
-  });
+  const cancel = cancelAppointment(deps, { ...context, practice }, now, 'practice');
+  await deps.db.batch([auditInsert(deps.db, { action: 'appointment.cancelled', actor, practiceId: practice.id, targetId: appointmentId }, now), ...cancel.writes]);
+  await cancel.notify(locale);
 }

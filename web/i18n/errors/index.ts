@@ -1,4 +1,5 @@
 import type { Locale } from '../../../workers/domain/locale';
+import { appointmentErrors } from './appointments';
 import { authErrors } from './auth';
 import { bookingErrors } from './booking';
 import { commonErrors } from './common';
@@ -8,7 +9,12 @@ import { commonErrors } from './common';
 // tests/unit/error-catalogue.test.ts checks the same at run time (no empty text, no English left in).
 
 function merged(locale: Locale) {
-  return { ...commonErrors[locale], ...authErrors[locale], ...bookingErrors[locale] };
+  return {
+    ...commonErrors[locale],
+    ...authErrors[locale],
+    ...bookingErrors[locale],
+    ...appointmentErrors[locale],
+  };
 }
 
 type ErrorCatalogue = ReturnType<typeof merged>;

@@ -1,5 +1,12 @@
+import type { RoomMessage } from '../../workers/rooms/protocol';
+import { conns, el, RENEW_MS, ROLE, root, state, t, transceiversOf, video, type Conn } from './call-context';
+import { local, localStream } from './call-media';
+import { applyLevel, forgetLastSample, markConnected, markDisconnected, report, sampleQuality } from './call-quality';
+import { send, socketOpen } from './call-room';
+import { say, setView } from './call-view';
+
 /**
- * Part of /static/call.js (see call-script.ts): the peer connections.
+ * Part of /static/call.js: the peer connections.
  *
  * - Only the therapist makes offers, so there is no glare. Each peer connection has a `generation`; every offer,
  *   answer and candidate carries it, and each side routes it to that connection.
@@ -9,9 +16,10 @@
  *   connection, which also covers either side reloading or rejoining.
  * - Network changes: on ICE 'disconnected' (after a grace period) or 'failed' the therapist restarts ICE on the same
  *   connection; if that does not bring it back, a new generation follows.
- * - Quality and reports: call-quality-script.ts.
+ * - Quality and reports: call-quality.ts.
  */
-export const CALL_RTC_SCRIPT = String.raw`// Video call: peer connections.
+type Signal = Extract<RoomMessage, { type: 'offer' | 'answer' | 'ice' }>;
+
 const ICE_GRACE_MS = 2000;
 const RESTART_TIMEOUT_MS = 10000;
 const CONNECT_TIMEOUT_MS = 30000;
@@ -19,45 +27,33 @@ const RETIRE_DELAY_MS = 2500; // lets the other side switch over too before the 
 const STATS_MS = 2000;
 const STEP_TIMEOUT_MS = 15000;
 
-const conns = new Map();
-const retired = new Set();
+const retired = new Set<number>();
 const shown = new MediaStream();
-let active = null;
 let connOrder = 0;
 // A fresh page starts far from its predecessor's numbers, so a reloaded therapist never reuses a live generation.
 let nextGeneration = Math.floor(Date.now() / 1000) % 900000;
-let inbox = Promise.resolve();
+let inbox: Promise<unknown> = Promise.resolve();
 let renewTimer = 0;
 let statsTimer = 0;
 
 /** Negotiation steps run one at a time, in the order they arrived; one that hangs must not stall the rest. */
-function enqueue(task) {
-  const step = () => Promise.race([task(), new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), STEP_TIMEOUT_MS))]);
-  inbox = inbox.then(step).catch((error) => {
-    root.dataset.lastError = error && error.message ? error.message.slice(0, 80) : 'Error';
+export function enqueue(task: () => Promise<unknown> | void) {
+  const step = () => Promise.race([task(), new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), STEP_TIMEOUT_MS))]);
+  inbox = inbox.then(step).catch((error: unknown) => {
+    root.dataset.lastError = error instanceof Error && error.message ? error.message.slice(0, 80) : 'Error';
   });
 }
 
-const hasCall = () => conns.size > 0;
-const callIsUp = () => !!active && active.pc.connectionState === 'connected';
+export const hasCall = () => conns.size > 0;
+export const callIsUp = () => !!state.active && state.active.pc.connectionState === 'connected';
 
-function transceiversOf(conn, kind) {
-  return conn.pc.getTransceivers().filter((transceiver) => !transceiver.stopped && transceiver.receiver.track.kind === kind);
-}
-
-function sendersOf(kind) {
-  const senders = [];
-  for (const conn of conns.values()) for (const transceiver of transceiversOf(conn, kind)) senders.push(transceiver.sender);
-  return senders;
-}
-
-function createConn(generation) {
-  const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
-  const conn = { generation, pc, order: ++connOrder, remote: new MediaStream(), pendingIce: [], restartTimer: 0, giveUpTimer: 0 };
+function createConn(generation: number) {
+  const pc = new RTCPeerConnection({ iceServers: state.iceServers, bundlePolicy: 'max-bundle' });
+  const conn: Conn = { generation, pc, order: ++connOrder, remote: new MediaStream(), pendingIce: [], restartTimer: 0, giveUpTimer: 0 };
   conns.set(generation, conn);
   pc.addEventListener('track', (event) => {
     conn.remote.addTrack(event.track);
-    if (conn === active) showRemote();
+    if (conn === state.active) showRemote();
   });
   pc.addEventListener('icecandidate', (event) => {
     const c = event.candidate;
@@ -66,24 +62,24 @@ function createConn(generation) {
   pc.addEventListener('connectionstatechange', () => onConnectionState(conn));
   pc.addEventListener('iceconnectionstatechange', () => onIceState(conn));
   conn.giveUpTimer = setTimeout(() => {
-    if (conns.has(generation) && conn !== active) giveUp(conn);
+    if (conns.has(generation) && conn !== state.active) giveUp(conn);
   }, CONNECT_TIMEOUT_MS);
   return conn;
 }
 
 /** Therapist: a new connection with both media lines (sendrecv even without a device, so lines never change). */
-async function startGeneration() {
-  if (ROLE !== 'therapist' || !peerHere || !socketOpen() || ending) return;
+export async function startGeneration() {
+  if (ROLE !== 'therapist' || !state.peerHere || !socketOpen() || state.ending) return;
   nextGeneration = nextGeneration >= 1000000 ? 1 : nextGeneration + 1;
   const conn = createConn(nextGeneration);
-  for (const kind of ['audio', 'video']) conn.pc.addTransceiver(local[kind] || kind, { direction: 'sendrecv', streams: [localStream] });
+  for (const kind of ['audio', 'video'] as const) conn.pc.addTransceiver(local[kind] || kind, { direction: 'sendrecv', streams: [localStream] });
   const offer = await conn.pc.createOffer();
   await conn.pc.setLocalDescription(offer);
-  send({ type: 'offer', sdp: offer.sdp, generation: conn.generation });
+  send({ type: 'offer', sdp: offer.sdp ?? '', generation: conn.generation });
 }
 
-async function attachLocalTracks(conn) {
-  for (const kind of ['audio', 'video']) {
+async function attachLocalTracks(conn: Conn) {
+  for (const kind of ['audio', 'video'] as const) {
     for (const transceiver of transceiversOf(conn, kind)) {
       transceiver.direction = 'sendrecv';
       await transceiver.sender.replaceTrack(local[kind]);
@@ -92,23 +88,23 @@ async function attachLocalTracks(conn) {
   }
 }
 
-async function addIce(conn, candidate) {
-  // A candidate the browser rejects (another network, a stale ICE generation) is not worth failing over.
+async function addIce(conn: Conn, candidate: RTCIceCandidateInit) {
+  // A candidate the browser rejects (another network, a stale ICE generation, no media line named) is not worth failing over.
   await conn.pc.addIceCandidate(candidate).catch(() => {});
 }
 
-async function onSignal(message) {
+export async function onSignal(message: Signal) {
   let conn = conns.get(message.generation);
   if (message.type === 'offer') {
-    if (ROLE !== 'client' || retired.has(message.generation) || ending) return;
+    if (ROLE !== 'client' || retired.has(message.generation) || state.ending) return;
     const fresh = !conn;
-    peerHere = true;
-    if (fresh) conn = createConn(message.generation);
+    state.peerHere = true;
+    conn ??= createConn(message.generation);
     await conn.pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
     if (fresh) await attachLocalTracks(conn);
     const answer = await conn.pc.createAnswer();
     await conn.pc.setLocalDescription(answer);
-    send({ type: 'answer', sdp: answer.sdp, generation: conn.generation });
+    send({ type: 'answer', sdp: answer.sdp ?? '', generation: conn.generation });
   } else if (message.type === 'answer') {
     if (ROLE !== 'therapist' || !conn || conn.pc.signalingState !== 'have-local-offer') return;
     await conn.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
@@ -125,47 +121,47 @@ async function onSignal(message) {
   }
 }
 
-function onConnectionState(conn) {
-  const state = conn.pc.connectionState;
-  if (state === 'connected') {
+function onConnectionState(conn: Conn) {
+  const connection = conn.pc.connectionState;
+  if (connection === 'connected') {
     clearTimeout(conn.giveUpTimer);
     clearTimeout(conn.restartTimer);
-    if (conn !== active) promote(conn);
+    if (conn !== state.active) void promote(conn);
     else showConnected();
-  } else if (conn === active && (state === 'disconnected' || state === 'failed')) {
+  } else if (conn === state.active && (connection === 'disconnected' || connection === 'failed')) {
     markDisconnected();
-    if (state === 'failed') report('failed');
+    if (connection === 'failed') report('failed');
     // Gone for good when the other side's socket has left too; otherwise it is the network, and it comes back.
-    if (state === 'failed' && !peerHere) return showPeerGone(t.clientLeft);
+    if (connection === 'failed' && !state.peerHere) return showPeerGone(t.clientLeft);
     setView('reconnecting');
     say(t.reconnecting);
   }
-  if (conn === active) root.dataset.connection = state;
+  if (conn === state.active) root.dataset.connection = connection;
 }
 
 function showConnected() {
   markConnected();
-  if (view !== 'in-call') setView('in-call');
-  say(peerHere ? t.inCall : t.peerAway);
+  if (state.view !== 'in-call') setView('in-call');
+  say(state.peerHere ? t.inCall : t.peerAway);
 }
 
-function onIceState(conn) {
-  if (ROLE !== 'therapist' || conn !== active) return;
-  const state = conn.pc.iceConnectionState;
+function onIceState(conn: Conn) {
+  if (ROLE !== 'therapist' || conn !== state.active) return;
+  const ice = conn.pc.iceConnectionState;
   clearTimeout(conn.restartTimer);
-  if (state === 'failed') enqueue(() => restartIce(conn));
-  else if (state === 'disconnected') conn.restartTimer = setTimeout(() => enqueue(() => restartIce(conn)), ICE_GRACE_MS);
+  if (ice === 'failed') enqueue(() => restartIce(conn));
+  else if (ice === 'disconnected') conn.restartTimer = setTimeout(() => enqueue(() => restartIce(conn)), ICE_GRACE_MS);
 }
 
 /** Therapist: new ICE credentials on the same connection (same keys), negotiated over the existing socket. */
-async function restartIce(conn) {
-  const state = conn.pc.iceConnectionState;
-  if (conn !== active || !peerHere || !socketOpen() || conn.pc.signalingState !== 'stable' || state === 'connected' || state === 'completed') return;
+async function restartIce(conn: Conn) {
+  const ice = conn.pc.iceConnectionState;
+  if (conn !== state.active || !state.peerHere || !socketOpen() || conn.pc.signalingState !== 'stable' || ice === 'connected' || ice === 'completed') return;
   const offer = await conn.pc.createOffer({ iceRestart: true });
   await conn.pc.setLocalDescription(offer);
-  send({ type: 'offer', sdp: offer.sdp, generation: conn.generation });
+  send({ type: 'offer', sdp: offer.sdp ?? '', generation: conn.generation });
   conn.restartTimer = setTimeout(() => {
-    if (conn === active && conn.pc.connectionState !== 'connected') enqueue(startGeneration);
+    if (conn === state.active && conn.pc.connectionState !== 'connected') enqueue(startGeneration);
   }, RESTART_TIMEOUT_MS);
 }
 
@@ -173,12 +169,12 @@ async function restartIce(conn) {
  * A new connection is up: once its video decodes (so the picture does not go blank), show it, move quality control
  * to it, and close the ones it replaces.
  */
-async function promote(conn) {
+async function promote(conn: Conn) {
   if (conn.promoting) return;
   conn.promoting = true;
-  if (active) await firstFrame(conn.remote);
-  if (!conns.has(conn.generation) || (active && active.order > conn.order) || ending) return;
-  active = conn;
+  if (state.active) await firstFrame(conn.remote);
+  if (!conns.has(conn.generation) || (state.active && state.active.order > conn.order) || state.ending) return;
+  state.active = conn;
   root.dataset.generation = String(conn.generation);
   root.dataset.connection = conn.pc.connectionState;
   showRemote();
@@ -192,10 +188,10 @@ async function promote(conn) {
 }
 
 /** Resolves when the stream's video plays in a detached, muted element, or after two seconds (camera off). */
-function firstFrame(stream) {
+function firstFrame(stream: MediaStream) {
   const track = stream.getVideoTracks()[0];
   if (!track) return Promise.resolve();
-  return new Promise((resolve) => {
+  return new Promise<void>((resolve) => {
     const probe = document.createElement('video');
     probe.muted = true;
     probe.srcObject = new MediaStream([track]);
@@ -209,46 +205,58 @@ function firstFrame(stream) {
   });
 }
 
-function retire(conn) {
+/** The other participant is gone and so is the media: the therapist's lobby, or the client's wait. */
+export function showPeerGone(therapistText: string) {
+  closeConnections();
+  if (ROLE === 'therapist') {
+    setView('lobby');
+    say(therapistText);
+  } else {
+    setView('connecting');
+    say(t.waitingForTherapist);
+  }
+}
+
+function retire(conn: Conn) {
   clearTimeout(conn.giveUpTimer);
   clearTimeout(conn.restartTimer);
   conn.pc.close();
   conns.delete(conn.generation);
   retired.add(conn.generation);
-  if (conn === active) active = null;
+  if (conn === state.active) state.active = null;
 }
 
 /** A connection that never connected. Renewals try again later; a first connection is negotiated anew. */
-function giveUp(conn) {
+function giveUp(conn: Conn) {
   retire(conn);
   if (ROLE !== 'therapist') return;
-  if (active) scheduleRenewal(Math.min(RENEW_MS, 30000));
-  else if (peerHere) {
+  if (state.active) scheduleRenewal(Math.min(RENEW_MS, 30000));
+  else if (state.peerHere) {
     report('failed');
     enqueue(startGeneration);
   }
 }
 
-function closeConnections() {
+export function closeConnections() {
   clearTimeout(renewTimer);
   clearInterval(statsTimer);
   statsTimer = 0;
   markDisconnected();
   for (const conn of [...conns.values()]) retire(conn);
-  active = null;
-  lastSample = null;
+  state.active = null;
+  forgetLastSample();
   showRemote();
   delete root.dataset.connection;
 }
 
-function scheduleRenewal(delay) {
+function scheduleRenewal(delay: number) {
   clearTimeout(renewTimer);
   renewTimer = setTimeout(() => enqueue(renew), delay);
 }
 
 async function renew() {
-  const pending = [...conns.values()].some((conn) => active && conn.order > active.order);
-  if (!callIsUp() || !peerHere || !socketOpen() || pending) return scheduleRenewal(5000);
+  const pending = [...conns.values()].some((conn) => state.active && conn.order > state.active.order);
+  if (!callIsUp() || !state.peerHere || !socketOpen() || pending) return scheduleRenewal(5000);
   await startGeneration();
 }
 
@@ -257,17 +265,16 @@ async function renew() {
  * picture without reloading the element.
  */
 function showRemote() {
-  const video = el('call-remote');
-  const next = active ? active.remote.getTracks() : [];
+  const remote = video('call-remote');
+  const next = state.active ? state.active.remote.getTracks() : [];
   for (const track of shown.getTracks()) if (!next.includes(track)) shown.removeTrack(track);
   for (const track of next) if (!shown.getTracks().includes(track)) shown.addTrack(track);
-  if (video.srcObject === shown || !next.length) return;
-  video.srcObject = shown;
-  video.play().catch(() => {
+  if (remote.srcObject === shown || !next.length) return;
+  remote.srcObject = shown;
+  remote.play().catch(() => {
     // Autoplay with sound was refused: play muted and offer a button (a click allows sound).
-    video.muted = true;
-    video.play().catch(() => {});
+    remote.muted = true;
+    remote.play().catch(() => {});
     el('call-sound').hidden = false;
   });
 }
-`;

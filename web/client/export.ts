@@ -1,18 +1,20 @@
+import { fill } from './page-data';
+
 /**
- * The export page's progress display, served as /static/export.js (a module, loaded with the page's CSP nonce).
- * It takes over clicks on download links marked data-export: fetches the streamed file, counts bytes and records
- * (every record of the export is one line) while it arrives, then saves it under the server's file name. Without
- * JavaScript, or in a browser without streams, the links download directly.
+ * /static/export.js: the export page's progress display (a module, loaded with the page's CSP nonce). It takes over
+ * clicks on download links marked data-export: fetches the streamed file, counts bytes and records (every record of
+ * the export is one line) while it arrives, then saves it under the server's file name. Without JavaScript, or in a
+ * browser without streams, the links download directly.
  */
-export const EXPORT_SCRIPT = `
+type Stage = 'progress' | 'done' | 'failed';
+
 const messages = document.getElementById('export-messages');
-const status = document.querySelector('[data-export-status]');
-const bar = document.querySelector('[data-export-progress]');
-const fill = (template, values) => template.replace(/\\{(\\w+)\\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
-const size = (bytes) => (bytes < 1048576 ? Math.ceil(bytes / 1024) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB');
+const status = document.querySelector<HTMLElement>('[data-export-status]');
+const bar = document.querySelector<HTMLProgressElement>('[data-export-progress]');
+const size = (bytes: number) => (bytes < 1048576 ? Math.ceil(bytes / 1024) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB');
 let busy = false;
 
-function show(key, records, bytes, total) {
+function show(key: Stage, records: number, bytes: number, total: number) {
   if (!messages || !status) return;
   status.textContent = fill(messages.dataset[key] || '', { records, size: size(bytes) });
   if (bar) {
@@ -24,26 +26,26 @@ function show(key, records, bytes, total) {
   }
 }
 
-function countLines(chunk) {
+function countLines(chunk: Uint8Array) {
   let lines = 0;
   for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
   return lines;
 }
 
-function save(parts, response) {
+function save(parts: Uint8Array<ArrayBuffer>[], response: Response) {
   const type = response.headers.get('content-type') || 'application/octet-stream';
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '');
   const url = URL.createObjectURL(new Blob(parts, { type }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = name ? name[1] : 'export';
+  link.download = name?.[1] ?? 'export';
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
-async function download(link) {
+async function download(link: HTMLAnchorElement) {
   busy = true;
   const total = Number(link.dataset.total || 0);
   let records = 0;
@@ -54,7 +56,7 @@ async function download(link) {
     const response = await fetch(link.href, { credentials: 'same-origin' });
     if (!response.ok || !response.body) throw new Error('status ' + response.status);
     const reader = response.body.getReader();
-    const parts = [];
+    const parts: Uint8Array<ArrayBuffer>[] = [];
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -76,9 +78,8 @@ async function download(link) {
 }
 
 document.addEventListener('click', (event) => {
-  const link = event.target instanceof Element ? event.target.closest('a[data-export]') : null;
+  const link = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>('a[data-export]') : null;
   if (!link || typeof ReadableStream === 'undefined') return;
   event.preventDefault();
-  if (!busy) download(link);
+  if (!busy) void download(link);
 });
-`;

@@ -1,19 +1,22 @@
-/**
- * Part of /static/call.js (see call-script.ts): camera and microphone, the device check (preview, level meter, test
- * tone), mute, camera off and device switching. A switched device reaches every open peer connection through
- * RTCRtpSender.replaceTrack, without renegotiation.
- */
-export const CALL_MEDIA_SCRIPT = String.raw`// Video call: devices.
-const VIDEO = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
-const AUDIO = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+import { byId, maybeById } from './page-data';
+import { el, root, sendersOf, t, video, type Kind } from './call-context';
+import { fail, setCheck } from './call-view';
 
-const local = { audio: null, video: null };
-const localStream = new MediaStream();
+/**
+ * Part of /static/call.js: camera and microphone, the device check (preview, level meter, test tone), mute, camera
+ * off and device switching. A switched device reaches every open peer connection through RTCRtpSender.replaceTrack,
+ * without renegotiation.
+ */
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+export const local: Record<Kind, MediaStreamTrack | null> = { audio: null, video: null };
+export const localStream = new MediaStream();
 let muted = false;
 let cameraOff = false;
 let preferredCamera = '';
-let audioContext = null;
-let meter = null;
+let audioContext: AudioContext | null = null;
+let meter: { source: MediaStreamAudioSourceNode; timer: number } | null = null;
 
 function sharedAudioContext() {
   if (!audioContext) audioContext = new AudioContext();
@@ -21,36 +24,36 @@ function sharedAudioContext() {
   return audioContext;
 }
 
-async function grab(constraints) {
+async function grab(constraints: MediaStreamConstraints): Promise<{ stream: MediaStream | null; error: string }> {
   try {
     return { stream: await navigator.mediaDevices.getUserMedia(constraints), error: '' };
   } catch (error) {
-    return { stream: null, error: error && error.name ? error.name : 'Error' };
+    return { stream: null, error: error instanceof Error && error.name ? error.name : 'Error' };
   }
 }
 
 /** Camera and microphone together, else each alone: a missing camera must not cost the microphone. */
-async function openDevices() {
+export async function openDevices() {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return { video: 'NotFoundError', audio: 'NotFoundError' };
   const both = await grab({ audio: AUDIO, video: VIDEO });
   let errors = { video: '', audio: '' };
   if (both.stream) {
-    for (const track of both.stream.getTracks()) await setLocalTrack(track.kind, track);
+    for (const track of both.stream.getTracks()) await setLocalTrack(track.kind === 'video' ? 'video' : 'audio', track);
   } else {
-    const video = await grab({ video: VIDEO });
-    const audio = await grab({ audio: AUDIO });
-    if (video.stream) await setLocalTrack('video', video.stream.getVideoTracks()[0]);
-    if (audio.stream) await setLocalTrack('audio', audio.stream.getAudioTracks()[0]);
-    errors = { video: video.error, audio: audio.error };
+    const camera = await grab({ video: VIDEO });
+    const microphone = await grab({ audio: AUDIO });
+    if (camera.stream) await setLocalTrack('video', camera.stream.getVideoTracks()[0]);
+    if (microphone.stream) await setLocalTrack('audio', microphone.stream.getAudioTracks()[0]);
+    errors = { video: camera.error, audio: microphone.error };
   }
-  el('call-local').srcObject = localStream;
+  video('call-local').srcObject = localStream;
   el('call-media-notice').hidden = !!(local.audio || local.video);
   await listDevices();
   return errors;
 }
 
 /** Puts a track in place of the current one of its kind, on the preview and on every peer connection. */
-async function setLocalTrack(kind, track) {
+async function setLocalTrack(kind: Kind, track: MediaStreamTrack | null | undefined) {
   const old = local[kind];
   if (old === track) return;
   if (old) {
@@ -67,9 +70,9 @@ async function setLocalTrack(kind, track) {
   if (kind === 'audio' && meter) startMeter();
 }
 
-function stopLocalMedia() {
-  for (const kind of ['audio', 'video']) {
-    if (local[kind]) local[kind].stop();
+export function stopLocalMedia() {
+  for (const kind of ['audio', 'video'] as const) {
+    local[kind]?.stop();
     local[kind] = null;
   }
   if (audioContext) audioContext.close().catch(() => {});
@@ -78,12 +81,12 @@ function stopLocalMedia() {
 
 async function listDevices() {
   if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
-  const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
-  fillSelect(el('call-camera-select'), devices.filter((d) => d.kind === 'videoinput'), local.video, t.cameraSelect);
-  fillSelect(el('call-mic-select'), devices.filter((d) => d.kind === 'audioinput'), local.audio, t.micSelect);
+  const devices = await navigator.mediaDevices.enumerateDevices().catch((): MediaDeviceInfo[] => []);
+  fillSelect(byId('call-camera-select', HTMLSelectElement), devices.filter((d) => d.kind === 'videoinput'), local.video, t.cameraSelect);
+  fillSelect(byId('call-mic-select', HTMLSelectElement), devices.filter((d) => d.kind === 'audioinput'), local.audio, t.micSelect);
 }
 
-function fillSelect(select, devices, track, fallback) {
+function fillSelect(select: HTMLSelectElement, devices: MediaDeviceInfo[], track: MediaStreamTrack | null, fallback: string) {
   const current = track ? track.getSettings().deviceId : '';
   select.replaceChildren(
     ...devices.map((device, index) => {
@@ -97,13 +100,13 @@ function fillSelect(select, devices, track, fallback) {
   select.disabled = devices.length < 2;
 }
 
-async function switchDevice(kind, deviceId) {
+async function switchDevice(kind: Kind, deviceId: string) {
   if (!deviceId) return;
   if (kind === 'video' && cameraOff) {
     preferredCamera = deviceId;
     return;
   }
-  const constraints = kind === 'video' ? { video: Object.assign({}, VIDEO, { deviceId: { exact: deviceId } }) } : { audio: Object.assign({}, AUDIO, { deviceId: { exact: deviceId } }) };
+  const constraints = kind === 'video' ? { video: { ...VIDEO, deviceId: { exact: deviceId } } } : { audio: { ...AUDIO, deviceId: { exact: deviceId } } };
   let got = await grab(constraints);
   if (!got.stream && local[kind]) {
     // Some systems open one camera at a time: free the current one and try again.
@@ -127,14 +130,13 @@ function toggleMute() {
 
 /** Camera off stops the track, so the camera's light goes out; on asks for the chosen camera again. */
 async function toggleCamera() {
-  const button = el('call-camera');
+  const button = byId('call-camera', HTMLButtonElement);
   button.disabled = true;
   if (!cameraOff) {
     cameraOff = true;
     await setLocalTrack('video', null);
   } else {
-    const constraints = { video: Object.assign({}, VIDEO, preferredCamera ? { deviceId: preferredCamera } : {}) };
-    const got = await grab(constraints);
+    const got = await grab({ video: { ...VIDEO, ...(preferredCamera ? { deviceId: preferredCamera } : {}) } });
     if (got.stream) {
       cameraOff = false;
       await setLocalTrack('video', got.stream.getVideoTracks()[0]);
@@ -147,7 +149,7 @@ async function toggleCamera() {
 
 function startMeter() {
   stopMeter();
-  const bar = el('call-mic-level');
+  const bar = maybeById('call-mic-level', HTMLMeterElement);
   if (!bar || !local.audio) return;
   const context = sharedAudioContext();
   const source = context.createMediaStreamSource(new MediaStream([local.audio]));
@@ -172,7 +174,7 @@ function stopMeter() {
   meter = null;
 }
 
-function stopCheck() {
+export function stopCheck() {
   stopMeter();
 }
 
@@ -189,21 +191,25 @@ function playTone() {
 }
 
 /** The client's check before the waiting room: devices here, the relay when the room's socket answers. */
-async function runDeviceCheck() {
+export async function runDeviceCheck() {
   const errors = await openDevices();
-  const describe = (track, error) => (track ? t.works : error === 'NotAllowedError' || error === 'SecurityError' ? t.blocked : t.notAvailable);
+  const describe = (track: MediaStreamTrack | null, error: string) =>
+    track ? t.works : error === 'NotAllowedError' || error === 'SecurityError' ? t.blocked : t.notAvailable;
   setCheck('camera', describe(local.video, errors.video), !!local.video);
   setCheck('microphone', describe(local.audio, errors.audio), !!local.audio);
   if (local.audio) startMeter();
 }
 
-function wireDevices() {
+export function wireDevices() {
   el('call-mute').addEventListener('click', toggleMute);
   el('call-camera').addEventListener('click', () => toggleCamera());
-  el('call-camera-select').addEventListener('change', (event) => switchDevice('video', event.target.value));
-  el('call-mic-select').addEventListener('change', (event) => switchDevice('audio', event.target.value));
-  const tone = el('call-tone');
+  const select = (id: string, kind: Kind) => {
+    const element = byId(id, HTMLSelectElement);
+    element.addEventListener('change', () => switchDevice(kind, element.value));
+  };
+  select('call-camera-select', 'video');
+  select('call-mic-select', 'audio');
+  const tone = maybeById('call-tone', HTMLElement);
   if (tone) tone.addEventListener('click', playTone);
   if (navigator.mediaDevices) navigator.mediaDevices.addEventListener('devicechange', () => listDevices());
 }
-`;

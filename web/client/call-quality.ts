@@ -1,11 +1,16 @@
+import { CALL_ID, el, jsonHeaders, root, state, t, transceiversOf, type Conn } from './call-context';
+import { fill } from './page-data';
+
 /**
- * Part of /static/call.js (see call-script.ts): connection quality and reports. getStats every two seconds on the
- * shown connection: round trip and loss give good/fair/poor, and the video sender's maxBitrate and
- * scaleResolutionDownBy follow (down after two poor samples in a row, up after five good ones). Reports carry times
- * and coarse numbers only, never names or addresses: connected, failed, and left with the connected time and the
- * median quality.
+ * Part of /static/call.js: connection quality and reports. getStats every two seconds on the shown connection: round
+ * trip and loss give good/fair/poor, and the video sender's maxBitrate and scaleResolutionDownBy follow (down after
+ * two poor samples in a row, up after five good ones). Reports carry times and coarse numbers only, never names or
+ * addresses: connected, failed, and left with the connected time and the median quality.
  */
-export const CALL_QUALITY_SCRIPT = String.raw`// Video call: quality and reports.
+type Quality = 'good' | 'fair' | 'poor';
+type ReportEvent = 'connected' | 'failed' | 'left';
+type Sample = { conn: Conn; at: number; bytes: number; lost: number; received: number };
+
 const LEVELS = [
   { maxBitrate: 1500000, scaleResolutionDownBy: 1 },
   { maxBitrate: 600000, scaleResolutionDownBy: 2 },
@@ -15,47 +20,55 @@ const LEVELS = [
 let level = 0;
 let poorStreak = 0;
 let goodStreak = 0;
-let lastSample = null;
-const samples = { rtt: [], loss: [], kbps: [] };
+let lastSample: Sample | null = null;
+const samples: { rtt: number[]; loss: number[]; kbps: number[] } = { rtt: [], loss: [], kbps: [] };
 let relayed = false;
 let connectedSince = 0;
 let connectedTotal = 0;
-const reported = { connected: false, failed: false, left: false };
+const reported: Record<ReportEvent, boolean> = { connected: false, failed: false, left: false };
 
-function markConnected() {
+export function markConnected() {
   if (!connectedSince) connectedSince = Date.now();
   if (!reported.connected) report('connected');
 }
 
-function markDisconnected() {
+export function markDisconnected() {
   if (connectedSince) connectedTotal += Date.now() - connectedSince;
   connectedSince = 0;
 }
 
-async function sampleQuality() {
-  const conn = active;
+/** The connections are gone: the next sample starts a new series. */
+export function forgetLastSample() {
+  lastSample = null;
+}
+
+const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+
+export async function sampleQuality() {
+  const conn = state.active;
   if (!conn || conn.pc.connectionState !== 'connected') return;
   const stats = await conn.pc.getStats();
-  const byId = new Map();
+  // The stats dictionaries differ by `type`; the fields read below are checked where they are read.
+  const byId = new Map<string, Record<string, unknown>>();
   let pairId = '';
   let bytes = 0;
   let lost = 0;
   let received = 0;
   let remoteLoss = 0;
-  stats.forEach((s) => {
-    byId.set(s.id, s);
-    if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+  stats.forEach((s: Record<string, unknown>) => {
+    byId.set(String(s.id), s);
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
     if (s.type === 'inbound-rtp') {
-      bytes += s.bytesReceived || 0;
-      lost += Math.max(0, s.packetsLost || 0);
-      received += s.packetsReceived || 0;
+      bytes += numberOr(s.bytesReceived, 0);
+      lost += Math.max(0, numberOr(s.packetsLost, 0));
+      received += numberOr(s.packetsReceived, 0);
     }
     // What the other side lost of our video: the figure our sending rate should follow.
     if (s.type === 'remote-inbound-rtp' && s.kind === 'video' && typeof s.fractionLost === 'number') remoteLoss = s.fractionLost * 100;
   });
   const pair = byId.get(pairId);
   const rtt = pair && typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null;
-  const candidate = pair ? byId.get(pair.localCandidateId) : null;
+  const candidate = pair ? byId.get(String(pair.localCandidateId)) : undefined;
   relayed = relayed || (!!candidate && candidate.candidateType === 'relay');
   const now = performance.now();
   const previous = lastSample && lastSample.conn === conn ? lastSample : null;
@@ -72,8 +85,8 @@ async function sampleQuality() {
   showQuality(rtt === null ? 0 : rtt, loss);
 }
 
-function showQuality(rtt, loss) {
-  const quality = rtt < 250 && loss < 2 ? 'good' : rtt < 500 && loss < 8 ? 'fair' : 'poor';
+function showQuality(rtt: number, loss: number) {
+  const quality: Quality = rtt < 250 && loss < 2 ? 'good' : rtt < 500 && loss < 8 ? 'fair' : 'poor';
   const indicator = el('call-quality');
   indicator.dataset.quality = quality;
   root.dataset.quality = quality;
@@ -81,7 +94,7 @@ function showQuality(rtt, loss) {
   adapt(quality);
 }
 
-function adapt(quality) {
+function adapt(quality: Quality) {
   poorStreak = quality === 'poor' ? poorStreak + 1 : 0;
   goodStreak = quality === 'good' ? goodStreak + 1 : 0;
   let next = level;
@@ -91,38 +104,39 @@ function adapt(quality) {
   level = next;
   poorStreak = 0;
   goodStreak = 0;
-  if (active) applyLevel(active);
+  if (state.active) applyLevel(state.active);
 }
 
-function applyLevel(conn) {
+export function applyLevel(conn: Conn) {
   root.dataset.videoLevel = String(level);
   for (const transceiver of transceiversOf(conn, 'video')) {
     const sender = transceiver.sender;
     const parameters = sender.getParameters();
-    if (!parameters.encodings || !parameters.encodings.length) continue;
-    Object.assign(parameters.encodings[0], LEVELS[level]);
+    const first = parameters.encodings?.[0];
+    if (!first) continue;
+    Object.assign(first, LEVELS[level]);
     sender.setParameters(parameters).catch(() => {});
   }
 }
 
-function median(list) {
+function median(list: number[]) {
   if (!list.length) return undefined;
   const sorted = [...list].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function report(event, extra) {
-  if (!reportToken || reported[event]) return;
+export function report(event: ReportEvent, extra?: Record<string, unknown>) {
+  if (!state.reportToken || reported[event]) return;
   reported[event] = true;
-  const body = Object.assign({ token: reportToken, event }, extra || {});
+  const body = { token: state.reportToken, event, ...extra };
   // keepalive: the last report goes out while the page unloads.
   fetch('/api/calls/' + encodeURIComponent(CALL_ID) + '/report', { method: 'POST', headers: jsonHeaders(), body: JSON.stringify(body), credentials: 'same-origin', keepalive: true }).catch(() => {});
 }
 
 /** Connected time and the median quality; a page that never joined has nothing to report. */
-function reportLeft() {
+export function reportLeft() {
   markDisconnected();
-  const quality = {};
+  const quality: { rttMs?: number; lossPct?: number; kbps?: number; relayed?: boolean } = {};
   const rtt = median(samples.rtt);
   const loss = median(samples.loss);
   const kbps = median(samples.kbps);
@@ -130,8 +144,7 @@ function reportLeft() {
   if (loss !== undefined) quality.lossPct = Math.min(100, Math.round(loss * 10) / 10);
   if (kbps !== undefined) quality.kbps = Math.min(100000, Math.round(kbps));
   if (samples.loss.length) quality.relayed = relayed;
-  const extra = { connectedMs: Math.min(86400000, Math.round(connectedTotal)) };
+  const extra: { connectedMs: number; quality?: typeof quality } = { connectedMs: Math.min(86400000, Math.round(connectedTotal)) };
   if (Object.keys(quality).length) extra.quality = quality;
   report('left', extra);
 }
-`;
