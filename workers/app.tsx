@@ -1,6 +1,6 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { ErrorPage, HomePage } from '../web/pages/misc';
+import { ErrorPage } from '../web/pages/misc';
 import { limitBody } from './lib/body-limit';
 import { csrfProtection } from './lib/csrf';
 import { depsMiddleware } from './lib/deps';
@@ -8,30 +8,31 @@ import { AppError, errorResponse, toAppError } from './lib/errors';
 import type { HonoEnv } from './lib/hono-env';
 import { jsonOnly } from './lib/json-only';
 import { localeMiddleware } from './lib/locale';
-import { jsonResponse } from './lib/openapi';
 import { pageContext } from './lib/pages';
 import { securityHeaders } from './lib/security-headers';
 import { tokenFromBody } from './lib/token-in-body';
 import { sessionMiddleware } from './lib/session';
+import { mountArea, type RouteArea, type RouteEntry } from './lib/route';
 import { accountPages } from './routes/account-pages';
+import { appointmentsPages } from './routes/appointments-pages';
 import { authApi } from './routes/auth-api';
 import { authPages } from './routes/auth-pages';
 import { bookingApi } from './routes/booking-api';
-import { callRoutes } from './routes/call-routes';
-import { clientsApi } from './routes/clients-api';
-import { incidentsRoutes } from './routes/incidents-routes';
-import { rightsDownload } from './routes/rights-download';
-import { rightsRoutes } from './routes/rights-routes';
-import { clientsPages } from './routes/clients-pages';
-import { appointmentsPages } from './routes/appointments-pages';
 import { bookingPages } from './routes/booking-pages';
+import { accessCodeApi, accessCodePage, callApi, callPage } from './routes/call-routes';
+import { clientsApi } from './routes/clients-api';
+import { clientsPages } from './routes/clients-pages';
+import { devRoutes } from './routes/dev';
+import { apiDocs } from './routes/docs';
+import { calendarFeed, dataToolsPages, exportApi } from './routes/export-routes';
+import { home } from './routes/home';
+import { incidentsConsole, recordRoutes } from './routes/incidents-routes';
 import { managePages } from './routes/manage-pages';
-import { exportRoutes } from './routes/export-routes';
-import { notesRoutes } from './routes/notes-routes';
+import { clientNotesApi, notesKeyApi, notesPage } from './routes/notes-routes';
+import { rightsDownload } from './routes/rights-download';
+import { dpoRequests, practiceRequestsPages, rightsApi, rightsPortal } from './routes/rights-routes';
 import { settingsRoutes } from './routes/settings-routes';
 import { staticFiles } from './routes/static';
-import { devRoutes } from './routes/dev';
-import { mountApiDocs } from './routes/docs';
 
 /** Bodies above this are refused before parsing; no form or JSON request of the app comes close. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -50,43 +51,50 @@ const readableForms: MiddlewareHandler<HonoEnv> = async (c, next) => {
 
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>();
+  /** Every route of the app, as declared: the authorization tests, the fuzzing and the README's route list read it. */
+  const registry: RouteEntry[] = [];
+  const mount = (prefix: string, area: RouteArea) => mountArea(app, registry, prefix, area);
 
   // First, so the request handed on meets every middleware once, and the answer gets its headers (and CSP nonce) once.
   app.use(tokenFromBody((request, c) => Promise.resolve(app.fetch(request, c.env, c.executionCtx))));
   app.use(securityHeaders);
   // Ahead of the body limit, dependencies and session: static files need none of them.
-  app.route('/', staticFiles);
+  mount('/static', staticFiles);
   app.use(limitBody(MAX_BODY_BYTES));
   app.use(readableForms, depsMiddleware, localeMiddleware, sessionMiddleware, csrfProtection);
   app.use('/api/*', jsonOnly);
 
-  app.openapi(
-    createRoute({ method: 'get', path: '/api/health', summary: 'Liveness', responses: { 200: jsonResponse('Up', z.object({ ok: z.literal(true) })) } }),
-    (c) => c.json({ ok: true as const }, 200),
-  );
-  app.get('/', (c) => {
-    const page = pageContext(c);
-    return c.html(<HomePage page={page} notice={c.req.query('notice') === 'account-deleted' ? page.t.accountDeleted : undefined} />);
-  });
-
-  app.route('/', authApi);
-  app.route('/', authPages);
-  app.route('/', accountPages);
-  app.route('/', bookingApi);
-  app.route('/', bookingPages);
-  app.route('/', managePages);
-  app.route('/', clientsApi);
-  app.route('/', clientsPages);
-  app.route('/', appointmentsPages);
-  app.route('/', callRoutes);
-  app.route('/', rightsRoutes);
-  app.route('/', rightsDownload);
-  app.route('/', incidentsRoutes);
-  app.route('/', settingsRoutes);
-  app.route('/', notesRoutes);
-  app.route('/', exportRoutes);
-  app.route('/', devRoutes);
-  mountApiDocs(app);
+  // The route table: each area at its prefix; each area's file declares its routes with their access rules.
+  mount('/', home);
+  mount('/', authPages);
+  mount('/', accountPages);
+  mount('/api/auth', authApi);
+  mount('/api', bookingApi);
+  mount('/', bookingPages);
+  mount('/b', managePages);
+  mount('/api/clients', clientsApi);
+  mount('/api/clients', clientNotesApi);
+  mount('/api/notes', notesKeyApi);
+  mount('/api', exportApi);
+  mount('/dashboard/clients', clientsPages);
+  mount('/dashboard/clients', notesPage);
+  mount('/dashboard/appointments', appointmentsPages);
+  mount('/dashboard/appointments', accessCodePage);
+  mount('/dashboard/settings', settingsRoutes);
+  mount('/dashboard/requests', practiceRequestsPages);
+  mount('/dashboard', dataToolsPages);
+  mount('/calendar', calendarFeed);
+  mount('/call', callPage);
+  mount('/api/calls', callApi);
+  mount('/api/appointments', accessCodeApi);
+  mount('/rights', rightsPortal);
+  mount('/rights/download', rightsDownload);
+  mount('/api/rights', rightsApi);
+  mount('/dpo/requests', dpoRequests);
+  mount('/dpo/incidents', incidentsConsole);
+  mount('/', recordRoutes);
+  mount('/dev', devRoutes);
+  mount('/api', apiDocs(app));
 
   app.notFound((c) => {
     const error = new AppError('NOT_FOUND', { key: 'request.noSuchPage', params: { method: c.req.method, path: c.req.path } });
@@ -100,7 +108,7 @@ export function createApp() {
     return wantsJson(c.req.path, c.req.header('accept')) ? errorResponse(c, error) : renderError(c, error);
   });
 
-  return app;
+  return Object.assign(app, { registry: registry as readonly RouteEntry[] });
 }
 
 function wantsJson(path: string, accept: string | undefined): boolean {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApp } from '../../workers/app';
 import { DPA_VERSION } from '../../workers/domain/dpa';
-import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { DEMO } from '../../workers/services/seed';
 import { createClient, expectErrorShape, joinCall, SESSION_COOKIE, settledFetch, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
 import { asDpo, bookablePractice, Client, freeSlots, request, rowsChanged, tableCounts, unique } from './harness';
+import { ROUTE_ACCESS, ROUTES } from './route-table';
 
 // Property-based fuzzing of every JSON endpoint in the route table. Bodies and queries are generated from the request
 // schemas of the OpenAPI document (or, for routes outside it, from the fields their 422 answers name), mixed with
@@ -27,13 +27,13 @@ const REFUSAL_WRITES: Record<string, string[]> = {
 
 type Endpoint = { method: string; path: string; key: string; access: Access | undefined };
 
-const endpoints: Endpoint[] = [
-  ...new Map(
-    createApp()
-      .routes.filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/'))
-      .map((route) => [`${route.method} ${route.path}`, { method: route.method, path: route.path, key: `${route.method} ${route.path}`, access: ROUTE_ACCESS[`${route.method} ${route.path}`] }]),
-  ).values(),
-];
+/** The /api routes of the route registry, each with its declared access rule. */
+const endpoints: Endpoint[] = ROUTES.filter((route) => route.path.startsWith('/api/')).map((route) => ({
+  method: route.method,
+  path: route.path,
+  key: `${route.method} ${route.path}`,
+  access: route.access,
+}));
 
 // ------------------------------------------------------------------------------------------------ request schemas
 
@@ -435,7 +435,7 @@ describe('fuzzing every JSON endpoint of the route table', () => {
   });
 });
 
-const formRoutes = [...new Set(createApp().routes.filter((r) => r.method === 'POST' && !r.path.startsWith('/api/') && !r.path.startsWith('/dev/')).map((r) => r.path))];
+const formRoutes = [...new Set(ROUTES.filter((r) => r.method === 'POST' && !r.path.startsWith('/api/') && !r.path.startsWith('/dev/')).map((r) => r.path))];
 
 describe('malformed form bodies on the page routes', () => {
   it('answers a broken multipart body on every form route with a 4xx, signed in or not, never a 5xx', async () => {

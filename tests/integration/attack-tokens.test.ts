@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type JoinClaims, signJoinToken } from '../../workers/domain/join-token';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../workers/domain/sessions';
 import { hashToken, randomToken } from '../../workers/lib/crypto';
-import { ROUTE_ACCESS } from '../../workers/routes/access';
 import { bookedClient, createClient, dpoAct, expectErrorPage, expectErrorShape, joinCall, latestRequestId, type Practice, requestRights, SESSION_COOKIE, userIdOf, videoCallSoon } from './attack-support';
 import { socketRequest } from './call-room-support';
+import { ROUTE_ACCESS } from './route-table';
 import { asDpo, bookablePractice, Client, logIn, mailTo, manageTokenFor, outbox, request, rowsChanged, signUpTherapist, tableCounts, testDeps } from './harness';
 
 // Forged, expired and replayed credentials: every one is refused with a 4xx (the API in the one error shape, pages as

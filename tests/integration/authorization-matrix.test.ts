@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../workers/app';
-import { type Access, ROUTE_ACCESS } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { DEMO } from '../../workers/services/seed';
 import { bookedClient, createClient, dpoAct, joinCall, latestRequestId, type Practice, requestRights, signInWithoutPassword, userIdOf, videoCallSoon } from './attack-support';
 import { socketRequest } from './call-room-support';
 import { asDpo, bookablePractice, Client, mailTo, manageTokenFor, signUpTherapist } from './harness';
+import { ROUTES } from './route-table';
 
 // Every route of the route table, called by each of five actors with what that actor legitimately holds: nobody
 // (anonymous), the emailed links and access code of one client (client link), the practice's therapist (A), the
@@ -18,15 +18,9 @@ const ACTORS: Actor[] = ['anonymous', 'therapist B', 'DPO', 'therapist A', 'clie
 type Verdict = 'admitted' | 'refused';
 
 type Route = { method: string; path: string; key: string; access: Access };
+/** The route registry: every declared route with its rule (authorization.test.ts checks it is the app's route table). */
 const routes: Route[] = [
-  ...new Map(
-    createApp()
-      .routes.filter((route) => route.method !== 'ALL')
-      .map((route) => {
-        const key = `${route.method} ${route.path}`;
-        return [key, { method: route.method, path: route.path, key, access: ROUTE_ACCESS[key] ?? 'public' }] as const;
-      }),
-  ).values(),
+  ...ROUTES.map((route) => ({ method: route.method, path: route.path, key: `${route.method} ${route.path}`, access: route.access })),
   // Development helpers are refused in production configuration, which security.test.ts checks; here they would only
   // reseed the database between calls.
 ].filter((route) => route.access !== 'local');

@@ -1,11 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
-import { ROUTE_ACCESS, type Access } from '../../workers/routes/access';
+import type { Access } from '../../workers/lib/route';
 import { asDpo, bookablePractice, Client, signUpTherapist } from './harness';
+import { ROUTE_ACCESS, ROUTES } from './route-table';
 
-const routes = createApp()
-  .routes.filter((route) => route.method !== 'ALL')
+const app = createApp();
+const routes = app.routes
+  .filter((route) => route.method !== 'ALL')
   .map((route) => ({ method: route.method, path: route.path, key: `${route.method} ${route.path}` }));
 const unique = [...new Map(routes.map((r) => [r.key, r])).values()];
 
@@ -18,6 +20,19 @@ function expectRefusedAnonymous(status: number, path: string) {
   if (path.startsWith('/api/')) expect(status).toBe(401);
   else expect([303, 401]).toContain(status);
 }
+
+describe('the route registry', () => {
+  it('is exactly the route table the app answers: no route exists without a declaration', () => {
+    const declared = ROUTES.map((route) => `${route.method} ${route.path}`).sort();
+    expect(unique.map((route) => route.key).sort()).toEqual([...new Set(declared)].sort());
+    expect(declared.length).toBe(new Set(declared).size);
+  });
+
+  it('has no middleware but the global chain: every guard comes from a declaration', () => {
+    const middleware = [...new Set(app.routes.filter((route) => route.method === 'ALL').map((route) => route.path))];
+    expect(middleware.sort()).toEqual(['/*', '/api/*']);
+  });
+});
 
 describe('authorization matrix (generated from the route table)', () => {
   it('classifies every route of the app', () => {

@@ -201,7 +201,7 @@ describe('erasure of a client (Art. 17)', () => {
 /** The download route as the lead will mount it, with the app's dependencies and error shape. */
 const downloads = new Hono<HonoEnv>();
 downloads.use(depsMiddleware);
-downloads.route('/', rightsDownload);
+downloads.route('/rights/download', rightsDownload.app);
 downloads.onError((error, c) => errorResponse(c, toAppError(error)));
 
 /** The download itself is the link page's button: a POST (opening the link only shows the page). */

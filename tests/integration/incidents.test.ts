@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INCIDENTS_ACCESS } from '../../workers/routes/incidents-routes';
+import { accessTable, declaredAt } from '../../workers/lib/route';
+import { incidentsConsole, recordRoutes } from '../../workers/routes/incidents-routes';
 import { formatUtc } from '../../workers/domain/breach';
 import { asDpo, Client, countRows, outbox, signUpTherapist, type Therapist } from './harness';
 
+const INCIDENTS_ACCESS = accessTable([...declaredAt('/dpo/incidents', incidentsConsole), ...declaredAt('/', recordRoutes)]);
 const HOUR = 3_600_000;
 const utcInput = (at: number) => new Date(at).toISOString().slice(0, 16);
 

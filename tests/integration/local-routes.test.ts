@@ -2,8 +2,8 @@ import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
-import { ROUTE_ACCESS } from '../../workers/routes/access';
 import { ORIGIN } from './harness';
+import { ROUTE_ACCESS } from './route-table';
 
 // Local routes are opt-in (LOCAL_DEV_ROUTES = "true" in the top-level [vars] of wrangler.toml): a deployed
 // development or test environment, which lacks the flag, must not answer them (issue 11, item 15).

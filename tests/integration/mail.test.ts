@@ -2,9 +2,9 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../workers/app';
-import { ROUTE_ACCESS } from '../../workers/routes/access';
 import { RESEND_ENDPOINT, resendMailer } from '../../workers/services/mailer';
 import { mailTo, ORIGIN, outbox, request, signUpTherapist } from './harness';
+import { ROUTE_ACCESS } from './route-table';
 
 afterEach(() => {
   vi.restoreAllMocks();

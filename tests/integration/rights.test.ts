@@ -3,10 +3,17 @@ import { createExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../workers/app';
 import { extendedDueDate } from '../../workers/domain/deadlines';
-import { RIGHTS_ACCESS } from '../../workers/routes/rights-routes';
+import { accessTable, declaredAt } from '../../workers/lib/route';
+import { dpoRequests, practiceRequestsPages, rightsApi, rightsPortal } from '../../workers/routes/rights-routes';
 import { asDpo, book, bookablePractice, Client, freeSlots, mailTo, ORIGIN, outbox, type OutboxMessage, request, unique } from './harness';
 
 type Practice = Awaited<ReturnType<typeof bookablePractice>>;
+const RIGHTS_ACCESS = accessTable([
+  ...declaredAt('/rights', rightsPortal),
+  ...declaredAt('/api/rights', rightsApi),
+  ...declaredAt('/dpo/requests', dpoRequests),
+  ...declaredAt('/dashboard/requests', practiceRequestsPages),
+]);
 
 let dpo: Client;
 beforeAll(async () => {

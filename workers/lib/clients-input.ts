@@ -4,7 +4,13 @@ import { fieldIssue } from './errors';
 import { emailField } from './input';
 
 /** An empty field means "no email on file": pseudonymous clients are normal. */
-const optionalEmail = z.union([z.literal('').transform(() => null), z.null(), emailField]).optional();
+// Documented as one nullable string: the generator would describe the null branch as a `nullable` without a `type`,
+// which strict OpenAPI validators refuse. (`nullable` is OpenAPI 3.0 metadata the zod metadata type does not name.)
+const NULLABLE_EMAIL = { type: 'string', nullable: true, maxLength: 254, description: 'An email address; empty or null for none' } as const;
+const optionalEmail = z
+  .union([z.literal('').transform(() => null), z.null(), emailField])
+  .optional()
+  .openapi(NULLABLE_EMAIL);
 
 export const clientCreateBody = z.object({ displayName: clientNameField, email: optionalEmail }).openapi('ClientCreate');
 

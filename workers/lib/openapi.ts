@@ -31,3 +31,8 @@ export const conflictResponse = { description: 'Conflicts with existing data', c
 export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };
 }
+
+/** A download's body for each content type it may come in: a file, not a JSON document the client should parse. */
+export function downloadContent(types: string[]) {
+  return Object.fromEntries(types.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }]));
+}

@@ -7,6 +7,7 @@ import type { FormState } from '../../web/components/text-field';
 import type { Locale } from '../domain/locale';
 import { AppError, validationError } from './errors';
 import type { HonoEnv } from './hono-env';
+import { formValues } from './input';
 
 export function pageContext(c: Context<HonoEnv>): PageContext {
   return { t: messages(c.var.locale), locale: c.var.locale, path: c.req.path, session: c.var.session };
@@ -23,6 +24,25 @@ export function formFailure(error: unknown, values: Record<string, unknown>, loc
     if (typeof value === 'string' && !/password|token|_csrf|totp|code/i.test(key)) safeValues[key] = value;
   }
   return { state: { message: error.textIn(locale), fields: error.fieldsIn(locale), values: safeValues }, status: error.status };
+}
+
+/**
+ * Runs one form action: `action` answers a success (usually 303 back with a notice); an expected failure shows the
+ * form again through `rerender` with its message in place. NOT_FOUND stays the plain 404 page, so an id of another
+ * practice reveals nothing.
+ */
+export async function formAction(
+  c: Context<HonoEnv>,
+  action: (values: Record<string, unknown>) => Promise<Response>,
+  rerender: (failure: { state: FormState; status: ContentfulStatusCode }) => Response | Promise<Response>,
+): Promise<Response> {
+  const values = formValues(await c.req.parseBody());
+  try {
+    return await action(values);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
+    return rerender(formFailure(error, values, c.var.locale));
+  }
 }
 
 /** Parses form values with a JSON schema, throwing the same 422 the API gives. */

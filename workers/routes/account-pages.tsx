@@ -1,39 +1,36 @@
-import { Hono } from 'hono';
 import { DashboardPage, DpoPage, SecurityPage } from '../../web/pages/account';
-import { findPracticeById } from '../services/accounts';
+import { findPractice } from '../services/practices';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from '../services/totp';
 import { AppError } from '../lib/errors';
-import type { HonoEnv } from '../lib/hono-env';
 import { formValues, totpConfirmBody, totpDisableBody } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
+import { routeArea } from '../lib/route';
+import { currentSession } from '../lib/session';
 
-export const accountPages = new Hono<HonoEnv>();
+/** Mounted at /: each role's home page and the second-factor settings of any account. */
+export const accountPages = routeArea();
 
-accountPages.use('/dashboard', requireRole('therapist'));
-accountPages.get('/dashboard', async (c) => {
+accountPages.get('/dashboard', 'therapist', async (c) => {
   const { user } = currentSession(c);
-  const practice = user.practiceId ? await findPracticeById(c.var.deps, user.practiceId) : undefined;
+  const practice = user.practiceId ? await findPractice(c.var.deps, user.practiceId) : undefined;
   if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return c.html(<DashboardPage page={pageContext(c)} practice={practice} now={c.var.deps.now()} />);
 });
 
-accountPages.use('/dpo', requireRole('dpo'), requireDpoSecondFactor);
-accountPages.get('/dpo', (c) => c.html(<DpoPage page={pageContext(c)} />));
+accountPages.get('/dpo', 'dpo', (c) => c.html(<DpoPage page={pageContext(c)} />));
 
-accountPages.use('/account/*', requireRole());
-accountPages.get('/account/security', (c) => {
+accountPages.get('/account/security', 'signed-in', (c) => {
   // The DPO console requires a second factor in production; the console sends the DPO here to enrol one.
   const message = c.req.query('notice') === 'totp-required' ? 'Enrol a second factor to use the DPO console.' : undefined;
   return c.html(<SecurityPage page={pageContext(c)} state={{ message }} />);
 });
 
-accountPages.post('/account/totp/start', async (c) => {
+accountPages.post('/account/totp/start', 'signed-in', async (c) => {
   const enrolment = await beginTotpEnrolment(c.var.deps, currentSession(c).user.id);
   return c.html(<SecurityPage page={pageContext(c)} state={{}} enrolment={enrolment} />);
 });
 
-accountPages.post('/account/totp/confirm', async (c) => {
+accountPages.post('/account/totp/confirm', 'signed-in', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { code } = parseForm(totpConfirmBody, values);
@@ -49,7 +46,7 @@ accountPages.post('/account/totp/confirm', async (c) => {
   }
 });
 
-accountPages.post('/account/totp/disable', async (c) => {
+accountPages.post('/account/totp/disable', 'signed-in', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     await disableTotp(c.var.deps, currentSession(c).user.id, parseForm(totpDisableBody, values).password);

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { dashboardMessages } from '../../web/i18n/dashboard';
 import { type AgendaDay, AppointmentsPage } from '../../web/pages/appointments';
@@ -11,16 +10,16 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { requireRole, therapistActor } from '../lib/session';
+import { routeArea } from '../lib/route';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
-import { findPracticeById } from '../services/accounts';
-import { activeTypes, type Practice } from '../services/availability';
+import { activeTypes } from '../services/availability';
 import { listClients } from '../services/clients';
+import { type Practice, practiceById } from '../services/practices';
 import { appointmentOfPractice, appointmentsBetween, cancelByTherapist, createAppointmentByTherapist, setAppointmentStatus } from '../services/therapist-appointments';
 
-export const appointmentsPages = new Hono<HonoEnv>();
-appointmentsPages.use('/dashboard/appointments', requireRole('therapist'));
-appointmentsPages.use('/dashboard/appointments/*', requireRole('therapist'));
+/** Mounted at /dashboard/appointments. */
+export const appointmentsPages = routeArea();
 
 
 const manualBody = z.object({
@@ -32,9 +31,7 @@ const manualBody = z.object({
 const statusBody = z.object({ status: z.enum(['completed', 'no_show']) });
 
 async function currentPractice(c: Context<HonoEnv>): Promise<Practice> {
-  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
-  return practice;
+  return practiceById(c.var.deps, practiceIdOf(c));
 }
 
 async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; status?: ContentfulStatusCode; notice?: string; invite?: { callUrl: string; accessCode: string } } = {}) {
@@ -89,11 +86,11 @@ async function renderAgenda(c: Context<HonoEnv>, extra: { state?: FormState; sta
   );
 }
 
-appointmentsPages.get('/dashboard/appointments', (c) =>
+appointmentsPages.get('/', 'therapist', (c) =>
   renderAgenda(c, { notice: c.req.query('cancelled') ? dashboardMessages(c.var.locale).cancelledNotice : undefined }),
 );
 
-appointmentsPages.post('/dashboard/appointments', async (c) => {
+appointmentsPages.post('/', 'therapist', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const input = parseForm(manualBody, values);
@@ -111,7 +108,7 @@ appointmentsPages.post('/dashboard/appointments', async (c) => {
   }
 });
 
-appointmentsPages.post('/dashboard/appointments/:id/status', async (c) => {
+appointmentsPages.post('/:id/status', 'therapist', async (c) => {
   // Ownership before validation: another practice's id is a 404 whatever the body says.
   const practiceId = practiceIdOf(c);
   await appointmentOfPractice(c.var.deps, practiceId, c.req.param('id'));
@@ -120,7 +117,7 @@ appointmentsPages.post('/dashboard/appointments/:id/status', async (c) => {
   return c.redirect('/dashboard/appointments', 303);
 });
 
-appointmentsPages.post('/dashboard/appointments/:id/cancel', async (c) => {
+appointmentsPages.post('/:id/cancel', 'therapist', async (c) => {
   await cancelByTherapist(c.var.deps, therapistActor(c), await currentPractice(c), c.req.param('id'), c.var.locale);
   return c.redirect('/dashboard/appointments?cancelled=1', 303);
 });

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { signUp } from '../services/accounts';
 import { logIn } from '../services/auth';
 import { completePasswordReset, requestPasswordReset } from '../services/password-reset';
@@ -16,8 +16,9 @@ import {
   totpDisableBody,
 } from '../lib/input';
 import { afterResponse } from '../lib/after-response';
-import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
-import { accountActor, clearSessionCookie, currentSession, requireRole, setSessionCookie } from '../lib/session';
+import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi';
+import { jsonRoute, routeArea } from '../lib/route';
+import { accountActor, clearSessionCookie, currentSession, setSessionCookie } from '../lib/session';
 
 const sessionUser = z
   .object({
@@ -31,14 +32,17 @@ const sessionUser = z
 const sessionResponse = z.object({ user: sessionUser, csrfToken: z.string() }).openapi('Session');
 const noContent = { description: 'Done' };
 
-export const authApi = jsonApi();
+/** Mounted at /api/auth. */
+export const authApi = routeArea();
 
 const checkEmail = z.object({ ok: z.literal(true) }).openapi('CheckYourEmail');
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/signup',
+    path: '/signup',
+    access: 'public',
+    operationId: 'signUp',
     summary: 'Create a practice and its owner account, inactive until the emailed link is used; requires accepting the data-processing agreement',
     description: 'The answer is the same whether or not the address already has an account; its owner is told by email instead.',
     request: { body: jsonBody(signUpBody) },
@@ -57,9 +61,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/confirm-email',
+    path: '/confirm-email',
+    access: 'public',
+    operationId: 'confirmEmail',
     summary: 'Activate a new account with the emailed single-use link token; signs in',
     request: { body: jsonBody(confirmEmailBody) },
     responses: { 200: jsonResponse('Confirmed and signed in', z.object({ csrfToken: z.string() })), ...errorResponses },
@@ -72,9 +78,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/login',
+    path: '/login',
+    access: 'public',
+    operationId: 'logIn',
     summary: 'Sign in; sets the same __Host-session cookie the pages use',
     request: { body: jsonBody(loginBody) },
     responses: { 200: jsonResponse('Signed in', z.object({ csrfToken: z.string() })), 429: errorResponses[401], ...errorResponses },
@@ -87,7 +95,7 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({ method: 'post', path: '/api/auth/logout', summary: 'End this session', responses: { 204: noContent, ...errorResponses } }),
+  jsonRoute({ method: 'post', path: '/logout', access: 'public', operationId: 'logOut', summary: 'End this session', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
     const session = c.var.session;
     if (session) await logOut(c.var.deps, accountActor(c), session.sessionId);
@@ -96,9 +104,8 @@ authApi.openapi(
   },
 );
 
-authApi.use('/api/auth/logout-all', requireRole());
 authApi.openapi(
-  createRoute({ method: 'post', path: '/api/auth/logout-all', summary: 'End every session of this account', responses: { 204: noContent, ...errorResponses } }),
+  jsonRoute({ method: 'post', path: '/logout-all', access: 'signed-in', operationId: 'logOutEverywhere', summary: 'End every session of this account', responses: { 204: noContent, ...errorResponses } }),
   async (c) => {
     await logOutEverywhere(c.var.deps, accountActor(c));
     clearSessionCookie(c);
@@ -106,9 +113,8 @@ authApi.openapi(
   },
 );
 
-authApi.use('/api/auth/session', requireRole());
 authApi.openapi(
-  createRoute({ method: 'get', path: '/api/auth/session', summary: 'The signed-in account and its CSRF token', responses: { 200: jsonResponse('Session', sessionResponse), ...errorResponses } }),
+  jsonRoute({ method: 'get', path: '/session', access: 'signed-in', operationId: 'getSession', summary: 'The signed-in account and its CSRF token', responses: { 200: jsonResponse('Session', sessionResponse), ...errorResponses } }),
   (c) => {
     const { user, csrfToken } = currentSession(c);
     return c.json({ user: { id: user.id, role: user.role, displayName: user.displayName, practiceId: user.practiceId, totpEnabled: user.totpEnabled }, csrfToken }, 200);
@@ -116,9 +122,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/password-reset',
+    path: '/password-reset',
+    access: 'public',
+    operationId: 'requestPasswordReset',
     summary: 'Email a single-use reset link; the answer is the same whether or not the address is known',
     request: { body: jsonBody(passwordResetRequestBody) },
     responses: { 202: jsonResponse('Accepted', z.object({ ok: z.literal(true) })), ...errorResponses },
@@ -131,9 +139,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/password-reset/complete',
+    path: '/password-reset/complete',
+    access: 'public',
+    operationId: 'completePasswordReset',
     summary: 'Set a new password with the emailed token (and the second factor, if enrolled); ends every other session and link, signs in',
     request: { body: jsonBody(passwordResetCompleteBody) },
     responses: { 200: jsonResponse('Password changed and signed in', z.object({ ok: z.literal(true), csrfToken: z.string() })), ...errorResponses },
@@ -146,11 +156,12 @@ authApi.openapi(
   },
 );
 
-authApi.use('/api/auth/totp/*', requireRole());
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/totp/enrol',
+    path: '/totp/enrol',
+    access: 'signed-in',
+    operationId: 'startTotpEnrolment',
     summary: 'Start enrolling a TOTP second factor',
     responses: { 200: jsonResponse('Secret to add to an authenticator app', z.object({ secret: z.string(), uri: z.string() })), ...errorResponses },
   }),
@@ -161,9 +172,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/totp/confirm',
+    path: '/totp/confirm',
+    access: 'signed-in',
+    operationId: 'confirmTotpEnrolment',
     summary: 'Confirm enrolment with a current code; returns single-use recovery codes once',
     request: { body: jsonBody(totpConfirmBody) },
     responses: { 200: jsonResponse('Enrolled', z.object({ recoveryCodes: z.array(z.string()) })), ...errorResponses },
@@ -175,9 +188,11 @@ authApi.openapi(
 );
 
 authApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/auth/totp/disable',
+    path: '/totp/disable',
+    access: 'signed-in',
+    operationId: 'disableTotp',
     summary: 'Remove the second factor (needs the password)',
     request: { body: jsonBody(totpDisableBody) },
     responses: { 204: noContent, ...errorResponses },

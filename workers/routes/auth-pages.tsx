@@ -1,4 +1,3 @@
-import { Hono } from 'hono';
 import { CheckEmailPage, ConfirmEmailPage, ForgotPasswordPage, LoginPage, ResetPasswordPage, SignUpPage } from '../../web/pages/auth';
 import { DPA_VERSION, dpaText } from '../domain/dpa';
 import { signUp } from '../services/accounts';
@@ -7,23 +6,24 @@ import { confirmEmail, isConfirmationUsable } from '../services/email-confirmati
 import { completePasswordReset, requestPasswordReset, resetLinkView } from '../services/password-reset';
 import { logOut, logOutEverywhere } from '../services/logout';
 import { afterResponse } from '../lib/after-response';
-import type { HonoEnv } from '../lib/hono-env';
 import { confirmEmailBody, formValues, loginBody, passwordResetCompleteBody, passwordResetRequestBody, signUpBody } from '../lib/input';
 import { formFailure, pageContext, parseForm, safeNext } from '../lib/pages';
-import { accountActor, clearSessionCookie, requireRole, setSessionCookie } from '../lib/session';
+import { routeArea } from '../lib/route';
+import { accountActor, clearSessionCookie, setSessionCookie } from '../lib/session';
 
-export const authPages = new Hono<HonoEnv>();
+/** Mounted at /: sign-up, sign-in and out, password reset and email confirmation pages. */
+export const authPages = routeArea();
 
 function homeFor(role: 'therapist' | 'dpo') {
   return role === 'dpo' ? '/dpo' : '/dashboard';
 }
 
-authPages.get('/signup', (c) => {
+authPages.get('/signup', 'public', (c) => {
   if (c.req.query('sent')) return c.html(<CheckEmailPage page={pageContext(c)} />);
   return c.html(<SignUpPage page={pageContext(c)} state={{}} dpaText={dpaText(c.var.locale)} dpaVersion={DPA_VERSION} />);
 });
 
-authPages.post('/signup', async (c) => {
+authPages.post('/signup', 'public', async (c) => {
   const values = formValues(await c.req.parseBody(), ['acceptDpa']);
   try {
     const input = parseForm(signUpBody, values);
@@ -36,12 +36,12 @@ authPages.post('/signup', async (c) => {
   }
 });
 
-authPages.get('/login', (c) => {
+authPages.get('/login', 'public', (c) => {
   const notice = c.req.query('reset') === 'done' ? pageContext(c).t.resetDone : undefined;
   return c.html(<LoginPage page={pageContext(c)} state={{}} next={c.req.query('next')} notice={notice} />);
 });
 
-authPages.post('/login', async (c) => {
+authPages.post('/login', 'public', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { token, role } = await logIn(c.var.deps, parseForm(loginBody, values));
@@ -56,21 +56,21 @@ authPages.post('/login', async (c) => {
   }
 });
 
-authPages.post('/logout', async (c) => {
+authPages.post('/logout', 'public', async (c) => {
   if (c.var.session) await logOut(c.var.deps, accountActor(c), c.var.session.sessionId);
   clearSessionCookie(c);
   return c.redirect('/login', 303);
 });
 
-authPages.post('/logout-everywhere', requireRole(), async (c) => {
+authPages.post('/logout-everywhere', 'signed-in', async (c) => {
   await logOutEverywhere(c.var.deps, accountActor(c));
   clearSessionCookie(c);
   return c.redirect('/login', 303);
 });
 
-authPages.get('/forgot-password', (c) => c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={false} />));
+authPages.get('/forgot-password', 'public', (c) => c.html(<ForgotPasswordPage page={pageContext(c)} state={{}} sent={false} />));
 
-authPages.post('/forgot-password', async (c) => {
+authPages.post('/forgot-password', 'public', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { email } = parseForm(passwordResetRequestBody, values);
@@ -82,13 +82,13 @@ authPages.post('/forgot-password', async (c) => {
   }
 });
 
-authPages.get('/reset-password', async (c) => {
+authPages.get('/reset-password', 'public', async (c) => {
   const token = c.req.query('token') ?? '';
   const view = token.length >= 20 && token.length <= 128 ? await resetLinkView(c.var.deps, token) : { usable: false, needsCode: false };
   return c.html(<ResetPasswordPage page={pageContext(c)} state={{}} token={token} {...view} />, view.usable ? 200 : 400);
 });
 
-authPages.post('/reset-password', async (c) => {
+authPages.post('/reset-password', 'public', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { token, password, totp } = parseForm(passwordResetCompleteBody, values);
@@ -105,13 +105,13 @@ authPages.post('/reset-password', async (c) => {
 });
 
 /** The emailed link opens a page with a button: mail scanners that fetch links must not use it up. */
-authPages.get('/confirm-email', async (c) => {
+authPages.get('/confirm-email', 'public', async (c) => {
   const token = c.req.query('token') ?? '';
   const usable = token.length >= 20 && token.length <= 128 && (await isConfirmationUsable(c.var.deps, token));
   return c.html(<ConfirmEmailPage page={pageContext(c)} token={token} usable={usable} />, usable ? 200 : 400);
 });
 
-authPages.post('/confirm-email', async (c) => {
+authPages.post('/confirm-email', 'public', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { token } = parseForm(confirmEmailBody, values);

@@ -1,9 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { sha256Hex } from '../lib/crypto';
 import { bookingBody, slotsQuery } from '../lib/booking-input';
 import { errorBodySchema } from '../lib/errors';
-import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
-import { currentTerms, listFreeSlots, practiceBySlug } from '../services/availability';
+import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi';
+import { jsonRoute, routeArea } from '../lib/route';
+import { currentTerms, listFreeSlots } from '../services/availability';
+import { bookablePractice } from '../services/practices';
 import { createHold } from '../services/booking';
 import { confirmHold, holdActor } from '../services/booking-confirm';
 
@@ -14,33 +16,38 @@ const holdSchema = z.object({ hold: z.object({ status: z.literal('pending'), min
 const notFound = { description: 'Unknown practice', content: { 'application/json': { schema: errorBodySchema } } };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export const bookingApi = jsonApi();
+/** Mounted at /api: a practice's public booking API and the confirmation of an emailed hold. */
+export const bookingApi = routeArea();
 
 bookingApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/p/{slug}/slots',
+    path: '/p/{slug}/slots',
+    access: 'public',
+    operationId: 'listFreeSlots',
     summary: 'Free slots of a practice between two local dates (inclusive, at most 62 days), in UTC',
     request: { params: slugParam, query: slotsQuery },
     responses: { 200: jsonResponse('Free slots', z.object({ slots: z.array(slotSchema) })), 404: notFound, ...errorResponses },
   }),
   async (c) => {
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const slots = await listFreeSlots(c.var.deps, practice, c.req.valid('query'));
     return c.json({ slots: slots.map((s) => ({ start: iso(s.start), end: iso(s.end), typeId: s.typeId })) }, 200);
   },
 );
 
 bookingApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/p/{slug}/terms',
+    path: '/p/{slug}/terms',
+    access: 'public',
+    operationId: 'getCurrentTerms',
     summary: 'The practice’s current booking terms; sha256 is the hex SHA-256 of the UTF-8 text',
     request: { params: slugParam },
     responses: { 200: jsonResponse('Current terms', z.object({ version: z.number().int(), text: z.string(), sha256: z.string() })), 404: notFound },
   }),
   async (c) => {
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const terms = await currentTerms(c.var.deps, practice.id);
     // Hashed afresh so the answer proves itself: the client can recompute it from the text.
     return c.json({ version: terms.version, text: terms.text, sha256: await sha256Hex(terms.text) }, 200);
@@ -48,9 +55,11 @@ bookingApi.openapi(
 );
 
 bookingApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/p/{slug}/bookings',
+    path: '/p/{slug}/bookings',
+    access: 'public',
+    operationId: 'requestBooking',
     summary:
       'Ask for a free slot; requires accepting the current terms version. The time is held and a single-use link goes to the address; the booking exists once that link is confirmed. The answer is the same for every address.',
     request: { params: slugParam, body: jsonBody(bookingBody) },
@@ -64,16 +73,18 @@ bookingApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const practice = await practiceBySlug(c.var.deps, c.req.valid('param').slug);
+    const practice = await bookablePractice(c.var.deps, c.req.valid('param').slug);
     const { holdMinutes } = await createHold(c.var.deps, practice, { ...input, start: Date.parse(input.start) }, { method: 'api', locale: c.var.locale });
     return c.json({ hold: { status: 'pending' as const, minutes: holdMinutes } }, 202);
   },
 );
 
 bookingApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/bookings/confirm',
+    path: '/bookings/confirm',
+    access: 'public',
+    operationId: 'confirmBooking',
     summary: 'Confirm a held booking with the token from the emailed link (single use); books the appointment',
     request: { body: jsonBody(z.object({ token: z.string().min(20).max(128) }).openapi('BookingConfirmation')) },
     responses: {

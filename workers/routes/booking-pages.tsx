@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
 import { BookingPage, TermsPage } from '../../web/pages/booking';
@@ -13,12 +12,15 @@ import { bookingBody } from '../lib/booking-input';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { slotsByDay } from '../lib/slot-view';
-import { activeTypes, currentTerms, listFreeSlots, type Practice, practiceBySlug, therapistName } from '../services/availability';
+import { activeTypes, currentTerms, listFreeSlots, therapistName } from '../services/availability';
+import { bookablePractice, type Practice } from '../services/practices';
 import { AppError } from '../lib/errors';
+import { routeArea } from '../lib/route';
 import { createHold } from '../services/booking';
 import { confirmHold, holdActor, holdByToken, holdOpen } from '../services/booking-confirm';
 
-export const bookingPages = new Hono<HonoEnv>();
+/** Mounted at /: the public booking pages and the confirmation of an emailed hold. */
+export const bookingPages = routeArea();
 
 const DAYS_SHOWN = 14;
 
@@ -49,13 +51,13 @@ async function renderBookingPage(c: Context<HonoEnv>, practice: Practice, option
   );
 }
 
-bookingPages.get('/book/:slug', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+bookingPages.get('/book/:slug', 'public', async (c) => {
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   return renderBookingPage(c, practice, { typeId: c.req.query('type'), from: c.req.query('from'), state: {} });
 });
 
-bookingPages.get('/book/:slug/terms', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+bookingPages.get('/book/:slug/terms', 'public', async (c) => {
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const terms = await currentTerms(c.var.deps, practice.id);
   return c.html(<TermsPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} terms={{ ...terms, sha256: await sha256Hex(terms.text) }} />);
 });
@@ -69,8 +71,8 @@ function refusedConfirmation(error: unknown): error is AppError {
  * The same domain logic as POST /api/p/:slug/bookings, from a form that works without JavaScript. An accepted form
  * always leads to the same "check your email" page, whoever the address belongs to.
  */
-bookingPages.post('/book/:slug', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+bookingPages.post('/book/:slug', 'public', async (c) => {
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const values = formValues(await c.req.parseBody(), ['acceptTerms', 'reminders']);
   try {
     const input = parseForm(bookingBody, { ...values, consents: { reminders: values.reminders === true } });
@@ -83,8 +85,8 @@ bookingPages.post('/book/:slug', async (c) => {
   }
 });
 
-bookingPages.get('/book/:slug/sent', async (c) => {
-  const practice = await practiceBySlug(c.var.deps, c.req.param('slug'));
+bookingPages.get('/book/:slug/sent', 'public', async (c) => {
+  const practice = await bookablePractice(c.var.deps, c.req.param('slug'));
   const page = <CheckEmailPage page={pageContext(c)} b={bookingMessages(c.var.locale)} practiceName={practice.name} slug={practice.slug} holdMinutes={practice.holdMinutes} />;
   return c.html(page);
 });
@@ -103,9 +105,9 @@ async function renderHold(c: Context<HonoEnv>, token: string, message?: string, 
 }
 
 /** The emailed link only shows the booking; its button confirms it (mail scanners open links, never press buttons). */
-bookingPages.get('/hold/:token', (c) => renderHold(c, c.req.param('token')));
+bookingPages.get('/hold/:token', 'public', (c) => renderHold(c, c.req.param('token')));
 
-bookingPages.post('/hold/:token', async (c) => {
+bookingPages.post('/hold/:token', 'public', async (c) => {
   const token = c.req.param('token');
   try {
     const { manageToken } = await confirmHold(c.var.deps, await holdActor(c.var.deps, token));

@@ -1,34 +1,28 @@
 import { z } from '@hono/zod-openapi';
-import { Hono } from 'hono';
-import { validator } from 'hono/validator';
+import { createMiddleware } from 'hono/factory';
 import { CallPage } from '../../web/pages/call';
 import { AccessCodePage } from '../../web/pages/call-code';
 import { browserKey, displayName } from '../rooms/protocol';
-import { currentSession, requireRole } from '../lib/session';
+import { currentSession } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { windowState } from '../domain/call-window';
 import { verifyJoinToken } from '../domain/join-token';
 import { formatDateTime } from '../domain/locale';
-import { AppError, fieldIssue, validationError } from '../lib/errors';
+import { AppError, errorBodySchema, fieldIssue } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
+import { errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
 import { pageContext } from '../lib/pages';
-import { findPracticeById } from '../services/accounts';
+import { jsonRoute, routeArea } from '../lib/route';
+import { findPractice, practiceById } from '../services/practices';
 import { callRoomOf, joinAsClient, joinAsTherapist, recordCallEvent, reissueAccessCode } from '../services/calls';
-import type { Access } from './access';
 
-export const callRoutes = new Hono<HonoEnv>();
-
-export const CALL_ACCESS: Record<string, Access> = {
-  'GET /call/:appointmentId': 'public',
-  'POST /api/calls/:appointmentId/join': 'call',
-  'GET /api/calls/:appointmentId/ws': 'call',
-  'POST /api/calls/:appointmentId/report': 'call',
-  'POST /api/appointments/:id/access-code': 'therapist',
-  'POST /dashboard/appointments/:id/access-code': 'therapist',
-};
-
-callRoutes.use('/api/appointments/*', requireRole('therapist'));
-callRoutes.use('/dashboard/appointments/*', requireRole('therapist'));
+/** Mounted at /call: the call page itself. */
+export const callPage = routeArea();
+/** Mounted at /api/calls: joining, the WebSocket hand-off to the room and the metrics reports. */
+export const callApi = routeArea();
+/** Mounted at /api/appointments and /dashboard/appointments: a new access code, shown once. */
+export const accessCodeApi = routeArea();
+export const accessCodePage = routeArea();
 
 const nameField = z
   .string({ error: fieldIssue('field.enterYourName') })
@@ -41,7 +35,7 @@ const clientJoinBody = z.object({
   name: nameField,
   code: z.string({ error: fieldIssue('calls.enterCode') }).trim().min(4, fieldIssue('calls.enterCode')).max(32, fieldIssue('calls.codeShorter')),
   // The call link key from the emailed link's fragment; anything malformed is simply no key (the public window).
-  linkKey: z.string().max(64).optional().catch(undefined),
+  linkKey: z.string().max(64).optional().catch(undefined).openapi({ type: 'string', maxLength: 64, description: 'The key from the emailed call link’s fragment, if any' }),
 });
 
 const reportBody = z.object({
@@ -54,18 +48,18 @@ const reportBody = z.object({
     .optional(),
 });
 
-function json<T extends z.ZodType>(schema: T) {
-  return validator('json', (value) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw validationError(parsed.error);
-    return parsed.data as z.infer<T>;
-  });
-}
+const appointmentParam = z.object({ appointmentId: z.string().openapi({ param: { name: 'appointmentId', in: 'path' } }) });
+const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+const iceServer = z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() });
+const joinPass = z
+  .object({ token: z.string(), reportToken: z.string(), iceServers: z.array(iceServer), role: z.enum(['therapist', 'client']), closesAt: z.number().int() })
+  .openapi('JoinPass');
+const accessCode = z.object({ accessCode: z.string(), callUrl: z.string(), emailed: z.boolean() }).openapi('AccessCode');
 
 /** The call page: camera and microphone are allowed on /call/* only (see security-headers). */
-callRoutes.get('/call/:appointmentId', async (c) => {
+callPage.get('/:appointmentId', 'public', async (c) => {
   const room = await callRoomOf(c.var.deps, c.req.param('appointmentId'));
-  const practice = await findPracticeById(c.var.deps, room.practiceId);
+  const practice = await findPractice(c.var.deps, room.practiceId);
   const session = c.var.session;
   const role = session?.user.role === 'therapist' && session.user.practiceId === room.practiceId ? 'therapist' : 'client';
   return c.html(
@@ -80,23 +74,41 @@ callRoutes.get('/call/:appointmentId', async (c) => {
   );
 });
 
-/** A signed-in therapist of the practice joins as therapist; anyone else must bring name and access code. */
-callRoutes.post('/api/calls/:appointmentId/join', async (c) => {
-  const appointmentId = c.req.param('appointmentId');
+/** A signed-in therapist of the practice joins as therapist, whatever the body holds; runs before the body is read. */
+const therapistJoins = createMiddleware<HonoEnv>(async (c, next) => {
+  const appointmentId = c.req.param('appointmentId') ?? '';
   const session = c.var.session;
   if (session?.user.role === 'therapist' && session.user.practiceId) {
     return c.json(await joinAsTherapist(c.var.deps, session.user.practiceId, session.user.id, appointmentId));
   }
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new AppError('BAD_REQUEST', 'calls.sendJson');
-  }
-  const parsed = clientJoinBody.safeParse(body);
-  if (!parsed.success) throw validationError(parsed.error);
-  return c.json(await joinAsClient(c.var.deps, appointmentId, { code: parsed.data.code, linkKey: parsed.data.linkKey }));
+  await next();
 });
+
+/** Anyone else must bring name and access code. */
+callApi.openapi(
+  jsonRoute({
+    method: 'post',
+    path: '/{appointmentId}/join',
+    access: 'call',
+    operationId: 'joinCall',
+    summary: 'Join a video call: the practice’s signed-in therapist sends no body; a client sends name and access code. Returns a join token for the WebSocket and a report token',
+    middleware: [therapistJoins],
+    request: { params: appointmentParam, body: jsonBody(clientJoinBody.openapi('CallJoinRequest')) },
+    responses: {
+      ...errorResponses,
+      200: jsonResponse('Join pass', joinPass),
+      401: { description: 'Wrong access code', content: { 'application/json': { schema: errorBodySchema } } },
+      404: notFoundResponse,
+      409: { description: 'The call is not open', content: { 'application/json': { schema: errorBodySchema } } },
+      429: { description: 'Too many attempts', content: { 'application/json': { schema: errorBodySchema } } },
+    },
+  }),
+  async (c) => {
+    const appointmentId = c.req.valid('param').appointmentId;
+    const parsed = c.req.valid('json');
+    return c.json(await joinAsClient(c.var.deps, appointmentId, { code: parsed.code, linkKey: parsed.linkKey }), 200);
+  },
+);
 
 /**
  * What the page offers in Sec-WebSocket-Protocol: the protocol itself, the join token (`jt.`), for a client its name
@@ -128,7 +140,7 @@ function decodeName(encoded: string | undefined): string | undefined {
 }
 
 /** Verifies the join token, then hands the socket to the room with only what the room needs to know. */
-callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
+callApi.get('/:appointmentId/ws', 'call', async (c) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new AppError('BAD_REQUEST', 'calls.expectedUpgrade');
   const appointmentId = c.req.param('appointmentId');
   const offered = handshake.safeParse(c.req.header('sec-websocket-protocol') ?? '');
@@ -149,27 +161,47 @@ callRoutes.get('/api/calls/:appointmentId/ws', async (c) => {
 });
 
 /** JSON: the therapist issues a new access code (shown once; the old one stops working). */
-callRoutes.post('/api/appointments/:id/access-code', async (c) => {
-  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
-  const session = currentSession(c);
-  return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id')));
-});
+accessCodeApi.openapi(
+  jsonRoute({
+    method: 'post',
+    path: '/{id}/access-code',
+    access: 'therapist',
+    operationId: 'reissueAccessCode',
+    summary: 'Issue a new access code for a video appointment of your practice (shown once; the old one stops working)',
+    request: { params: idParam },
+    responses: { 200: jsonResponse('The new code', accessCode), 404: notFoundResponse, ...errorResponses },
+  }),
+  async (c) => {
+    const practice = await practiceById(c.var.deps, practiceIdOf(c));
+    const session = currentSession(c);
+    return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.valid('param').id), 200);
+  },
+);
 
 /** The same from the agenda: the new code is rendered once, never redirected to, because it is not stored readable. */
-callRoutes.post('/dashboard/appointments/:id/access-code', async (c) => {
-  const practice = await findPracticeById(c.var.deps, practiceIdOf(c));
-  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
+accessCodePage.post('/:id/access-code', 'therapist', async (c) => {
+  const practice = await practiceById(c.var.deps, practiceIdOf(c));
   const session = currentSession(c);
   const issued = await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id'));
   return c.html(<AccessCodePage page={pageContext(c)} {...issued} nonce={c.get('secureHeadersNonce')} />);
 });
 
-callRoutes.post('/api/calls/:appointmentId/report', json(reportBody), async (c) => {
-  const appointmentId = c.req.param('appointmentId');
-  const { token, ...report } = c.req.valid('json');
-  const check = await verifyJoinToken(token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now(), use: 'report' });
-  if (!check.ok) throw new AppError('UNAUTHENTICATED', 'calls.reportToken');
-  await recordCallEvent(c.var.deps, appointmentId, check.claims.role, report);
-  return c.body(null, 204);
-});
+callApi.openapi(
+  jsonRoute({
+    method: 'post',
+    path: '/{appointmentId}/report',
+    access: 'call',
+    operationId: 'reportCallEvent',
+    summary: 'Report a call event and its connection quality with the report token from joining (no names, no addresses)',
+    request: { params: appointmentParam, body: jsonBody(reportBody.openapi('CallReport')) },
+    responses: { ...errorResponses, 204: { description: 'Recorded' }, 401: { description: 'calls.reportToken', content: { 'application/json': { schema: errorBodySchema } } } },
+  }),
+  async (c) => {
+    const appointmentId = c.req.valid('param').appointmentId;
+    const { token, ...report } = c.req.valid('json');
+    const check = await verifyJoinToken(token, c.var.config.JOIN_TOKEN_SECRET, { room: appointmentId, now: c.var.deps.now(), use: 'report' });
+    if (!check.ok) throw new AppError('UNAUTHENTICATED', 'calls.reportToken');
+    await recordCallEvent(c.var.deps, appointmentId, check.claims.role, report);
+    return c.body(null, 204);
+  },
+);

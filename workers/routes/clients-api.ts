@@ -1,7 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { clientCreateBody, clientIdParam, clientPatchBody, clientsQuery } from '../lib/clients-input';
-import { conflictResponse, errorResponses, jsonApi, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
-import { requireRole, therapistActor } from '../lib/session';
+import { conflictResponse, errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
+import { jsonRoute, routeArea } from '../lib/route';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { type Client, clientDetail, createClient, listClients, updateClient } from '../services/clients';
 import { deleteClient } from '../services/erasure';
@@ -9,6 +10,24 @@ import { deleteClient } from '../services/erasure';
 const clientSchema = z
   .object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), active: z.boolean(), restricted: z.boolean(), createdAt: z.string() })
   .openapi('Client');
+
+const consentSchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.enum(['given', 'withdrawn']),
+    purposes: z.array(z.string()),
+    termsVersion: z.number().int(),
+    termsSha256: z.string(),
+    method: z.string(),
+    at: z.string(),
+    recordHash: z.string().nullable(),
+  })
+  .openapi('ConsentRecord');
+const chainSchema = z
+  .object({ ok: z.boolean(), length: z.number().int(), problems: z.array(z.object({ seq: z.number().int(), problem: z.enum(['edited', 'missing', 'broken-link', 'head-mismatch']) })).optional() })
+  .openapi('ConsentChainVerdict');
+const visitSchema = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.string(), type: z.string() }).openapi('ClientAppointment');
+const clientDetailSchema = z.object({ client: clientSchema, consents: z.array(consentSchema), chain: chainSchema, appointments: z.array(visitSchema) });
 
 function clientJson(client: Client) {
   return {
@@ -21,14 +40,15 @@ function clientJson(client: Client) {
   };
 }
 
-export const clientsApi = jsonApi();
-clientsApi.use('/api/clients', requireRole('therapist'));
-clientsApi.use('/api/clients/*', requireRole('therapist'));
+/** Mounted at /api/clients. */
+export const clientsApi = routeArea();
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/clients',
+    path: '/',
+    access: 'therapist',
+    operationId: 'listClients',
     summary: 'Clients of your practice, searchable by name or email',
     request: { query: clientsQuery },
     responses: { 200: jsonResponse('Clients', z.object({ clients: z.array(clientSchema) })), ...errorResponses },
@@ -41,9 +61,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'post',
-    path: '/api/clients',
+    path: '/',
+    access: 'therapist',
+    operationId: 'createClient',
     summary: 'Create a client; a pseudonym or initials suffice, the email is optional',
     request: { body: jsonBody(clientCreateBody) },
     responses: { 201: jsonResponse('Created', z.object({ client: clientSchema })), 409: conflictResponse, ...errorResponses },
@@ -52,12 +74,14 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'get',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'getClient',
     summary: 'One client with consent history (and chain verification) and appointments',
     request: { params: clientIdParam },
-    responses: { 200: jsonResponse('Client', z.object({ client: clientSchema, consents: z.array(z.unknown()), chain: z.unknown(), appointments: z.array(z.unknown()) })), 404: notFoundResponse, ...errorResponses },
+    responses: { 200: jsonResponse('Client', clientDetailSchema), 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
     const detail = await clientDetail(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
@@ -74,9 +98,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'patch',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'updateClient',
     summary: 'Rectify, (de)activate or restrict processing of a client',
     request: { params: clientIdParam, body: jsonBody(clientPatchBody) },
     responses: { 200: jsonResponse('Updated', z.object({ client: clientSchema })), 404: notFoundResponse, ...errorResponses },
@@ -85,9 +111,11 @@ clientsApi.openapi(
 );
 
 clientsApi.openapi(
-  createRoute({
+  jsonRoute({
     method: 'delete',
-    path: '/api/clients/{id}',
+    path: '/{id}',
+    access: 'therapist',
+    operationId: 'deleteClient',
     summary: 'Delete a client completely (appointments and notes included; consent evidence is unlinked)',
     request: { params: clientIdParam },
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },

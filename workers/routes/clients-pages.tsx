@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { consentRecords } from '../../db/schema';
 import { dashboardMessages } from '../../web/i18n/dashboard';
@@ -13,16 +12,16 @@ import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { requireRole, therapistActor } from '../lib/session';
+import { routeArea } from '../lib/route';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
-import { findPracticeById } from '../services/accounts';
+import { findPractice } from '../services/practices';
 import { clientDetail, clientOfPractice, createClient, listClients, updateClient } from '../services/clients';
 import { sealedRecord } from '../services/consent';
 import { deleteClient } from '../services/erasure';
 
-export const clientsPages = new Hono<HonoEnv>();
-clientsPages.use('/dashboard/clients', requireRole('therapist'));
-clientsPages.use('/dashboard/clients/*', requireRole('therapist'));
+/** Mounted at /dashboard/clients. */
+export const clientsPages = routeArea();
 
 async function renderList(c: Context<HonoEnv>, state: FormState = {}, status: ContentfulStatusCode = 200, notice?: string) {
   const q = c.req.query('q') ?? '';
@@ -31,9 +30,9 @@ async function renderList(c: Context<HonoEnv>, state: FormState = {}, status: Co
   return c.html(<ClientsPage page={pageContext(c)} d={dashboardMessages(c.var.locale)} clients={clients} q={q} includeInactive={includeInactive} state={state} notice={notice} />, status);
 }
 
-clientsPages.get('/dashboard/clients', (c) => renderList(c, {}, 200, c.req.query('deleted') ? dashboardMessages(c.var.locale).deleted : undefined));
+clientsPages.get('/', 'therapist', (c) => renderList(c, {}, 200, c.req.query('deleted') ? dashboardMessages(c.var.locale).deleted : undefined));
 
-clientsPages.post('/dashboard/clients', async (c) => {
+clientsPages.post('/', 'therapist', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const client = await createClient(c.var.deps, therapistActor(c), parseForm(clientCreateBody, values));
@@ -46,7 +45,7 @@ clientsPages.post('/dashboard/clients', async (c) => {
 
 async function renderDetail(c: Context<HonoEnv>, clientId: string, state: FormState = {}, status: ContentfulStatusCode = 200) {
   const practiceId = practiceIdOf(c);
-  const [detail, practice] = await Promise.all([clientDetail(c.var.deps, practiceId, clientId), findPracticeById(c.var.deps, practiceId)]);
+  const [detail, practice] = await Promise.all([clientDetail(c.var.deps, practiceId, clientId), findPractice(c.var.deps, practiceId)]);
   const d = dashboardMessages(c.var.locale);
   return c.html(
     <ClientDetailPage
@@ -64,9 +63,9 @@ async function renderDetail(c: Context<HonoEnv>, clientId: string, state: FormSt
   );
 }
 
-clientsPages.get('/dashboard/clients/:id', (c) => renderDetail(c, c.req.param('id')));
+clientsPages.get('/:id', 'therapist', (c) => renderDetail(c, c.req.param('id')));
 
-clientsPages.post('/dashboard/clients/:id', async (c) => {
+clientsPages.post('/:id', 'therapist', async (c) => {
   const id = c.req.param('id');
   const values = formValues(await c.req.parseBody(), ['active', 'restricted']);
   try {
@@ -78,7 +77,7 @@ clientsPages.post('/dashboard/clients/:id', async (c) => {
   }
 });
 
-clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
+clientsPages.post('/:id/delete', 'therapist', async (c) => {
   const id = c.req.param('id');
   const practiceId = practiceIdOf(c);
   const client = await clientOfPractice(c.var.deps, practiceId, id);
@@ -91,14 +90,14 @@ clientsPages.post('/dashboard/clients/:id/delete', async (c) => {
   return c.redirect('/dashboard/clients?deleted=1', 303);
 });
 
-clientsPages.get('/dashboard/clients/:id/consents/:recordId/receipt.json', async (c) => {
+clientsPages.get('/:id/consents/:recordId/receipt.json', 'therapist', async (c) => {
   const practiceId = practiceIdOf(c);
   const client = await clientOfPractice(c.var.deps, practiceId, c.req.param('id'));
   const owned = await c.var.deps.db.query.consentRecords.findFirst({
     where: and(eq(consentRecords.id, c.req.param('recordId')), eq(consentRecords.clientId, client.id), eq(consentRecords.practiceId, practiceId)),
   });
   const record = owned ? await sealedRecord(c.var.deps, owned.id) : undefined;
-  const practice = await findPracticeById(c.var.deps, practiceId);
+  const practice = await findPractice(c.var.deps, practiceId);
   if (!record || !practice) throw new AppError('NOT_FOUND', 'clients.noSuchConsentRecord');
   c.header('content-disposition', 'attachment; filename="consent-receipt.json"');
   return c.json(

@@ -1,22 +1,15 @@
 import { desc } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { outboxMessages } from '../../db/schema';
 import { OutboxPage, type OutboxEntry } from '../../web/pages/misc';
 import { seedBulkPractice } from '../services/bulk-seed';
 import { seedDemo } from '../services/seed';
-import { AppError } from '../lib/errors';
-import type { HonoEnv } from '../lib/hono-env';
 import { pageContext } from '../lib/pages';
+import { routeArea } from '../lib/route';
 
-/** Local-only helpers. 404 unless the configuration opts in with LOCAL_DEV_ROUTES = "true" (never in production). */
-export const devRoutes = new Hono<HonoEnv>();
+/** Mounted at /dev. Local-only helpers: 404 unless the configuration opts in with LOCAL_DEV_ROUTES = "true". */
+export const devRoutes = routeArea();
 
-devRoutes.use('/dev/*', async (c, next) => {
-  if (!c.var.config.isLocal) throw new AppError('NOT_FOUND', 'request.notFound');
-  await next();
-});
-
-devRoutes.get('/dev/outbox', async (c) => {
+devRoutes.get('/outbox', 'local', async (c) => {
   const rows = await c.var.deps.db.select().from(outboxMessages).orderBy(desc(outboxMessages.sentAt)).limit(200);
   const messages: OutboxEntry[] = rows.map((row) => ({
     to: row.recipient,
@@ -30,7 +23,7 @@ devRoutes.get('/dev/outbox', async (c) => {
   return c.html(<OutboxPage page={pageContext(c)} messages={messages} />);
 });
 
-devRoutes.post('/dev/seed', async (c) => c.json(await seedDemo(c.var.deps)));
+devRoutes.post('/seed', 'local', async (c) => c.json(await seedDemo(c.var.deps)));
 
 /** `npm run bench`: a second practice with 10,000 clients and 100,000 appointments, for the export and erasure figures. */
-devRoutes.post('/dev/seed-bulk', async (c) => c.json(await seedBulkPractice(c.var.deps)));
+devRoutes.post('/seed-bulk', 'local', async (c) => c.json(await seedBulkPractice(c.var.deps)));

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { incidentsMessages } from '../../web/i18n/incidents';
@@ -10,32 +10,17 @@ import { isLocale } from '../domain/locale';
 import { AppError, fieldIssue, fieldIssueWith } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { emailField, formValues } from '../lib/input';
-import { jsonApi, jsonResponse } from '../lib/openapi';
-import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { currentSession, requireDpoSecondFactor, requireRole } from '../lib/session';
+import { jsonResponse } from '../lib/openapi';
+import { formAction, formFailure, pageContext, parseForm } from '../lib/pages';
+import { jsonRoute, routeArea } from '../lib/route';
+import { currentSession } from '../lib/session';
 import { addIncidentUpdate, closeIncident, createIncident, listIncidents, loadIncident, notifyAffectedPractices, subjectNoticeTemplate, timelineOf } from '../services/incidents';
 import { recordOfProcessing } from '../services/record-of-processing';
-import type { Access } from './access';
 
-/** The DPO's breach register (Art. 33/34 GDPR) and the public record of processing (Art. 30). */
-export const incidentsRoutes = jsonApi();
-
-export const INCIDENTS_ACCESS: Record<string, Access> = {
-  'GET /dpo/incidents': 'dpo',
-  'GET /dpo/incidents/new': 'dpo',
-  'POST /dpo/incidents': 'dpo',
-  'GET /dpo/incidents/:id': 'dpo',
-  'POST /dpo/incidents/:id/updates': 'dpo',
-  'POST /dpo/incidents/:id/notify': 'dpo',
-  'POST /dpo/incidents/:id/close': 'dpo',
-  'GET /dpo/incidents/:id/timeline.json': 'dpo',
-  'GET /dpo/incidents/:id/subject-notice/:locale': 'dpo',
-  'GET /record-of-processing': 'public',
-  'GET /api/record-of-processing': 'public',
-};
-
-incidentsRoutes.use('/dpo/incidents', requireRole('dpo'), requireDpoSecondFactor);
-incidentsRoutes.use('/dpo/incidents/*', requireRole('dpo'), requireDpoSecondFactor);
+/** Mounted at /dpo/incidents: the DPO's breach register (Art. 33/34 GDPR). */
+export const incidentsConsole = routeArea();
+/** Mounted at /: the public record of processing (Art. 30), as a page and as JSON. */
+export const recordRoutes = routeArea();
 
 type Ctx = Context<HonoEnv>;
 type Body = Record<string, string | File | (string | File)[]>;
@@ -140,27 +125,24 @@ async function renderDetail(c: Ctx, id: string, state: FormState = {}, status: C
 }
 
 /** One action on an incident: 303 back to it with a notice, or the page again with the message in place. */
-async function act(c: Ctx, id: string, change: (values: Record<string, unknown>) => Promise<string>) {
-  const values = formValues(await c.req.parseBody());
-  try {
-    return c.redirect(`/dpo/incidents/${id}?${await change(values)}`, 303);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values, c.var.locale);
-    return renderDetail(c, id, state, status);
-  }
+function act(c: Ctx, id: string, change: (values: Record<string, unknown>) => Promise<string>) {
+  return formAction(
+    c,
+    async (values) => c.redirect(`/dpo/incidents/${id}?${await change(values)}`, 303),
+    ({ state, status }) => renderDetail(c, id, state, status),
+  );
 }
 
-incidentsRoutes.get('/dpo/incidents', async (c) => c.html(<IncidentsListPage page={pageContext(c)} m={messagesOf(c)} incidents={await listIncidents(c.var.deps)} />));
+incidentsConsole.get('/', 'dpo', async (c) => c.html(<IncidentsListPage page={pageContext(c)} m={messagesOf(c)} incidents={await listIncidents(c.var.deps)} />));
 
 function renderForm(c: Ctx, state: FormState, status: ContentfulStatusCode = 200) {
   const defaults = { contact: c.var.config.DPO_EMAIL, awareAt: utcInputValue(c.var.deps.now()) };
   return c.html(<IncidentFormPage page={pageContext(c)} m={messagesOf(c)} state={state} defaults={defaults} />, status);
 }
 
-incidentsRoutes.get('/dpo/incidents/new', (c) => renderForm(c, {}));
+incidentsConsole.get('/new', 'dpo', (c) => renderForm(c, {}));
 
-incidentsRoutes.post('/dpo/incidents', async (c) => {
+incidentsConsole.post('/', 'dpo', async (c) => {
   const { values, echo } = incidentValues(await c.req.parseBody({ all: true }));
   try {
     const id = await createIncident(c.var.deps, parseForm(incidentForm, values), actor(c));
@@ -171,9 +153,9 @@ incidentsRoutes.post('/dpo/incidents', async (c) => {
   }
 });
 
-incidentsRoutes.get('/dpo/incidents/:id', (c) => renderDetail(c, c.req.param('id')));
+incidentsConsole.get('/:id', 'dpo', (c) => renderDetail(c, c.req.param('id')));
 
-incidentsRoutes.post('/dpo/incidents/:id/updates', (c) => {
+incidentsConsole.post('/:id/updates', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async (values) => {
     await addIncidentUpdate(c.var.deps, id, parseForm(updateForm, values).text, actor(c));
@@ -181,7 +163,7 @@ incidentsRoutes.post('/dpo/incidents/:id/updates', (c) => {
   });
 });
 
-incidentsRoutes.post('/dpo/incidents/:id/notify', (c) => {
+incidentsConsole.post('/:id/notify', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async () => {
     const { sent, skipped, failed } = await notifyAffectedPractices(c.var.deps, id, actor(c));
@@ -189,7 +171,7 @@ incidentsRoutes.post('/dpo/incidents/:id/notify', (c) => {
   });
 });
 
-incidentsRoutes.post('/dpo/incidents/:id/close', (c) => {
+incidentsConsole.post('/:id/close', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async () => {
     await closeIncident(c.var.deps, id, actor(c));
@@ -197,13 +179,13 @@ incidentsRoutes.post('/dpo/incidents/:id/close', (c) => {
   });
 });
 
-incidentsRoutes.get('/dpo/incidents/:id/timeline.json', async (c) => {
+incidentsConsole.get('/:id/timeline.json', 'dpo', async (c) => {
   const view = await loadIncident(c.var.deps, c.req.param('id'));
   c.header('content-disposition', `attachment; filename="incident-${view.reference}-timeline.json"`);
   return c.json(timelineOf(view));
 });
 
-incidentsRoutes.get('/dpo/incidents/:id/subject-notice/:locale', async (c) => {
+incidentsConsole.get('/:id/subject-notice/:locale', 'dpo', async (c) => {
   const locale = c.req.param('locale');
   if (!isLocale(locale)) throw new AppError('NOT_FOUND', 'incidents.noNoticeLanguage');
   const id = c.req.param('id');
@@ -216,7 +198,7 @@ incidentsRoutes.get('/dpo/incidents/:id/subject-notice/:locale', async (c) => {
 
 // ------------------------------------------------------------------------------------------- record of processing
 
-incidentsRoutes.get('/record-of-processing', (c) =>
+recordRoutes.get('/record-of-processing', 'public', (c) =>
   c.html(<RecordOfProcessingPage page={pageContext(c)} m={messagesOf(c)} record={recordOfProcessing(c.var.config)} />),
 );
 
@@ -246,10 +228,12 @@ const recordSchema = z
   })
   .openapi('RecordOfProcessing');
 
-incidentsRoutes.openapi(
-  createRoute({
+recordRoutes.openapi(
+  jsonRoute({
     method: 'get',
     path: '/api/record-of-processing',
+    access: 'public',
+    operationId: 'getRecordOfProcessing',
     summary: 'The record of processing activities (Art. 30 GDPR), generated from the schema’s privacy annotations and the configuration',
     responses: { 200: jsonResponse('The record', recordSchema) },
   }),

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bookingMessages } from '../../web/i18n/booking';
 import type { FormState } from '../../web/components/text-field';
@@ -10,6 +9,7 @@ import type { HonoEnv } from '../lib/hono-env';
 import { rescheduleBody, withdrawalBody } from '../lib/booking-input';
 import { formValues } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
+import { routeArea } from '../lib/route';
 import { slotsByDay } from '../lib/slot-view';
 import { listFreeSlots } from '../services/availability';
 import {
@@ -23,8 +23,8 @@ import {
   withdrawConsent,
 } from '../services/manage-booking';
 
-/** Pages behind the emailed link: the link token is the client's only credential; no account, no password. */
-export const managePages = new Hono<HonoEnv>();
+/** Mounted at /b. Pages behind the emailed link: the link token is the client's only credential; no account, no password. */
+export const managePages = routeArea();
 
 async function renderManage(c: Context<HonoEnv>, token: string, notice?: string, state: FormState = {}, status: ContentfulStatusCode = 200) {
   const booking = await bookingByToken(c.var.deps, token);
@@ -44,13 +44,13 @@ async function renderManage(c: Context<HonoEnv>, token: string, notice?: string,
   return c.html(<ManagePage page={pageContext(c)} b={bookingMessages(c.var.locale)} view={view} notice={notice} state={state} />, status);
 }
 
-managePages.get('/b/:token', (c) => {
+managePages.get('/:token', 'client-link', (c) => {
   const b = bookingMessages(c.var.locale);
   const notice = c.req.query('booked') ? b.booked : c.req.query('moved') ? b.rescheduled : c.req.query('cancelled') ? b.cancelled : undefined;
   return renderManage(c, c.req.param('token'), notice);
 });
 
-managePages.post('/b/:token/cancel', async (c) => {
+managePages.post('/:token/cancel', 'client-link', async (c) => {
   const token = c.req.param('token');
   try {
     await cancelByClient(c.var.deps, await linkActor(c.var.deps, token), c.var.locale);
@@ -69,9 +69,9 @@ async function renderReschedule(c: Context<HonoEnv>, token: string, state: FormS
   return c.html(<ReschedulePage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} days={days} state={state} />, status);
 }
 
-managePages.get('/b/:token/reschedule', (c) => renderReschedule(c, c.req.param('token'), {}));
+managePages.get('/:token/reschedule', 'client-link', (c) => renderReschedule(c, c.req.param('token'), {}));
 
-managePages.post('/b/:token/reschedule', async (c) => {
+managePages.post('/:token/reschedule', 'client-link', async (c) => {
   const token = c.req.param('token');
   const values = formValues(await c.req.parseBody());
   try {
@@ -84,13 +84,13 @@ managePages.post('/b/:token/reschedule', async (c) => {
   }
 });
 
-managePages.get('/b/:token/withdraw', async (c) => {
+managePages.get('/:token/withdraw', 'client-link', async (c) => {
   const token = c.req.param('token');
   const active = await bookingConsents(c.var.deps, await bookingByToken(c.var.deps, token));
   return c.html(<WithdrawPage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} active={active} />);
 });
 
-managePages.post('/b/:token/withdraw', async (c) => {
+managePages.post('/:token/withdraw', 'client-link', async (c) => {
   const token = c.req.param('token');
   const { scope } = parseForm(withdrawalBody, formValues(await c.req.parseBody()));
   const result = await withdrawConsent(c.var.deps, await linkActor(c.var.deps, token), scope, c.var.locale);
@@ -98,7 +98,7 @@ managePages.post('/b/:token/withdraw', async (c) => {
   return c.html(<WithdrawPage page={pageContext(c)} b={bookingMessages(c.var.locale)} token={token} active={active} result={result} />);
 });
 
-managePages.get('/b/:token/receipt.json', async (c) => {
+managePages.get('/:token/receipt.json', 'client-link', async (c) => {
   const receipt = await receiptFor(c.var.deps, c.req.param('token'));
   c.header('content-disposition', 'attachment; filename="consent-receipt.json"');
   return c.json(receipt);

@@ -1,31 +1,26 @@
-import { Hono, type Context } from 'hono';
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { validator } from 'hono/validator';
-import { z } from 'zod';
 import { notesMessages } from '../../web/i18n/notes';
 import { NotesPage } from '../../web/pages/notes';
-import { AppError, fieldIssue, fieldIssueWith, validationError } from '../lib/errors';
+import { AppError, fieldIssue, fieldIssueWith } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
+import { errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
 import { pageContext } from '../lib/pages';
-import { currentSession, requireRole } from '../lib/session';
+import { jsonRoute, routeArea } from '../lib/route';
+import { currentSession } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { clientOfPractice } from '../services/clients';
 import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey, type Actor } from '../services/notes';
-import type { Access } from './access';
 
 // Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes.ts and notes-crypto.ts).
 
-export const notesRoutes = new Hono<HonoEnv>();
-
-export const NOTES_ACCESS: Record<string, Access> = {
-  'GET /dashboard/clients/:id/notes': 'therapist',
-  'GET /api/notes/key': 'therapist',
-  'POST /api/notes/key': 'therapist',
-  'PUT /api/notes/key': 'therapist',
-  'GET /api/clients/:id/notes': 'therapist',
-  'POST /api/clients/:id/notes': 'therapist',
-  'DELETE /api/clients/:id/notes/:noteId': 'therapist',
-};
+/** Mounted at /dashboard/clients: the notes page of one client. */
+export const notesPage = routeArea();
+/** Mounted at /api/notes: the practice's wrapped notes key. */
+export const notesKeyApi = routeArea();
+/** Mounted at /api/clients: one client's encrypted notes. */
+export const clientNotesApi = routeArea();
 
 /** Standard base64 whose decoded length lies in [minBytes, maxBytes]; the content itself is never looked at. */
 function base64Field(minBytes: number, maxBytes: number) {
@@ -64,22 +59,21 @@ const keyBody = z.object({ kdf: kdfParams, wrappedByPassphrase: wrappedKey, wrap
 const passphraseWrapBody = z.object({ keyId, kdf: kdfParams, wrappedByPassphrase: wrappedKey }).strict();
 const noteBody = z.object({ keyId, iv: base64Field(12, 12), ciphertext: base64Field(17, MAX_CIPHERTEXT_BYTES) }).strict();
 
-function json<T extends z.ZodType>(schema: T) {
-  return validator('json', (value): z.infer<T> => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw validationError(parsed.error);
-    return parsed.data;
-  });
-}
-
 /** Ids in the path are looked up only within the practice; a malformed one is as unknown as another practice's. */
-const ids = validator('param', (value: Record<string, string>) => {
-  const parsed = z.object({ id: z.string().min(1).max(64), noteId: z.string().min(1).max(64).optional() }).safeParse(value);
+const ids = createMiddleware<HonoEnv>(async (c, next) => {
+  const parsed = z.object({ id: z.string().min(1).max(64), noteId: z.string().min(1).max(64).optional() }).safeParse(c.req.param());
   if (!parsed.success) throw new AppError('NOT_FOUND', 'clients.notFound');
-  return parsed.data;
+  await next();
 });
+const pathId = (name: string) => z.string().openapi({ param: { name, in: 'path' } });
+const clientParams = z.object({ id: pathId('id') });
+const noteParams = z.object({ id: pathId('id'), noteId: pathId('noteId') });
 
-const therapist = requireRole('therapist');
+const keySchema = z
+  .object({ id: z.string(), kdf: z.record(z.string(), z.union([z.string(), z.number()])), wrappedByPassphrase: z.string(), wrappedByRecovery: z.string(), createdAt: z.number() })
+  .openapi('NotesKey');
+const noteSchema = z.object({ id: z.string(), keyId: z.string(), iv: z.string(), ciphertext: z.string(), createdAt: z.number() }).openapi('EncryptedNote');
+const noKey = { description: 'The practice has no notes key yet', content: { 'application/json': { schema: z.object({ key: keySchema.nullable() }) } } };
 
 /** The tenant check ahead of body validation, so another practice's client id is 404 whatever the body holds. */
 const ownClient = createMiddleware<HonoEnv>(async (c, next) => {
@@ -91,8 +85,8 @@ function actorOf(c: Context<HonoEnv>): Actor {
   return { practiceId: practiceIdOf(c), userId: currentSession(c).user.id };
 }
 
-notesRoutes.get('/dashboard/clients/:id/notes', therapist, ids, async (c) => {
-  const { client, hasKey } = await openNotes(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+notesPage.get('/:id/notes', 'therapist', ids, async (c) => {
+  const { client, hasKey } = await openNotes(c.var.deps, practiceIdOf(c), c.req.param('id'));
   return c.html(
     <NotesPage
       page={pageContext(c)}
@@ -104,31 +98,92 @@ notesRoutes.get('/dashboard/clients/:id/notes', therapist, ids, async (c) => {
   );
 });
 
-notesRoutes.get('/api/notes/key', therapist, async (c) => c.json({ key: await getKey(c.var.deps, practiceIdOf(c)) }, 200));
+notesKeyApi.openapi(
+  jsonRoute({ method: 'get', path: '/key', access: 'therapist', operationId: 'getNotesKey', summary: 'The practice’s notes key, wrapped (null before it is set up)', responses: { ...errorResponses, 200: noKey } }),
+  async (c) => c.json({ key: await getKey(c.var.deps, practiceIdOf(c)) }, 200),
+);
 
-notesRoutes.post('/api/notes/key', therapist, json(keyBody), async (c) => {
-  const key = await setKey(c.var.deps, actorOf(c), c.req.valid('json'));
-  return c.json({ key }, 201);
-});
+notesKeyApi.openapi(
+  jsonRoute({
+    method: 'post',
+    path: '/key',
+    access: 'therapist',
+    operationId: 'setNotesKey',
+    summary: 'Store the practice’s notes key, wrapped by the passphrase and by the recovery key (once)',
+    request: { body: jsonBody(keyBody.openapi('NotesKeyRequest')) },
+    responses: { ...errorResponses, 201: jsonResponse('Stored', z.object({ key: keySchema })), 409: { description: 'The practice already has a key', content: noKey.content } },
+  }),
+  async (c) => {
+    const key = await setKey(c.var.deps, actorOf(c), c.req.valid('json'));
+    return c.json({ key }, 201);
+  },
+);
 
-notesRoutes.put('/api/notes/key', therapist, json(passphraseWrapBody), async (c) => {
-  const key = await replacePassphraseWrap(c.var.deps, actorOf(c), c.req.valid('json'));
-  return c.json({ key }, 200);
-});
+notesKeyApi.openapi(
+  jsonRoute({
+    method: 'put',
+    path: '/key',
+    access: 'therapist',
+    operationId: 'replaceNotesPassphraseWrap',
+    summary: 'Replace the passphrase wrapping of the notes key (after a passphrase change or a recovery)',
+    request: { body: jsonBody(passphraseWrapBody.openapi('NotesPassphraseWrapRequest')) },
+    responses: { ...errorResponses, 200: jsonResponse('Replaced', z.object({ key: keySchema })), 404: notFoundResponse },
+  }),
+  async (c) => {
+    const key = await replacePassphraseWrap(c.var.deps, actorOf(c), c.req.valid('json'));
+    return c.json({ key }, 200);
+  },
+);
 
-notesRoutes.get('/api/clients/:id/notes', therapist, ids, async (c) => {
-  const notes = await listNotes(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
-  return c.json({ notes }, 200);
-});
+clientNotesApi.openapi(
+  jsonRoute({
+    method: 'get',
+    path: '/{id}/notes',
+    access: 'therapist',
+    operationId: 'listClientNotes',
+    summary: 'One client’s notes, encrypted in the browser (opaque base64)',
+    middleware: [ids],
+    request: { params: clientParams },
+    responses: { ...errorResponses, 200: jsonResponse('Notes', z.object({ notes: z.array(noteSchema) })), 404: notFoundResponse },
+  }),
+  async (c) => {
+    const notes = await listNotes(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+    return c.json({ notes }, 200);
+  },
+);
 
-notesRoutes.post('/api/clients/:id/notes', therapist, ids, ownClient, json(noteBody), async (c) => {
-  const note = await addNote(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
-  return c.json({ note }, 201);
-});
+clientNotesApi.openapi(
+  jsonRoute({
+    method: 'post',
+    path: '/{id}/notes',
+    access: 'therapist',
+    operationId: 'addClientNote',
+    summary: 'Add a note encrypted in the browser; the server never sees its text',
+    middleware: [ids, ownClient],
+    request: { params: clientParams, body: jsonBody(noteBody.openapi('EncryptedNoteRequest')) },
+    responses: { ...errorResponses, 201: jsonResponse('Stored', z.object({ note: noteSchema })), 404: notFoundResponse },
+  }),
+  async (c) => {
+    const note = await addNote(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ note }, 201);
+  },
+);
 
-notesRoutes.delete('/api/clients/:id/notes/:noteId', therapist, ids, async (c) => {
-  const { id, noteId } = c.req.valid('param');
-  if (!noteId) throw new AppError('NOT_FOUND', 'notes.noSuchNote');
-  await deleteNote(c.var.deps, actorOf(c), id, noteId);
-  return c.body(null, 204);
-});
+clientNotesApi.openapi(
+  jsonRoute({
+    method: 'delete',
+    path: '/{id}/notes/{noteId}',
+    access: 'therapist',
+    operationId: 'deleteClientNote',
+    summary: 'Delete one note',
+    middleware: [ids],
+    request: { params: noteParams },
+    responses: { ...errorResponses, 204: { description: 'Deleted' }, 404: notFoundResponse },
+  }),
+  async (c) => {
+    const { id, noteId } = c.req.valid('param');
+    if (!noteId) throw new AppError('NOT_FOUND', 'notes.noSuchNote');
+    await deleteNote(c.var.deps, actorOf(c), id, noteId);
+    return c.body(null, 204);
+  },
+);

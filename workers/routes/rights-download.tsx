@@ -1,26 +1,19 @@
-import { Hono } from 'hono';
-import type { HonoEnv } from '../lib/hono-env';
 import { DownloadPackagePage } from '../../web/pages/rights';
 import { rightsMessages } from '../../web/i18n/rights';
 import { formatDateTime } from '../domain/locale';
 import { pageContext } from '../lib/pages';
+import { routeArea } from '../lib/route';
 import { redeemDownloadLink, viewDownloadLink } from '../services/access-package';
 import { exportClient } from '../services/export';
-import type { Access } from './access';
 
-/** The data subject's download of an access or portability package (Art. 15(3), 20 GDPR); the link is the credential. */
-export const rightsDownload = new Hono<HonoEnv>();
-
-export const RIGHTS_DOWNLOAD_ACCESS: Record<string, Access> = {
-  'GET /rights/download/:token': 'subject-link',
-  'POST /rights/download/:token': 'subject-link',
-};
+/** Mounted at /rights/download. The data subject's download of an access or portability package (Art. 15(3), 20 GDPR); the link is the credential. */
+export const rightsDownload = routeArea();
 
 // exportClient records who exported; the subject has no account, and the audit column is empty for anonymous actions.
 const NO_ACCOUNT = '';
 
 /** Opening the link shows what it offers and a button; only the button (a POST) spends the single download. */
-rightsDownload.get('/rights/download/:token', async (c) => {
+rightsDownload.get('/:token', 'subject-link', async (c) => {
   // Link checkers probe with HEAD (Hono routes it here): answer without a body.
   if (c.req.method === 'HEAD') return c.body(null, 200, { 'cache-control': 'no-store' });
   const token = c.req.param('token');
@@ -29,7 +22,7 @@ rightsDownload.get('/rights/download/:token', async (c) => {
   return c.html(<DownloadPackagePage page={pageContext(c)} r={rightsMessages(c.var.locale)} token={token} format={link.format} until={until} />);
 });
 
-rightsDownload.post('/rights/download/:token', async (c) => {
+rightsDownload.post('/:token', 'subject-link', async (c) => {
   const deps = c.var.deps;
   const link = await redeemDownloadLink(deps, c.req.param('token'));
   const file = await exportClient(deps, link.practiceId, link.clientId, NO_ACCOUNT, link.format);

@@ -1,15 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { rightsMessages } from '../../web/i18n/rights';
 import type { FormState } from '../../web/components/text-field';
 import { DpoQueuePage, DpoRequestPage, type FailedForm, PracticeRequestsPage } from '../../web/pages/dpo-requests';
 import { RequestConfirmedPage, RightsPortalPage, VerifyRequestPage } from '../../web/pages/rights';
-import { AppError, errorBodySchema } from '../lib/errors';
+import { errorBodySchema } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
-import { errorResponses, jsonApi, jsonBody, jsonResponse } from '../lib/openapi';
-import { formFailure, pageContext, parseForm } from '../lib/pages';
+import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi';
+import { formAction, formFailure, pageContext, parseForm } from '../lib/pages';
 import {
   answerForm,
   commentForm,
@@ -23,7 +23,8 @@ import {
   verifyInPersonForm,
 } from '../lib/rights-input';
 import { afterResponse } from '../lib/after-response';
-import { currentSession, dpoActor, requireDpoSecondFactor, requireRole } from '../lib/session';
+import { jsonRoute, routeArea } from '../lib/route';
+import { currentSession, dpoActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import {
   answerSubject,
@@ -42,35 +43,15 @@ import {
   withdrawConsents,
 } from '../services/rights-actions';
 import { confirmRequest, practiceRequest, practiceRequests, requestDetail, requestQueue, submitRightsRequest, verificationView } from '../services/rights-requests';
-import type { Access } from './access';
 
-/** The rights portal (public), its verification link, the DPO's request console and the practice's comments. */
-export const rightsRoutes = jsonApi();
-
-export const RIGHTS_ACCESS: Record<string, Access> = {
-  'GET /rights': 'public',
-  'POST /rights': 'public',
-  'POST /api/rights/requests': 'public',
-  'GET /rights/verify/:token': 'subject-link',
-  'POST /rights/verify/:token': 'subject-link',
-  'GET /dpo/requests': 'dpo',
-  'GET /dpo/requests/:id': 'dpo',
-  'POST /dpo/requests/:id/start': 'dpo',
-  'POST /dpo/requests/:id/verify-in-person': 'dpo',
-  'POST /dpo/requests/:id/extend': 'dpo',
-  'POST /dpo/requests/:id/download-link': 'dpo',
-  'POST /dpo/requests/:id/rectify': 'dpo',
-  'POST /dpo/requests/:id/erase': 'dpo',
-  'POST /dpo/requests/:id/restrict': 'dpo',
-  'POST /dpo/requests/:id/object': 'dpo',
-  'POST /dpo/requests/:id/withdraw': 'dpo',
-  'POST /dpo/requests/:id/answer': 'dpo',
-  'POST /dpo/requests/:id/complete': 'dpo',
-  'POST /dpo/requests/:id/reject': 'dpo',
-  'POST /dpo/requests/:id/comment': 'dpo',
-  'GET /dashboard/requests': 'therapist',
-  'POST /dashboard/requests/:id/comment': 'therapist',
-};
+/** Mounted at /rights: the public rights portal and the subject's verification link. */
+export const rightsPortal = routeArea();
+/** Mounted at /api/rights: the portal as JSON. */
+export const rightsApi = routeArea();
+/** Mounted at /dpo/requests: the DPO's request console. */
+export const dpoRequests = routeArea();
+/** Mounted at /dashboard/requests: the practice's view of requests about its clients, and its comments. */
+export const practiceRequestsPages = routeArea();
 
 type Ctx = Context<HonoEnv>;
 type Values = Record<string, unknown>;
@@ -86,9 +67,9 @@ function renderPortal(c: Ctx, state: FormState = {}, status: ContentfulStatusCod
   return c.html(<RightsPortalPage page={pageContext(c)} r={r} practice={practice} checked={checked} state={state} notice={notice} />, status);
 }
 
-rightsRoutes.get('/rights', (c) => renderPortal(c));
+rightsPortal.get('/', 'public', (c) => renderPortal(c));
 
-rightsRoutes.post('/rights', async (c) => {
+rightsPortal.post('/', 'public', async (c) => {
   const values = rightsFormValues(await c.req.parseBody({ all: true }));
   try {
     const input = parseForm(rightsRequestBody, values);
@@ -102,10 +83,12 @@ rightsRoutes.post('/rights', async (c) => {
   }
 });
 
-rightsRoutes.openapi(
-  createRoute({
+rightsApi.openapi(
+  jsonRoute({
     method: 'post',
-    path: '/api/rights/requests',
+    path: '/requests',
+    access: 'public',
+    operationId: 'submitRightsRequest',
     summary: 'Send a data-subject request to a practice; the answer is the same whether or not the address is a client’s',
     request: { body: jsonBody(rightsRequestBody) },
     responses: {
@@ -121,22 +104,20 @@ rightsRoutes.openapi(
   },
 );
 
-rightsRoutes.get('/rights/verify/:token', async (c) => {
+rightsPortal.get('/verify/:token', 'subject-link', async (c) => {
   const token = c.req.param('token');
   const view = await verificationView(c.var.deps, token);
   return c.html(<VerifyRequestPage page={pageContext(c)} r={rightsMessages(c.var.locale)} token={token} {...view} />);
 });
 
 // The link is used up by this POST, so the result is shown in place rather than behind a redirect to a URL without it.
-rightsRoutes.post('/rights/verify/:token', async (c) => {
+rightsPortal.post('/verify/:token', 'subject-link', async (c) => {
   const view = await confirmRequest(c.var.deps, c.req.param('token'));
   return c.html(<RequestConfirmedPage page={pageContext(c)} r={rightsMessages(c.var.locale)} view={view} />);
 });
 
-rightsRoutes.use('/dpo/requests', requireRole('dpo'), requireDpoSecondFactor);
-rightsRoutes.use('/dpo/requests/*', requireRole('dpo'), requireDpoSecondFactor);
 
-rightsRoutes.get('/dpo/requests', async (c) => c.html(<DpoQueuePage page={pageContext(c)} r={rightsMessages(c.var.locale)} rows={await requestQueue(c.var.deps)} />));
+dpoRequests.get('/', 'dpo', async (c) => c.html(<DpoQueuePage page={pageContext(c)} r={rightsMessages(c.var.locale)} rows={await requestQueue(c.var.deps)} />));
 
 async function renderRequest(c: Ctx, id: string, failed: FailedForm = undefined, status: ContentfulStatusCode = 200) {
   const r = rightsMessages(c.var.locale);
@@ -145,19 +126,18 @@ async function renderRequest(c: Ctx, id: string, failed: FailedForm = undefined,
   return c.html(<DpoRequestPage page={pageContext(c)} r={r} detail={detail} failed={failed} notice={notice} now={c.var.deps.now()} />, status);
 }
 
-rightsRoutes.get('/dpo/requests/:id', (c) => renderRequest(c, c.req.param('id')));
+dpoRequests.get('/:id', 'dpo', (c) => renderRequest(c, c.req.param('id')));
 
 /** Runs one console action: 303 back to the request with a notice, or the page with the message at the form. */
-async function dpoAction(c: Ctx, id: string, form: string, run: (values: Values, officer: Officer) => Promise<unknown>) {
-  const values = formValues(await c.req.parseBody());
-  try {
-    await run(values, dpoActor(c));
-    return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values, c.var.locale);
-    return renderRequest(c, id, { form, state }, status);
-  }
+function dpoAction(c: Ctx, id: string, form: string, run: (values: Values, officer: Officer) => Promise<unknown>) {
+  return formAction(
+    c,
+    async (values) => {
+      await run(values, dpoActor(c));
+      return c.redirect(`/dpo/requests/${id}?done=${form}`, 303);
+    },
+    ({ state, status }) => renderRequest(c, id, { form, state }, status),
+  );
 }
 
 const ACTIONS: Record<string, (c: Ctx, id: string, values: Values, officer: Officer) => Promise<unknown>> = {
@@ -177,14 +157,12 @@ const ACTIONS: Record<string, (c: Ctx, id: string, values: Values, officer: Offi
 };
 
 for (const [form, action] of Object.entries(ACTIONS)) {
-  rightsRoutes.post(`/dpo/requests/:id/${form}`, (c) => {
+  dpoRequests.post(`/:id/${form}`, 'dpo', (c) => {
     const id = c.req.param('id');
     return dpoAction(c, id, form, (values, officer) => action(c, id, values, officer));
   });
 }
 
-rightsRoutes.use('/dashboard/requests', requireRole('therapist'));
-rightsRoutes.use('/dashboard/requests/*', requireRole('therapist'));
 
 async function renderPracticeRequests(c: Ctx, failed: FailedForm = undefined, status: ContentfulStatusCode = 200) {
   const r = rightsMessages(c.var.locale);
@@ -192,9 +170,9 @@ async function renderPracticeRequests(c: Ctx, failed: FailedForm = undefined, st
   return c.html(<PracticeRequestsPage page={pageContext(c)} r={r} rows={rows} failed={failed} notice={c.req.query('commented') ? r.commentSaved : undefined} />, status);
 }
 
-rightsRoutes.get('/dashboard/requests', (c) => renderPracticeRequests(c));
+practiceRequestsPages.get('/', 'therapist', (c) => renderPracticeRequests(c));
 
-rightsRoutes.post('/dashboard/requests/:id/comment', async (c) => {
+practiceRequestsPages.post('/:id/comment', 'therapist', async (c) => {
   const id = c.req.param('id');
   const request = await practiceRequest(c.var.deps, practiceIdOf(c), id);
   const values = formValues(await c.req.parseBody());

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type SettingsMessages, settingsMessages } from '../../web/i18n/settings';
 import type { FormState } from '../../web/components/text-field';
@@ -7,8 +6,9 @@ import { type SettingsForm, SettingsPage, TermsVersionPage, TypeEditPage } from 
 import { AppError } from '../lib/errors';
 import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
-import { formFailure, pageContext, parseForm } from '../lib/pages';
-import { currentSession, requireRole } from '../lib/session';
+import { formAction, formFailure, pageContext, parseForm } from '../lib/pages';
+import { routeArea } from '../lib/route';
+import { currentSession } from '../lib/session';
 import { appointmentTypeForm, exceptionForm, hoursForm, profileForm, termsRules, termsVersionParam } from '../lib/settings-input';
 import { practiceIdOf } from '../lib/tenant';
 import {
@@ -25,28 +25,10 @@ import {
   updateProfile,
   updateType,
 } from '../services/settings';
-import type { Access } from './access';
 
-/** The therapist's settings: forms that work without JavaScript, each POST answered with 303 back or the page and its error. */
-export const settingsRoutes = new Hono<HonoEnv>();
+/** Mounted at /dashboard/settings. The therapist's settings: forms that work without JavaScript, each POST answered with 303 back or the page and its error. */
+export const settingsRoutes = routeArea();
 
-export const SETTINGS_ACCESS: Record<string, Access> = {
-  'GET /dashboard/settings': 'therapist',
-  'POST /dashboard/settings/profile': 'therapist',
-  'POST /dashboard/settings/hours': 'therapist',
-  'POST /dashboard/settings/exceptions': 'therapist',
-  'POST /dashboard/settings/exceptions/:id/delete': 'therapist',
-  'POST /dashboard/settings/types': 'therapist',
-  'GET /dashboard/settings/types/:id': 'therapist',
-  'POST /dashboard/settings/types/:id': 'therapist',
-  'POST /dashboard/settings/types/:id/deactivate': 'therapist',
-  'POST /dashboard/settings/types/:id/reactivate': 'therapist',
-  'POST /dashboard/settings/terms': 'therapist',
-  'GET /dashboard/settings/terms/:version': 'therapist',
-};
-
-settingsRoutes.use('/dashboard/settings', requireRole('therapist'));
-settingsRoutes.use('/dashboard/settings/*', requireRole('therapist'));
 
 type Ctx = Context<HonoEnv>;
 type Values = Record<string, unknown>;
@@ -77,47 +59,46 @@ async function renderSettings(c: Ctx, failed?: { form: SettingsForm; state: Form
  * Runs one change from a settings form. Success redirects back to its section with a notice; an expected failure
  * shows the page again with the message in place. An id of another practice stays a plain 404 page.
  */
-async function submit(c: Ctx, form: SettingsForm, saved: string, change: (values: Values, practiceId: string) => Promise<unknown>) {
+function submit(c: Ctx, form: SettingsForm, saved: string, change: (values: Values, practiceId: string) => Promise<unknown>) {
   const practiceId = practiceIdOf(c);
-  const values = formValues(await c.req.parseBody());
-  try {
-    await change(values, practiceId);
-    return c.redirect(`/dashboard/settings?saved=${saved}#${ANCHORS[form]}`, 303);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
-    const { state, status } = formFailure(error, values, c.var.locale);
-    return renderSettings(c, { form, state }, status);
-  }
+  return formAction(
+    c,
+    async (values) => {
+      await change(values, practiceId);
+      return c.redirect(`/dashboard/settings?saved=${saved}#${ANCHORS[form]}`, 303);
+    },
+    ({ state, status }) => renderSettings(c, { form, state }, status),
+  );
 }
 
-settingsRoutes.get('/dashboard/settings', (c) => renderSettings(c));
+settingsRoutes.get('/', 'therapist', (c) => renderSettings(c));
 
-settingsRoutes.post('/dashboard/settings/profile', (c) =>
+settingsRoutes.post('/profile', 'therapist', (c) =>
   submit(c, 'profile', 'profile', (values, practiceId) => updateProfile(c.var.deps, practiceId, parseForm(profileForm, values), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/hours', (c) =>
+settingsRoutes.post('/hours', 'therapist', (c) =>
   submit(c, 'hours', 'hours', (values, practiceId) => replaceWorkingHours(c.var.deps, practiceId, parseForm(hoursForm, values), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/exceptions', (c) =>
+settingsRoutes.post('/exceptions', 'therapist', (c) =>
   submit(c, 'exception', 'exception-added', (values, practiceId) => addException(c.var.deps, practiceId, parseForm(exceptionForm, values), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/exceptions/:id/delete', (c) =>
+settingsRoutes.post('/exceptions/:id/delete', 'therapist', (c) =>
   submit(c, 'exception', 'exception-removed', (_values, practiceId) => removeException(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/types', (c) =>
+settingsRoutes.post('/types', 'therapist', (c) =>
   submit(c, 'type', 'type-created', (values, practiceId) => createType(c.var.deps, practiceId, parseForm(appointmentTypeForm, values), actorOf(c))),
 );
 
-settingsRoutes.get('/dashboard/settings/types/:id', async (c) => {
+settingsRoutes.get('/types/:id', 'therapist', async (c) => {
   const type = await findType(c.var.deps, practiceIdOf(c), c.req.param('id'));
   return c.html(<TypeEditPage page={pageContext(c)} s={settingsMessages(c.var.locale)} type={type} state={{}} />);
 });
 
-settingsRoutes.post('/dashboard/settings/types/:id', async (c) => {
+settingsRoutes.post('/types/:id', 'therapist', async (c) => {
   const practiceId = practiceIdOf(c);
   const typeId = c.req.param('id');
   const values = formValues(await c.req.parseBody());
@@ -132,19 +113,19 @@ settingsRoutes.post('/dashboard/settings/types/:id', async (c) => {
   }
 });
 
-settingsRoutes.post('/dashboard/settings/types/:id/deactivate', (c) =>
+settingsRoutes.post('/types/:id/deactivate', 'therapist', (c) =>
   submit(c, 'type', 'type-deactivated', (_values, practiceId) => deactivateType(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/types/:id/reactivate', (c) =>
+settingsRoutes.post('/types/:id/reactivate', 'therapist', (c) =>
   submit(c, 'type', 'type-reactivated', (_values, practiceId) => reactivateType(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
 );
 
-settingsRoutes.post('/dashboard/settings/terms', (c) =>
+settingsRoutes.post('/terms', 'therapist', (c) =>
   submit(c, 'terms', 'terms', (values, practiceId) => publishTerms(c.var.deps, practiceId, parseForm(termsRules, values), actorOf(c))),
 );
 
-settingsRoutes.get('/dashboard/settings/terms/:version', async (c) => {
+settingsRoutes.get('/terms/:version', 'therapist', async (c) => {
   const version = termsVersionParam.safeParse(c.req.param('version'));
   if (!version.success) throw new AppError('NOT_FOUND', 'settings.noSuchTerms');
   const { terms, isCurrent, timeZone } = await readTermsVersion(c.var.deps, practiceIdOf(c), version.data);

@@ -1,17 +1,11 @@
-import { Hono } from 'hono';
 import { STATIC_FILES } from '../../build/static-files';
-import type { HonoEnv } from '../lib/hono-env';
-import type { Access } from './access';
+import { routeArea } from '../lib/route';
 
 /**
- * Every static file, from one route: the browser modules bundled from web/client and the stylesheets, all produced by
+ * Mounted at /static, ahead of the body limit and the session. Every static file, from one route: the browser modules bundled from web/client and the stylesheets, all produced by
  * `npm run build` (scripts/build-client.ts) into build/static-files.ts. A name the build did not produce is 404.
  */
-export const staticFiles = new Hono<HonoEnv>();
-
-export const STATIC_ACCESS: Record<string, Access> = {
-  'GET /static/:file': 'public',
-};
+export const staticFiles = routeArea();
 
 /**
  * One cache rule for all: the browser keeps a copy but asks every time (no-cache), and the content hash as ETag makes
@@ -20,7 +14,7 @@ export const STATIC_ACCESS: Record<string, Access> = {
  */
 export const STATIC_CACHE_CONTROL = 'no-cache';
 
-staticFiles.get('/static/:file', async (c, next) => {
+staticFiles.get('/:file', 'public', async (c, next) => {
   const name = c.req.param('file');
   const file = Object.hasOwn(STATIC_FILES, name) ? STATIC_FILES[name] : undefined;
   // On through the app's middleware (locale, session) to its not-found page, as for any other unknown path.

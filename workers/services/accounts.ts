@@ -142,10 +142,6 @@ export async function findUserById(deps: Deps, userId: string) {
   return deps.db.query.users.findFirst({ where: eq(users.id, userId) });
 }
 
-export async function findPracticeById(deps: Deps, practiceId: string) {
-  return deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-}
-
 /** The DPO is a platform role created from configuration (DPO_EMAIL), never through sign-up. */
 export async function ensureDpoAccount(deps: Deps, passwordHash: string | null = null) {
   const now = deps.now();

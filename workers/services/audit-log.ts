@@ -1,8 +1,9 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import { auditEvents, practices } from '../../db/schema';
+import { auditEvents } from '../../db/schema';
 import type { ActorKind as StoredActorKind } from '../lib/actor';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
+import { findPractice } from './practices';
 
 /**
  * The practice's view of its audit log (Art. 5(2) GDPR accountability): what happened, when, and which kind of actor
@@ -56,7 +57,7 @@ export function decodeCursor(cursor: string | undefined): { at: number; id: stri
 /** Newest first, keyset-paged along the (practice_id, at) index. */
 export async function auditLogPage(deps: Deps, practiceId: string, currentUserId: string, before?: string): Promise<AuditPage> {
   const cursor = decodeCursor(before);
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } });
+  const practice = await findPractice(deps, practiceId);
   if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const rows = await deps.db
     .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorUserId: auditEvents.actorUserId, actorKind: auditEvents.actorKind })

@@ -1,27 +1,14 @@
-import { and, asc, desc, eq, exists, gt, gte, inArray, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
-import { appointmentSlots, appointmentTypes, availabilityExceptions, bookingHolds, practices, termsVersions, users, workingHours } from '../../db/schema';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { appointmentSlots, appointmentTypes, availabilityExceptions, bookingHolds, termsVersions, users, workingHours } from '../../db/schema';
 import { BUCKET_MS } from '../../db/schema/appointment-slots';
 import { type BusyInterval, computeFreeSlots, type Slot, type SlotQuery } from '../domain/slots';
 import { addDays } from '../domain/zoned-time';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
 
-export type Practice = typeof practices.$inferSelect;
+export type { Practice } from './practices';
+import type { Practice } from './practices';
 export type AppointmentType = typeof appointmentTypes.$inferSelect;
-
-/**
- * The public practice behind a booking address; an unknown address is a clear 404, and so is a practice whose owner
- * has not yet confirmed the email address (an unproven sign-up must not publish a booking page).
- */
-export async function practiceBySlug(deps: Deps, slug: string): Promise<Practice> {
-  const confirmedOwner = deps.db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.practiceId, practices.id), isNotNull(users.emailConfirmedAt)));
-  const practice = await deps.db.query.practices.findFirst({ where: and(eq(practices.slug, slug), exists(confirmedOwner)) });
-  if (!practice) throw new AppError('NOT_FOUND', { key: 'booking.noPractice', params: { slug } });
-  return practice;
-}
 
 export async function currentTerms(deps: Deps, practiceId: string) {
   const terms = await deps.db.query.termsVersions.findFirst({

@@ -1,11 +1,12 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { appointmentTypes, clients, practices, workingHours } from '../../db/schema';
+import { appointmentTypes, clients, workingHours } from '../../db/schema';
 import { DPA_VERSION } from '../domain/dpa';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { signUpConfirmed } from './accounts';
 import type { Deps } from './deps';
+import { findPracticeBySlug } from './practices';
 
 /** The practice size the export is measured and tested at. */
 export const BULK_SIZE = { clients: 10_000, appointments: 100_000 } as const;
@@ -81,7 +82,7 @@ async function createBulkPractice(deps: Deps): Promise<string> {
  */
 export async function seedBulkPractice(deps: Deps) {
   if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'demo.benchNeverInProduction');
-  const existing = await deps.db.query.practices.findFirst({ where: eq(practices.slug, BULK.slug), columns: { id: true } });
+  const existing = await findPracticeBySlug(deps, BULK.slug);
   const practiceId = existing?.id ?? (await createBulkPractice(deps));
   const video = await deps.db.query.appointmentTypes.findFirst({
     where: and(eq(appointmentTypes.practiceId, practiceId), eq(appointmentTypes.mode, 'video')),

@@ -7,6 +7,7 @@ import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { type AuditAction, auditInsert } from './audit';
 import type { Deps } from './deps';
+import { findPractice } from './practices';
 import { textStream } from './export';
 
 /**
@@ -36,7 +37,7 @@ async function activeFeed(deps: Deps, practiceId: string) {
 export async function feedState(deps: Deps, practiceId: string): Promise<FeedState> {
   const [feed, practice] = await Promise.all([
     activeFeed(deps, practiceId),
-    deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } }),
+    findPractice(deps, practiceId),
   ]);
   if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   return { active: !!feed, includeNames: feed?.includeNames ?? false, createdAt: feed?.createdAt ?? null, timeZone: practice.timeZone };

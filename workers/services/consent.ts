@@ -4,6 +4,7 @@ import { consentRecords, practices } from '../../db/schema';
 import { type ConsentKind, type ConsentPurpose, hashChainLink, hashConsentContent, type StoredConsentRecord, verifyConsentChain } from '../domain/consent-chain';
 import { newId } from '../lib/crypto';
 import type { Deps } from './deps';
+import { findPractice } from './practices';
 import { insertWhere } from './insert-where';
 
 export type ConsentEntry = {
@@ -126,7 +127,7 @@ export async function verifyPracticeChain(deps: Deps, practiceId: string) {
   await sealChain(deps, practiceId);
   const [records, practice] = await Promise.all([
     deps.db.query.consentRecords.findMany({ where: eq(consentRecords.practiceId, practiceId) }),
-    deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) }),
+    findPractice(deps, practiceId),
   ]);
   const head = practice?.consentHeadHash ? { seq: practice.consentHeadSeq, hash: practice.consentHeadHash } : null;
   const verdict = await verifyConsentChain(records.filter(sealed), head);

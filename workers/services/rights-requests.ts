@@ -14,6 +14,7 @@ import type { RightsRequestInput } from '../lib/rights-input';
 import { type Actor, SYSTEM } from '../lib/actor';
 import { type AuditAction, type AuditInput, auditRow } from './audit';
 import type { Deps } from './deps';
+import { findPractice, findPracticeBySlug } from './practices';
 import { insertWhere } from './insert-where';
 import { deliverQuietly } from './mail-delivery';
 import { ERASED } from './erasure';
@@ -74,7 +75,7 @@ function localeOf(value: string): Locale {
 }
 
 export async function practiceOf(deps: Deps, practiceId: string) {
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  const practice = await findPractice(deps, practiceId);
   if (!practice) throw new AppError('NOT_FOUND', 'rights.noSuchRequest');
   return practice;
 }
@@ -99,7 +100,7 @@ function repeated(db: Database, row: { practiceId: string; email: string; types:
  * strangers and tell them someone linked them to a therapy practice.
  */
 export async function submitRightsRequest(deps: Deps, input: RightsRequestInput, locale: Locale): Promise<{ deliver: () => Promise<void> }> {
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, input.practice) });
+  const practice = await findPracticeBySlug(deps, input.practice);
   if (!practice) throw new AppError('NOT_FOUND', { key: 'rights.noPractice', params: { slug: input.practice } });
   const client = await deps.db.query.clients.findFirst({ where: and(eq(clients.practiceId, practice.id), eq(clients.email, input.email)), columns: { id: true } });
   const now = deps.now();

@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { appointmentTypes, practices, termsVersions, users, workingHours } from '../../db/schema';
+import { appointmentTypes, termsVersions, users, workingHours } from '../../db/schema';
 import { DPA_VERSION } from '../domain/dpa';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { ensureDpoAccount, signUpConfirmed, starterContent } from './accounts';
 import type { Deps } from './deps';
+import { findPractice, findPracticeBySlug } from './practices';
 
 export const DEMO = {
   slug: 'demo',
@@ -43,7 +44,7 @@ async function completeDemoPractice(deps: Deps, practiceId: string) {
 /** Creates the demo practice and accounts once; running it again changes nothing. Local configuration only. */
 export async function seedDemo(deps: Deps) {
   if (!deps.config.isLocal) throw new AppError('FORBIDDEN', 'demo.neverInProduction');
-  let practice = await deps.db.query.practices.findFirst({ where: eq(practices.slug, DEMO.slug) });
+  let practice = await findPracticeBySlug(deps, DEMO.slug);
   if (!practice) {
     const { practiceId } = await signUpConfirmed(deps, {
       practiceName: DEMO_PRACTICE_NAME,
@@ -57,7 +58,7 @@ export async function seedDemo(deps: Deps) {
       locale: 'de',
     });
     await deps.db.insert(workingHours).values(DEMO_HOURS.map((h) => ({ id: newId(), practiceId, ...h })));
-    practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+    practice = await findPractice(deps, practiceId);
   } else {
     await completeDemoPractice(deps, practice.id);
   }

@@ -22,6 +22,7 @@ import {
 } from '../lib/settings-input';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
+import { findPractice } from './practices';
 
 // The therapist's settings. Every read and write is scoped by the practice id of the signed-in therapist; an id that
 // belongs to another practice is answered exactly like an unknown one (404), so nobody learns that it exists.
@@ -198,14 +199,14 @@ export async function readTermsVersion(deps: Deps, practiceId: string, version: 
   const [terms, versions, practice] = await Promise.all([
     termsVersionOf(deps, practiceId, version),
     listTermsVersions(deps, practiceId),
-    deps.db.query.practices.findFirst({ columns: { timeZone: true }, where: eq(practices.id, practiceId) }),
+    findPractice(deps, practiceId),
   ]);
   return { terms, isCurrent: versions[0]?.version === version, timeZone: practice?.timeZone ?? 'UTC' };
 }
 
 /** Everything the settings page shows; exceptions from today on, in the practice's local calendar. */
 export async function loadSettings(deps: Deps, practiceId: string) {
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  const practice = await findPractice(deps, practiceId);
   if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   const today = utcToLocal(deps.now(), practice.timeZone).date;
   const [hours, exceptions, types, versions] = await Promise.all([
