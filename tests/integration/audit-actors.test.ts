@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { currentCode } from '../../workers/services/totp';
 import { sendDueReminders } from '../../workers/services/reminders';
-import { asDpo, book, bookablePractice, Client, freeSlots, logIn, manageTokenFor, testDeps, unique } from './harness';
+import { insertRightsRequest } from './erasure-support';
+import { asDpo, book, bookablePractice, Client, freeSlots, linkTokenFor, logIn, manageTokenFor, signUpTherapist, testDeps, unique } from './harness';
 
 /**
  * Every action of every role leaves an audit entry naming who acted (Art. 5(2) GDPR), and the practice's audit log
@@ -146,5 +148,147 @@ describe('the actor of every audited action', () => {
     // The therapist signed out everywhere above: the log is read in a fresh session.
     practice.client = await signIn();
     await expectAudited(practice, 'auth.logout_all', null, therapist);
+  });
+});
+
+/** One audited change of the table below: what it did, and on which target; `practiceId` null for platform entries. */
+type Done = { action: string; targetId: string | null; expected: Expected; practiceId?: null };
+type Row = { name: string; act: (practice: Practice, therapist: Expected) => Promise<Done | Done[]> };
+
+const officer = (): Expected => ({ kind: 'dpo', userId: dpoUserId, shown: 'dpo' });
+const base64 = (bytes: number) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))));
+
+async function exceptionOf(practiceId: string): Promise<string> {
+  return (await env.DB.prepare('SELECT id FROM availability_exceptions WHERE practice_id = ?').bind(practiceId).first<string>('id')) ?? '';
+}
+
+async function idIn(table: string, practiceId: string): Promise<string> {
+  return (await env.DB.prepare(`SELECT id FROM ${table} WHERE practice_id = ? ORDER BY created_at DESC LIMIT 1`).bind(practiceId).first<string>('id')) ?? '';
+}
+
+/** An entry of no practice (the DPO's incidents) is not on any practice's page: only the stored actor is checked. */
+async function expectStored(done: Done) {
+  const entry = await env.DB.prepare('SELECT actor_kind, actor_user_id FROM audit_events WHERE practice_id IS NULL AND action = ? AND target_id IS ?')
+    .bind(done.action, done.targetId)
+    .first<{ actor_kind: string | null; actor_user_id: string | null }>();
+  expect(entry, `${done.action} audited`).toEqual({ actor_kind: done.expected.kind, actor_user_id: done.expected.userId });
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'a settings change by the therapist',
+    act: async (practice, therapist) => {
+      const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      expect((await practice.client.form('/dashboard/settings/exceptions', { date, kind: 'closed' })).status).toBe(303);
+      return { action: 'settings.exception_added', targetId: await exceptionOf(practice.practiceId), expected: therapist };
+    },
+  },
+  {
+    name: 'a note the therapist writes',
+    act: async (practice, therapist) => {
+      const clientId = await createClient(practice, `${unique('noted')}@example.com`);
+      const kdf = { alg: 'PBKDF2', hash: 'SHA-256', iterations: 600_000, salt: base64(16), wrap: 'AES-KW' };
+      const keyResponse = await practice.client.json('/api/notes/key', { kdf, wrappedByPassphrase: base64(40), wrappedByRecovery: base64(40) });
+      expect(keyResponse.status).toBe(201);
+      const { key } = await keyResponse.json<{ key: { id: string } }>();
+      const created = await practice.client.json(`/api/clients/${clientId}/notes`, { keyId: key.id, iv: base64(12), ciphertext: base64(48) });
+      expect(created.status).toBe(201);
+      const { note } = await created.json<{ note: { id: string } }>();
+      return [
+        { action: 'notes.key_created', targetId: key.id, expected: therapist },
+        { action: 'note.created', targetId: note.id, expected: therapist },
+      ];
+    },
+  },
+  {
+    name: 'an export by the therapist',
+    act: async (practice, therapist) => {
+      const clientId = await createClient(practice, `${unique('exported')}@example.com`);
+      const response = await practice.client.fetch(`/api/clients/${clientId}/export?format=json`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      return { action: 'export.client', targetId: clientId, expected: therapist };
+    },
+  },
+  {
+    name: 'a calendar feed the therapist creates',
+    act: async (practice, therapist) => {
+      expect((await practice.client.form('/dashboard/calendar-feed/create', {})).status).toBe(200);
+      return { action: 'calendar_feed.created', targetId: await idIn('calendar_feeds', practice.practiceId), expected: therapist };
+    },
+  },
+  {
+    name: 'the therapist deleting a client (the therapist, not the system)',
+    act: async (practice, therapist) => {
+      const clientId = await createClient(practice, `${unique('deleted')}@example.com`);
+      expect((await practice.client.json(`/api/clients/${clientId}`, {}, 'DELETE')).status).toBe(204);
+      return { action: 'client.deleted', targetId: null, expected: therapist };
+    },
+  },
+  {
+    name: 'the DPO erasing a client on a rights request',
+    act: async (practice) => {
+      const email = `${unique('erased')}@example.com`;
+      const requestId = await insertRightsRequest(practice.practiceId, await createClient(practice, email), email, unique('Bitte löschen'));
+      expect((await dpo.form(`/dpo/requests/${requestId}/erase`, {})).status).toBe(303);
+      return { action: 'client.deleted', targetId: null, expected: officer() };
+    },
+  },
+  {
+    name: 'an incident the DPO records',
+    act: async (practice) => {
+      const fields = {
+        awareAt: new Date(Date.now() - 3_600_000).toISOString().slice(0, 16),
+        nature: 'An export link was reachable without sign-in',
+        dataCategories: 'contact',
+        subjectCategories: 'clients',
+        approxSubjects: '1',
+        approxRecords: '1',
+        consequences: 'None known',
+        measures: 'Link revoked',
+        contact: 'dpo@example.com',
+        scope: 'practices',
+        practiceSlugs: practice.slug,
+      };
+      const response = await dpo.form('/dpo/incidents', fields);
+      expect(response.status).toBe(303);
+      const id = /^\/dpo\/incidents\/([\w-]+)\?/.exec(response.headers.get('location') ?? '')?.[1] ?? '';
+      return { action: 'incident.created', targetId: id, expected: officer(), practiceId: null };
+    },
+  },
+  {
+    name: 'two-factor enrolment by the account holder',
+    act: async (practice, therapist) => {
+      const { secret } = await (await practice.client.json('/api/auth/totp/enrol', {})).json<{ secret: string }>();
+      expect((await practice.client.json('/api/auth/totp/confirm', { code: currentCode(secret, practice.email, Date.now()) })).status).toBe(200);
+      return { action: 'auth.totp_enrolled', targetId: null, expected: therapist };
+    },
+  },
+  {
+    name: 'a password reset: anyone may ask (the system sends the link), the account holder completes it',
+    act: async (practice, therapist) => {
+      expect((await new Client().json('/api/auth/password-reset', { email: practice.email })).status).toBe(202);
+      const token = await linkTokenFor(practice.email, '/reset-password');
+      practice.password = unique('a new passphrase');
+      expect((await new Client().json('/api/auth/password-reset/complete', { token, password: practice.password })).status).toBe(200);
+      // The reset ended every session: the log is read in a fresh one.
+      practice.client = (await logIn(practice.email, practice.password)).client;
+      return [
+        { action: 'auth.password_reset_requested', targetId: therapist.userId, expected: { kind: 'system', userId: null, shown: 'system' } },
+        { action: 'auth.password_reset', targetId: null, expected: therapist },
+      ];
+    },
+  },
+];
+
+describe('the actor of each state change', () => {
+  it.each(ROWS)('names the actor of $name', async ({ act }) => {
+    const practice = { ...(await signUpTherapist()), video: { id: '' }, inPerson: { id: '' } } as Practice;
+    const therapist: Expected = { kind: 'therapist', userId: await userIdOf(practice.email), shown: 'you' };
+    const done = await act(practice, therapist);
+    for (const entry of Array.isArray(done) ? done : [done]) {
+      if (entry.practiceId === null) await expectStored(entry);
+      else await expectAudited(practice, entry.action, entry.targetId, entry.expected);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../workers/domain/locale';
 import { auditInsert } from '../../workers/services/audit';
 import { actorKind, AUDIT_PAGE_SIZE, auditLogPage, decodeCursor, encodeCursor } from '../../workers/services/audit-log';
 import { book, Client, freeSlots, manageTokenFor, openWeekdays, signUpTherapist, testDeps, typesOf, unique } from './harness';
+import { SYSTEM } from '../../workers/lib/actor';
 
 type Row = { action: string; actor: string; when: string };
 
@@ -47,7 +48,7 @@ describe('audit log page', () => {
     expect((await new Client().form(`/b/${await manageTokenFor(email)}/cancel`, {})).status).toBe(303);
     const deps = await testDeps();
     const reminderAt = Date.UTC(2026, 6, 1, 10, 0);
-    await auditInsert(deps.db, { action: 'reminder.sent', practiceId: therapist.practiceId, targetId: crypto.randomUUID() }, reminderAt);
+    await auditInsert(deps.db, { action: 'reminder.sent', actor: SYSTEM, practiceId: therapist.practiceId, targetId: crypto.randomUUID() }, reminderAt);
     expect((await therapist.client.form('/dashboard/calendar-feed/create', {})).status).toBe(200);
 
     const response = await therapist.client.fetch('/dashboard/audit');
@@ -79,8 +80,8 @@ describe('audit log page', () => {
     const at = Date.UTC(2026, 0, 1);
     // Same timestamps in pairs, so the cursor must break ties by id.
     await deps.db.batch([
-      auditInsert(deps.db, { action: 'reminder.sent', practiceId: other.practiceId }, at),
-      ...Array.from({ length: 119 }, (_, i) => auditInsert(deps.db, { action: 'reminder.sent', practiceId: therapist.practiceId }, at + Math.floor(i / 2) * 1000)),
+      auditInsert(deps.db, { action: 'reminder.sent', actor: SYSTEM, practiceId: other.practiceId }, at),
+      ...Array.from({ length: 119 }, (_, i) => auditInsert(deps.db, { action: 'reminder.sent', actor: SYSTEM, practiceId: therapist.practiceId }, at + Math.floor(i / 2) * 1000)),
     ]);
     const expected = await env.DB.prepare('SELECT count(*) AS n FROM audit_events WHERE practice_id = ?').bind(therapist.practiceId).first<{ n: number }>();
     const seen: Row[] = [];

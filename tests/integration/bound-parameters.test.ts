@@ -143,8 +143,10 @@ describe('writes whose number of rows users choose', () => {
     const deps = await testDeps();
     const dpo = await env.DB.prepare("SELECT id FROM users WHERE role = 'dpo'").first<{ id: string }>();
     if (!dpo) throw new Error('no DPO');
+    const actor = { kind: 'dpo' as const, userId: dpo.id };
     const id = await createIncident(
       deps,
+      actor,
       {
         awareAt: Date.now() - 3_600_000,
         nature: 'An export link was reachable without sign-in',
@@ -158,11 +160,10 @@ describe('writes whose number of rows users choose', () => {
         scope: { kind: 'practices', slugs: [practice.slug] },
         highRisk: false,
       },
-      dpo.id,
     );
-    for (let i = 0; i < 20; i++) await addIncidentUpdate(deps, id, `Update number ${i}`, dpo.id);
+    for (let i = 0; i < 20; i++) await addIncidentUpdate(deps, actor, id, `Update number ${i}`);
     const before = await countRows('incident_notices');
-    expect(await notifyAffectedPractices(deps, id, dpo.id)).toEqual({ sent: 1, skipped: 0, failed: 0 });
+    expect(await notifyAffectedPractices(deps, actor, id)).toEqual({ sent: 1, skipped: 0, failed: 0 });
     expect((await countRows('incident_notices')) - before).toBe(21);
     expect((await outbox()).some((message) => message.to === practice.email)).toBe(true);
   });

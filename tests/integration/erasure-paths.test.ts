@@ -6,6 +6,7 @@ import { auditInsert } from '../../workers/services/audit';
 import { roomStub } from './call-room-support';
 import { idsOf, insertCallMetrics, insertNote, insertRightsRequest, slotOnDay } from './erasure-support';
 import { asDpo, book, bookablePractice, type Client, freeSlots, tableNames, testDeps, unique } from './harness';
+import { SYSTEM } from '../../workers/lib/actor';
 
 const DAY = 86_400_000;
 type Practice = Awaited<ReturnType<typeof bookablePractice>>;
@@ -33,7 +34,7 @@ async function clientWithHistory(practice: Practice, days: [number, number], kep
   const [videoId = ''] = await idsOf(byMode, id, 'video');
   const [inPersonId = ''] = await idsOf(byMode, id, 'in_person');
   await insertCallMetrics(practice.practiceId, videoId);
-  await auditInsert((await testDeps()).db, { action: 'client.rectified', practiceId: practice.practiceId, targetId: id }, Date.now());
+  await auditInsert((await testDeps()).db, { action: 'client.rectified', actor: SYSTEM, practiceId: practice.practiceId, targetId: id }, Date.now());
   const details = unique('Bitte alles löschen, Ragna');
   const requestId = await insertRightsRequest(practice.practiceId, id, person.email, details);
   if (keptRecord) await insertNote(practice.practiceId, id, inPersonId, Date.now() - DAY);

@@ -15,6 +15,10 @@ import { deleteClient, ERASED, eraseSubject, type ErasureReport } from '../../wo
 import { roomStub } from './call-room-support';
 import { idsOf, insertCallMetrics, insertNote, insertRightsRequest, slotOnDay } from './erasure-support';
 import { book, bookablePractice, freeSlots, openWeekdays, outbox, signUpTherapist, testDeps, typesOf, unique } from './harness';
+import { type DpoActor, SYSTEM } from '../../workers/lib/actor';
+
+/** The DPO who erases in the direct service calls below; the console route passes the signed-in one. */
+const OFFICER: DpoActor = { kind: 'dpo', userId: 'dpo-of-test' };
 
 const DAY = 86_400_000;
 const YEAR = 366 * DAY;
@@ -46,7 +50,7 @@ async function practiceWithTwoClients(practice?: Awaited<ReturnType<typeof booka
   await insertCallMetrics(therapist.practiceId, subjectVideo);
   await insertCallMetrics(therapist.practiceId, bystanderVideo);
   const deps = await testDeps();
-  await auditInsert(deps.db, { action: 'client.rectified', practiceId: therapist.practiceId, targetId: subjectId }, Date.now());
+  await auditInsert(deps.db, { action: 'client.rectified', actor: SYSTEM, practiceId: therapist.practiceId, targetId: subjectId }, Date.now());
   const details = unique('Bitte alles löschen, Sigrid');
   const requestId = await insertRightsRequest(therapist.practiceId, subjectId, subject.email, details);
   const bystanderRequestId = await insertRightsRequest(therapist.practiceId, bystanderId, bystander.email, unique('Auskunft Bent'));
@@ -94,7 +98,7 @@ describe('erasure of a client (Art. 17)', () => {
     const consentsBefore = await idsOf('SELECT id FROM consent_records WHERE practice_id = ?', practice.practiceId);
     const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), OFFICER, { practiceId: practice.practiceId, clientId: subject.id, requestId: subject.requestId });
 
     expect(report).toMatchObject({ clientId: subject.id, practiceId: practice.practiceId, outcome: 'erased' });
     expect(report.legalBasis).toBeUndefined();
@@ -153,7 +157,7 @@ describe('erasure of a client (Art. 17)', () => {
     else await env.DB.prepare("UPDATE appointments SET status = 'completed' WHERE id = ?").bind(subject.inPerson).run();
     const rooms = recordingCallRooms();
 
-    const report = await eraseSubject(withRooms(practice.deps, rooms), { practiceId: practice.practiceId, clientId: subject.id });
+    const report = await eraseSubject(withRooms(practice.deps, rooms), OFFICER, { practiceId: practice.practiceId, clientId: subject.id });
 
     expect(report).toMatchObject({ outcome: 'restricted', legalBasis });
     expect(report.rows.find((row) => row.table === 'clients')).toMatchObject({ action: 'restricted', rows: 1, reason: expect.stringContaining(legalBasis) });
@@ -181,7 +185,7 @@ describe('erasure of a client (Art. 17)', () => {
 
   it('changes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    await expect(eraseSubject(withRooms(practice.deps, failingRooms), { practiceId: practice.practiceId, clientId: practice.subject.id })).rejects.toThrow('room unavailable');
+    await expect(eraseSubject(withRooms(practice.deps, failingRooms), OFFICER, { practiceId: practice.practiceId, clientId: practice.subject.id })).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM clients WHERE id = ?', practice.subject.id)).toHaveLength(1);
     expect(await idsOf('SELECT id FROM appointments WHERE client_id = ?', practice.subject.id)).toHaveLength(2);
   });
@@ -190,8 +194,8 @@ describe('erasure of a client (Art. 17)', () => {
     const practice = await practiceWithTwoClients();
     const other = await signUpTherapist();
     const { subject, bystander } = practice;
-    await expect(eraseSubject(practice.deps, { practiceId: other.practiceId, clientId: subject.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: subject.id, requestId: bystander.requestId })).rejects.toMatchObject({
+    await expect(eraseSubject(practice.deps, OFFICER, { practiceId: other.practiceId, clientId: subject.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(eraseSubject(practice.deps, OFFICER, { practiceId: practice.practiceId, clientId: subject.id, requestId: bystander.requestId })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(await idsOf('SELECT id FROM clients WHERE id = ?', subject.id)).toHaveLength(1);
@@ -230,7 +234,7 @@ describe('the therapist’s "delete completely"', () => {
 
   it('deletes nothing when a call room cannot be purged', async () => {
     const practice = await practiceWithTwoClients();
-    await expect(deleteClient(withRooms(practice.deps, failingRooms), practice.practiceId, practice.subject.id)).rejects.toThrow('room unavailable');
+    await expect(deleteClient(withRooms(practice.deps, failingRooms), { kind: 'therapist', userId: 'therapist-of-test', practiceId: practice.practiceId }, practice.subject.id)).rejects.toThrow('room unavailable');
     expect(await idsOf('SELECT id FROM rights_requests WHERE id = ? AND email = ?', practice.subject.requestId, practice.subject.email)).toHaveLength(1);
   });
 });
@@ -302,7 +306,7 @@ describe('download links for an access package', () => {
     await expect(createDownloadLink(practice.deps, { requestId: crypto.randomUUID(), format: 'json' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const link = await createDownloadLink(practice.deps, { requestId: practice.subject.requestId, format: 'json' });
-    await eraseSubject(practice.deps, { practiceId: practice.practiceId, clientId: practice.subject.id });
+    await eraseSubject(practice.deps, OFFICER, { practiceId: practice.practiceId, clientId: practice.subject.id });
     expect((await download(link.url)).status).toBe(404);
   });
 });

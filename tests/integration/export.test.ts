@@ -277,7 +277,7 @@ describe('whole-practice export', () => {
     // The service hands out one page at a time: its chunks stay small while the whole Bundle is tens of megabytes.
     const deps = await testDeps();
     const user = await env.DB.prepare('SELECT id FROM users WHERE practice_id = ?').bind(practice.practiceId).first<{ id: string }>();
-    const fhir = (await exportPractice(deps, practice.practiceId, user?.id ?? '', 'fhir')).body.getReader();
+    const fhir = (await exportPractice(deps, { kind: 'therapist', userId: user?.id ?? '', practiceId: practice.practiceId }, 'fhir')).body.getReader();
     const entries: Record<string, number> = {};
     let total = 0;
     let largest = 0;

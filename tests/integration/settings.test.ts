@@ -158,7 +158,8 @@ describe('appointment types', () => {
     expect(await edited.text()).toContain('id="bufferBeforeMin-error"');
     // The service refuses it too, whoever calls it.
     const [owner] = await rows<{ id: string }>('SELECT id FROM users WHERE practice_id = ?', practice.practiceId);
-    const direct = createType(await testDeps(), practice.practiceId, { name: 'Kurz', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 7, minNoticeMin: 0, horizonDays: 30, mode: 'video', priceText: null }, owner?.id ?? '');
+    const actor = { kind: 'therapist' as const, userId: owner?.id ?? '', practiceId: practice.practiceId };
+    const direct = createType(await testDeps(), actor, { name: 'Kurz', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 7, minNoticeMin: 0, horizonDays: 30, mode: 'video', priceText: null });
     await expect(direct).rejects.toSatisfy((error) => error instanceof AppError && error.status === 422 && !!error.fields?.bufferAfterMin);
     expect(await settingsSnapshot(practice.practiceId)).toEqual(before);
   });

@@ -4,6 +4,7 @@ import { auditActionTexts } from '../../web/i18n/audit';
 import { erasureTexts, retentionTexts, tablePurposeTexts } from '../../web/i18n/record-tables';
 import { auditInsert } from '../../workers/services/audit';
 import { bookablePractice, book, Client, freeSlots, manageTokenFor, request, testDeps, unique } from './harness';
+import { SYSTEM } from '../../workers/lib/actor';
 
 // Statuses, purposes, audit actions and the record of processing are stored as codes and English annotations; a German
 // or Danish reader must see words in their own language instead (issue 12, outcome 5).
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const clientId = await env.DB.prepare('SELECT id FROM clients WHERE email = ?').bind(email).first<string>('id');
   // The actions the audit log showed as raw codes: a data-protection request and a breach notice to the practice.
   const deps = await testDeps();
-  for (const action of ['rights.started', 'incident.practice_notified'] as const) await deps.db.batch([auditInsert(deps.db, { action, practiceId: practice.practiceId, targetId: crypto.randomUUID() }, Date.now())]);
+  for (const action of ['rights.started', 'incident.practice_notified'] as const) await deps.db.batch([auditInsert(deps.db, { action, actor: SYSTEM, practiceId: practice.practiceId, targetId: crypto.randomUUID() }, Date.now())]);
   const date = slots.at(-1)?.start.slice(0, 10) ?? '';
   const anonymous = new Client();
   pages = [

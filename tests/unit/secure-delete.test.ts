@@ -51,7 +51,7 @@ async function eraseOnFile(wrap: (client: Client) => Client) {
     sql: "INSERT INTO rights_requests (id, practice_id, client_id, types, email, details, locale, status, received_at, due_at, created_at) VALUES (?, ?, ?, '[\"erasure\"]', ?, ?, 'de', 'verified', ?, ?, ?)",
     args: [`req-${suffix}`, practiceId, client.id, secrets.email, secrets.text, now, now + 86_400_000, now],
   });
-  await deleteClient(deps, practiceId, client.id);
+  await deleteClient(deps, { kind: 'therapist', userId: 'therapist-of-test', practiceId }, client.id);
   raw.close();
   const files = readdirSync(dir).map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
   const found = files.flatMap(({ name, bytes }) => Object.values(secrets).filter((value) => bytes.includes(Buffer.from(value, 'utf8'))).map((value) => `${name}: ${value}`));

@@ -25,12 +25,25 @@ export const ACTOR_KINDS = ['therapist', 'dpo', 'client', 'system'] as const sat
 /** The cron and anything else no person started. */
 export const SYSTEM: SystemActor = { kind: 'system' };
 
-/** The signed-in account as an actor; null for an anonymous request or a therapist account without a practice. */
-export function actorOfSession(session: ActiveSession | null): TherapistActor | DpoActor | null {
-  if (!session) return null;
-  const { user } = session;
+type Account = { id: string; role: 'therapist' | 'dpo'; practiceId: string | null };
+
+/** An account as an actor; null for a therapist account without a practice, which cannot act on one. */
+export function actorOfAccount(user: Account): TherapistActor | DpoActor | null {
   if (user.role === 'dpo') return { kind: 'dpo', userId: user.id };
   return user.practiceId ? { kind: 'therapist', userId: user.id, practiceId: user.practiceId } : null;
+}
+
+/**
+ * The account holder acting on their own account before a session exists (signing in, the emailed confirmation or
+ * reset link). Every therapist account is created with its practice, so the system fallback only keeps the type total.
+ */
+export function accountHolder(user: Account): Actor {
+  return actorOfAccount(user) ?? SYSTEM;
+}
+
+/** The signed-in account as an actor; null for an anonymous request or a therapist account without a practice. */
+export function actorOfSession(session: ActiveSession | null): TherapistActor | DpoActor | null {
+  return session ? actorOfAccount(session.user) : null;
 }
 
 /** What an audit entry stores of the actor: its kind and, for accounts, the account's random id. */

@@ -1,15 +1,5 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { errorBodySchema, validationError } from './errors';
-import type { HonoEnv } from './hono-env';
-
-/** Every JSON sub-app validates through zod and turns a failed parse into the one 422 error shape. */
-export function jsonApi() {
-  return new OpenAPIHono<HonoEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error);
-    },
-  });
-}
+import { z } from '@hono/zod-openapi';
+import { errorBodySchema } from './errors';
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };

@@ -5,7 +5,7 @@ import { AppError } from '../lib/errors';
 import { formValues, totpConfirmBody, totpDisableBody } from '../lib/input';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { routeArea } from '../lib/route';
-import { currentSession } from '../lib/session';
+import { accountActor, currentSession } from '../lib/session';
 
 /** Mounted at /: each role's home page and the second-factor settings of any account. */
 export const accountPages = routeArea();
@@ -34,7 +34,7 @@ accountPages.post('/account/totp/confirm', 'signed-in', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
     const { code } = parseForm(totpConfirmBody, values);
-    const { recoveryCodes } = await confirmTotpEnrolment(c.var.deps, currentSession(c).user.id, code);
+    const { recoveryCodes } = await confirmTotpEnrolment(c.var.deps, accountActor(c), code);
     const page = pageContext(c);
     const session = page.session ? { ...page.session, user: { ...page.session.user, totpEnabled: true } } : null;
     return c.html(<SecurityPage page={{ ...page, session }} state={{}} recoveryCodes={recoveryCodes} />);
@@ -49,7 +49,7 @@ accountPages.post('/account/totp/confirm', 'signed-in', async (c) => {
 accountPages.post('/account/totp/disable', 'signed-in', async (c) => {
   const values = formValues(await c.req.parseBody());
   try {
-    await disableTotp(c.var.deps, currentSession(c).user.id, parseForm(totpDisableBody, values).password);
+    await disableTotp(c.var.deps, accountActor(c), parseForm(totpDisableBody, values).password);
     return c.redirect('/account/security', 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);

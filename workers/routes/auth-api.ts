@@ -182,7 +182,7 @@ authApi.openapi(
     responses: { 200: jsonResponse('Enrolled', z.object({ recoveryCodes: z.array(z.string()) })), ...errorResponses },
   }),
   async (c) => {
-    const result = await confirmTotpEnrolment(c.var.deps, currentSession(c).user.id, c.req.valid('json').code);
+    const result = await confirmTotpEnrolment(c.var.deps, accountActor(c), c.req.valid('json').code);
     return c.json(result, 200);
   },
 );
@@ -198,7 +198,7 @@ authApi.openapi(
     responses: { 204: noContent, ...errorResponses },
   }),
   async (c) => {
-    await disableTotp(c.var.deps, currentSession(c).user.id, c.req.valid('json').password);
+    await disableTotp(c.var.deps, accountActor(c), c.req.valid('json').password);
     return c.body(null, 204);
   },
 );

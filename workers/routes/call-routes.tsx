@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { CallPage } from '../../web/pages/call';
 import { AccessCodePage } from '../../web/pages/call-code';
 import { browserKey, displayName } from '../rooms/protocol';
-import { currentSession } from '../lib/session';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { windowState } from '../domain/call-window';
 import { verifyJoinToken } from '../domain/join-token';
@@ -173,16 +173,14 @@ accessCodeApi.openapi(
   }),
   async (c) => {
     const practice = await practiceById(c.var.deps, practiceIdOf(c));
-    const session = currentSession(c);
-    return c.json(await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.valid('param').id), 200);
+    return c.json(await reissueAccessCode(c.var.deps, therapistActor(c), practice, c.req.valid('param').id), 200);
   },
 );
 
 /** The same from the agenda: the new code is rendered once, never redirected to, because it is not stored readable. */
 accessCodePage.post('/:id/access-code', 'therapist', async (c) => {
   const practice = await practiceById(c.var.deps, practiceIdOf(c));
-  const session = currentSession(c);
-  const issued = await reissueAccessCode(c.var.deps, practice, session.user.id, c.req.param('id'));
+  const issued = await reissueAccessCode(c.var.deps, therapistActor(c), practice, c.req.param('id'));
   return c.html(<AccessCodePage page={pageContext(c)} {...issued} nonce={c.get('secureHeadersNonce')} />);
 });
 

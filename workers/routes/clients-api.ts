@@ -121,7 +121,7 @@ clientsApi.openapi(
     responses: { 204: { description: 'Deleted' }, 404: notFoundResponse, ...errorResponses },
   }),
   async (c) => {
-    await deleteClient(c.var.deps, practiceIdOf(c), c.req.valid('param').id);
+    await deleteClient(c.var.deps, therapistActor(c), c.req.valid('param').id);
     return c.body(null, 204);
   },
 );

@@ -86,7 +86,7 @@ clientsPages.post('/:id/delete', 'therapist', async (c) => {
     const error = new AppError('VALIDATION_FAILED', 'clients.typeNameToDelete', { confirm: 'clients.nameMismatchField' });
     return renderDetail(c, id, formFailure(error, {}, c.var.locale).state, 422);
   }
-  await deleteClient(c.var.deps, practiceId, id);
+  await deleteClient(c.var.deps, therapistActor(c), id);
   return c.redirect('/dashboard/clients?deleted=1', 303);
 });
 

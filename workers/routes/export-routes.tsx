@@ -8,7 +8,7 @@ import { formValues, passwordField, totpField } from '../lib/input';
 import { downloadContent, errorResponses } from '../lib/openapi';
 import { formFailure, pageContext, parseForm } from '../lib/pages';
 import { jsonRoute, routeArea } from '../lib/route';
-import { clearSessionCookie, currentSession } from '../lib/session';
+import { clearSessionCookie, currentSession, therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { deleteAccount, deletionPreview } from '../services/account-deletion';
 import { auditLogPage } from '../services/audit-log';
@@ -53,7 +53,7 @@ exportApi.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const file = await exportClient(c.var.deps, practiceIdOf(c), id, currentSession(c).user.id, c.req.valid('query').format);
+    const file = await exportClient(c.var.deps, therapistActor(c), id, c.req.valid('query').format);
     return download(file);
   },
 );
@@ -68,7 +68,7 @@ exportApi.openapi(
     request: { query: z.object({ format: z.enum(['json', 'fhir']).default('json') }) },
     responses: { 200: { ...streamed, content: downloadContent(['application/json', 'application/fhir+json']) }, ...errorResponses },
   }),
-  async (c) => download(await exportPractice(c.var.deps, practiceIdOf(c), currentSession(c).user.id, c.req.valid('query').format)),
+  async (c) => download(await exportPractice(c.var.deps, therapistActor(c), c.req.valid('query').format)),
 );
 
 const overviewPage = z.coerce.number().int().min(0).max(100_000).catch(0);
@@ -90,15 +90,15 @@ dataToolsPages.get('/calendar-feed', 'therapist', async (c) => {
 // Create and rotate answer with the page itself: the new address exists only in this response, never in a redirect URL.
 for (const action of ['create', 'rotate'] as const) {
   dataToolsPages.post(`/calendar-feed/${action}`, 'therapist', async (c) => {
-    const practiceId = practiceIdOf(c);
-    const { token } = await issueFeed(c.var.deps, practiceId, currentSession(c).user.id);
-    const feed = await feedState(c.var.deps, practiceId);
+    const actor = therapistActor(c);
+    const { token } = await issueFeed(c.var.deps, actor);
+    const feed = await feedState(c.var.deps, actor.practiceId);
     return c.html(<CalendarFeedPage page={pageContext(c)} feed={feed} freshUrl={feedUrl(c.var.deps, token)} />);
   });
 }
 
 dataToolsPages.post('/calendar-feed/revoke', 'therapist', async (c) => {
-  await revokeFeed(c.var.deps, practiceIdOf(c), currentSession(c).user.id);
+  await revokeFeed(c.var.deps, therapistActor(c));
   return c.redirect('/dashboard/calendar-feed?done=revoked', 303);
 });
 
@@ -106,7 +106,7 @@ dataToolsPages.post('/calendar-feed/names', 'therapist', async (c) => {
   const practiceId = practiceIdOf(c);
   const values = formValues(await c.req.parseBody(), ['includeNames']);
   try {
-    await setFeedNames(c.var.deps, practiceId, currentSession(c).user.id, values.includeNames === true);
+    await setFeedNames(c.var.deps, therapistActor(c), values.includeNames === true);
     return c.redirect('/dashboard/calendar-feed?done=saved', 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
@@ -133,15 +133,15 @@ dataToolsPages.get('/delete-account', 'therapist', async (c) => {
 });
 
 dataToolsPages.post('/delete-account', 'therapist', async (c) => {
-  const practiceId = practiceIdOf(c);
+  const actor = therapistActor(c);
   const values = formValues(await c.req.parseBody());
   try {
-    await deleteAccount(c.var.deps, currentSession(c).user.id, practiceId, parseForm(deletionBody, values));
+    await deleteAccount(c.var.deps, actor, parseForm(deletionBody, values));
     clearSessionCookie(c);
     return c.redirect('/?notice=account-deleted', 303);
   } catch (error) {
     const { state, status } = formFailure(error, values, c.var.locale);
-    const { slug } = await deletionPreview(c.var.deps, practiceId);
+    const { slug } = await deletionPreview(c.var.deps, actor.practiceId);
     return c.html(<DeleteAccountPage page={pageContext(c)} slug={slug} state={state} />, status);
   }
 });

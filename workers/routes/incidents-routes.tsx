@@ -13,7 +13,7 @@ import { emailField, formValues } from '../lib/input';
 import { jsonResponse } from '../lib/openapi';
 import { formAction, formFailure, pageContext, parseForm } from '../lib/pages';
 import { jsonRoute, routeArea } from '../lib/route';
-import { currentSession } from '../lib/session';
+import { dpoActor } from '../lib/session';
 import { addIncidentUpdate, closeIncident, createIncident, listIncidents, loadIncident, notifyAffectedPractices, subjectNoticeTemplate, timelineOf } from '../services/incidents';
 import { recordOfProcessing } from '../services/record-of-processing';
 
@@ -101,7 +101,6 @@ const utcInputValue = (at: number) => new Date(at).toISOString().slice(0, 16);
 
 // ------------------------------------------------------------------------------------------------------ console
 
-const actor = (c: Ctx) => currentSession(c).user.id;
 const messagesOf = (c: Ctx) => incidentsMessages(c.var.locale);
 
 const doneQuery = z.object({
@@ -145,7 +144,7 @@ incidentsConsole.get('/new', 'dpo', (c) => renderForm(c, {}));
 incidentsConsole.post('/', 'dpo', async (c) => {
   const { values, echo } = incidentValues(await c.req.parseBody({ all: true }));
   try {
-    const id = await createIncident(c.var.deps, parseForm(incidentForm, values), actor(c));
+    const id = await createIncident(c.var.deps, dpoActor(c), parseForm(incidentForm, values));
     return c.redirect(`/dpo/incidents/${id}?done=created`, 303);
   } catch (error) {
     const { state, status } = formFailure(error, echo, c.var.locale);
@@ -158,7 +157,7 @@ incidentsConsole.get('/:id', 'dpo', (c) => renderDetail(c, c.req.param('id')));
 incidentsConsole.post('/:id/updates', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async (values) => {
-    await addIncidentUpdate(c.var.deps, id, parseForm(updateForm, values).text, actor(c));
+    await addIncidentUpdate(c.var.deps, dpoActor(c), id, parseForm(updateForm, values).text);
     return 'done=updated';
   });
 });
@@ -166,7 +165,7 @@ incidentsConsole.post('/:id/updates', 'dpo', (c) => {
 incidentsConsole.post('/:id/notify', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async () => {
-    const { sent, skipped, failed } = await notifyAffectedPractices(c.var.deps, id, actor(c));
+    const { sent, skipped, failed } = await notifyAffectedPractices(c.var.deps, dpoActor(c), id);
     return `done=notified&sent=${sent}&skipped=${skipped}&failed=${failed}`;
   });
 });
@@ -174,7 +173,7 @@ incidentsConsole.post('/:id/notify', 'dpo', (c) => {
 incidentsConsole.post('/:id/close', 'dpo', (c) => {
   const id = c.req.param('id');
   return act(c, id, async () => {
-    await closeIncident(c.var.deps, id, actor(c));
+    await closeIncident(c.var.deps, dpoActor(c), id);
     return 'done=closed';
   });
 });

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { notesMessages } from '../../web/i18n/notes';
 import { NotesPage } from '../../web/pages/notes';
@@ -8,10 +7,10 @@ import type { HonoEnv } from '../lib/hono-env';
 import { errorResponses, jsonBody, jsonResponse, notFoundResponse } from '../lib/openapi';
 import { pageContext } from '../lib/pages';
 import { jsonRoute, routeArea } from '../lib/route';
-import { currentSession } from '../lib/session';
+import { therapistActor } from '../lib/session';
 import { practiceIdOf } from '../lib/tenant';
 import { clientOfPractice } from '../services/clients';
-import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey, type Actor } from '../services/notes';
+import { addNote, deleteNote, getKey, listNotes, openNotes, replacePassphraseWrap, setKey } from '../services/notes';
 
 // Session notes are end-to-end encrypted: these routes only move opaque base64 strings (see web/client/notes.ts and notes-crypto.ts).
 
@@ -81,10 +80,6 @@ const ownClient = createMiddleware<HonoEnv>(async (c, next) => {
   await next();
 });
 
-function actorOf(c: Context<HonoEnv>): Actor {
-  return { practiceId: practiceIdOf(c), userId: currentSession(c).user.id };
-}
-
 notesPage.get('/:id/notes', 'therapist', ids, async (c) => {
   const { client, hasKey } = await openNotes(c.var.deps, practiceIdOf(c), c.req.param('id'));
   return c.html(
@@ -114,7 +109,7 @@ notesKeyApi.openapi(
     responses: { ...errorResponses, 201: jsonResponse('Stored', z.object({ key: keySchema })), 409: { description: 'The practice already has a key', content: noKey.content } },
   }),
   async (c) => {
-    const key = await setKey(c.var.deps, actorOf(c), c.req.valid('json'));
+    const key = await setKey(c.var.deps, therapistActor(c), c.req.valid('json'));
     return c.json({ key }, 201);
   },
 );
@@ -130,7 +125,7 @@ notesKeyApi.openapi(
     responses: { ...errorResponses, 200: jsonResponse('Replaced', z.object({ key: keySchema })), 404: notFoundResponse },
   }),
   async (c) => {
-    const key = await replacePassphraseWrap(c.var.deps, actorOf(c), c.req.valid('json'));
+    const key = await replacePassphraseWrap(c.var.deps, therapistActor(c), c.req.valid('json'));
     return c.json({ key }, 200);
   },
 );
@@ -164,7 +159,7 @@ clientNotesApi.openapi(
     responses: { ...errorResponses, 201: jsonResponse('Stored', z.object({ note: noteSchema })), 404: notFoundResponse },
   }),
   async (c) => {
-    const note = await addNote(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
+    const note = await addNote(c.var.deps, therapistActor(c), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ note }, 201);
   },
 );
@@ -183,7 +178,7 @@ clientNotesApi.openapi(
   async (c) => {
     const { id, noteId } = c.req.valid('param');
     if (!noteId) throw new AppError('NOT_FOUND', 'notes.noSuchNote');
-    await deleteNote(c.var.deps, actorOf(c), id, noteId);
+    await deleteNote(c.var.deps, therapistActor(c), id, noteId);
     return c.body(null, 204);
   },
 );

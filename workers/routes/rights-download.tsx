@@ -9,9 +9,6 @@ import { exportClient } from '../services/export';
 /** Mounted at /rights/download. The data subject's download of an access or portability package (Art. 15(3), 20 GDPR); the link is the credential. */
 export const rightsDownload = routeArea();
 
-// exportClient records who exported; the subject has no account, and the audit column is empty for anonymous actions.
-const NO_ACCOUNT = '';
-
 /** Opening the link shows what it offers and a button; only the button (a POST) spends the single download. */
 rightsDownload.get('/:token', 'subject-link', async (c) => {
   // Link checkers probe with HEAD (Hono routes it here): answer without a body.
@@ -25,7 +22,9 @@ rightsDownload.get('/:token', 'subject-link', async (c) => {
 rightsDownload.post('/:token', 'subject-link', async (c) => {
   const deps = c.var.deps;
   const link = await redeemDownloadLink(deps, c.req.param('token'));
-  const file = await exportClient(deps, link.practiceId, link.clientId, NO_ACCOUNT, link.format);
+  // The subject downloads through the link of their rights request: the audit entry names them that way.
+  const actor = { kind: 'client', via: 'rights', practiceId: link.practiceId, requestId: link.requestId } as const;
+  const file = await exportClient(deps, actor, link.clientId, link.format);
   return new Response(file.body, {
     headers: {
       'content-type': file.contentType,

@@ -8,7 +8,7 @@ import type { HonoEnv } from '../lib/hono-env';
 import { formValues } from '../lib/input';
 import { formAction, formFailure, pageContext, parseForm } from '../lib/pages';
 import { routeArea } from '../lib/route';
-import { currentSession } from '../lib/session';
+import { therapistActor } from '../lib/session';
 import { appointmentTypeForm, exceptionForm, hoursForm, profileForm, termsRules, termsVersionParam } from '../lib/settings-input';
 import { practiceIdOf } from '../lib/tenant';
 import {
@@ -46,8 +46,6 @@ const NOTICES: Record<string, keyof SettingsMessages> = {
 };
 const ANCHORS: Record<SettingsForm, string> = { profile: 'profile', hours: 'hours', exception: 'exceptions', type: 'types', terms: 'terms' };
 
-const actorOf = (c: Ctx) => currentSession(c).user.id;
-
 async function renderSettings(c: Ctx, failed?: { form: SettingsForm; state: FormState }, status: ContentfulStatusCode = 200) {
   const s = settingsMessages(c.var.locale);
   const view = await loadSettings(c.var.deps, practiceIdOf(c));
@@ -59,12 +57,11 @@ async function renderSettings(c: Ctx, failed?: { form: SettingsForm; state: Form
  * Runs one change from a settings form. Success redirects back to its section with a notice; an expected failure
  * shows the page again with the message in place. An id of another practice stays a plain 404 page.
  */
-function submit(c: Ctx, form: SettingsForm, saved: string, change: (values: Values, practiceId: string) => Promise<unknown>) {
-  const practiceId = practiceIdOf(c);
+function submit(c: Ctx, form: SettingsForm, saved: string, change: (values: Values) => Promise<unknown>) {
   return formAction(
     c,
     async (values) => {
-      await change(values, practiceId);
+      await change(values);
       return c.redirect(`/dashboard/settings?saved=${saved}#${ANCHORS[form]}`, 303);
     },
     ({ state, status }) => renderSettings(c, { form, state }, status),
@@ -74,23 +71,23 @@ function submit(c: Ctx, form: SettingsForm, saved: string, change: (values: Valu
 settingsRoutes.get('/', 'therapist', (c) => renderSettings(c));
 
 settingsRoutes.post('/profile', 'therapist', (c) =>
-  submit(c, 'profile', 'profile', (values, practiceId) => updateProfile(c.var.deps, practiceId, parseForm(profileForm, values), actorOf(c))),
+  submit(c, 'profile', 'profile', (values) => updateProfile(c.var.deps, therapistActor(c), parseForm(profileForm, values))),
 );
 
 settingsRoutes.post('/hours', 'therapist', (c) =>
-  submit(c, 'hours', 'hours', (values, practiceId) => replaceWorkingHours(c.var.deps, practiceId, parseForm(hoursForm, values), actorOf(c))),
+  submit(c, 'hours', 'hours', (values) => replaceWorkingHours(c.var.deps, therapistActor(c), parseForm(hoursForm, values))),
 );
 
 settingsRoutes.post('/exceptions', 'therapist', (c) =>
-  submit(c, 'exception', 'exception-added', (values, practiceId) => addException(c.var.deps, practiceId, parseForm(exceptionForm, values), actorOf(c))),
+  submit(c, 'exception', 'exception-added', (values) => addException(c.var.deps, therapistActor(c), parseForm(exceptionForm, values))),
 );
 
 settingsRoutes.post('/exceptions/:id/delete', 'therapist', (c) =>
-  submit(c, 'exception', 'exception-removed', (_values, practiceId) => removeException(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
+  submit(c, 'exception', 'exception-removed', () => removeException(c.var.deps, therapistActor(c), c.req.param('id'))),
 );
 
 settingsRoutes.post('/types', 'therapist', (c) =>
-  submit(c, 'type', 'type-created', (values, practiceId) => createType(c.var.deps, practiceId, parseForm(appointmentTypeForm, values), actorOf(c))),
+  submit(c, 'type', 'type-created', (values) => createType(c.var.deps, therapistActor(c), parseForm(appointmentTypeForm, values))),
 );
 
 settingsRoutes.get('/types/:id', 'therapist', async (c) => {
@@ -103,7 +100,7 @@ settingsRoutes.post('/types/:id', 'therapist', async (c) => {
   const typeId = c.req.param('id');
   const values = formValues(await c.req.parseBody());
   try {
-    await updateType(c.var.deps, practiceId, typeId, parseForm(appointmentTypeForm, values), actorOf(c));
+    await updateType(c.var.deps, therapistActor(c), typeId, parseForm(appointmentTypeForm, values));
     return c.redirect(`/dashboard/settings?saved=type-updated#types`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw error;
@@ -114,15 +111,15 @@ settingsRoutes.post('/types/:id', 'therapist', async (c) => {
 });
 
 settingsRoutes.post('/types/:id/deactivate', 'therapist', (c) =>
-  submit(c, 'type', 'type-deactivated', (_values, practiceId) => deactivateType(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
+  submit(c, 'type', 'type-deactivated', () => deactivateType(c.var.deps, therapistActor(c), c.req.param('id'))),
 );
 
 settingsRoutes.post('/types/:id/reactivate', 'therapist', (c) =>
-  submit(c, 'type', 'type-reactivated', (_values, practiceId) => reactivateType(c.var.deps, practiceId, c.req.param('id'), actorOf(c))),
+  submit(c, 'type', 'type-reactivated', () => reactivateType(c.var.deps, therapistActor(c), c.req.param('id'))),
 );
 
 settingsRoutes.post('/terms', 'therapist', (c) =>
-  submit(c, 'terms', 'terms', (values, practiceId) => publishTerms(c.var.deps, practiceId, parseForm(termsRules, values), actorOf(c))),
+  submit(c, 'terms', 'terms', (values) => publishTerms(c.var.deps, therapistActor(c), parseForm(termsRules, values))),
 );
 
 settingsRoutes.get('/terms/:version', 'therapist', async (c) => {

@@ -3,6 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { CATALOG } from '../../db/catalog';
 import { appointments, auditEvents, clients, outboxMessages, practices, users } from '../../db/schema';
 import { AppError } from '../lib/errors';
+import type { TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import { purgeCallRooms } from './erasure';
 import type { Deps } from './deps';
@@ -66,7 +67,8 @@ function clearOutbox(deps: Deps, practiceId: string) {
     );
 }
 
-async function verifyDeletion(deps: Deps, userId: string, practiceId: string, input: DeletionInput) {
+async function verifyDeletion(deps: Deps, actor: TherapistActor, input: DeletionInput) {
+  const { userId, practiceId } = actor;
   const user = await deps.db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.practiceId, practiceId)) });
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
   if (!user?.passwordHash || !practice) throw new AppError('NOT_FOUND', 'practice.notFound');
@@ -80,7 +82,7 @@ async function verifyDeletion(deps: Deps, userId: string, practiceId: string, in
   const passwordOk = await deps.passwords.verify(user.passwordHash, input.password);
   const secondFactor = passwordOk && user.totpEnabledAt !== null ? await checkSecondFactor(deps, user, input.totp) : null;
   if (!passwordOk || (secondFactor && !secondFactor.ok && secondFactor.reason === 'wrong')) {
-    await auditInsert(deps.db, { action: 'practice.deletion_refused', actorUserId: user.id, practiceId }, now);
+    await auditInsert(deps.db, { action: 'practice.deletion_refused', actor, practiceId }, now);
     if (!passwordOk) throw new AppError('VALIDATION_FAILED', 'auth.passwordWrong', { password: 'auth.passwordWrong' });
     throw new AppError('VALIDATION_FAILED', 'auth.codeWrong', { totp: 'auth.codeWrongField' });
   }
@@ -97,8 +99,9 @@ export async function deletionPreview(deps: Deps, practiceId: string): Promise<{
 }
 
 /** Deletes the practice and everything of it after checking password, second factor and the typed booking address. */
-export async function deleteAccount(deps: Deps, userId: string, practiceId: string, input: DeletionInput): Promise<void> {
-  await verifyDeletion(deps, userId, practiceId, input);
+export async function deleteAccount(deps: Deps, actor: TherapistActor, input: DeletionInput): Promise<void> {
+  await verifyDeletion(deps, actor, input);
+  const { practiceId } = actor;
   const owned = ownedRows(deps, practiceId);
   const now = deps.now();
   // The call rooms go first: a room that cannot be emptied stops the deletion before the database changes.
@@ -108,6 +111,6 @@ export async function deleteAccount(deps: Deps, userId: string, practiceId: stri
     anonymiseAudit(deps, practiceId, owned),
     ...owned.map(({ table, where }) => deps.db.delete(table).where(where)),
     // Accountability that a deletion happened, without saying whose.
-    auditInsert(deps.db, { action: 'practice.deleted' }, now),
+    auditInsert(deps.db, { action: 'practice.deleted', actor, withoutAccount: true }, now),
   ]);
 }

@@ -6,6 +6,7 @@ import type { Locale } from '../domain/locale';
 import { defaultTermsText } from '../domain/terms-template';
 import { newId, sha256Hex } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
 import { accountExistsNotice, newConfirmation } from './email-confirmation';
@@ -50,6 +51,8 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResu
   const now = deps.now();
   const practiceId = newId();
   const userId = newId();
+  // The new account holder signs up: the practice and the account are created in the batch the entries join.
+  const actor: TherapistActor = { kind: 'therapist', userId, practiceId };
   const passwordHash = await deps.passwords.hash(input.password);
   const textSha256 = await sha256Hex(dpaText(input.locale));
   const starter = await starterContent(deps, { practiceId, locale: input.locale, practiceName: input.practiceName, therapistName: input.displayName, contactEmail: input.email });
@@ -86,8 +89,8 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignUpResu
       }),
       starter.terms,
       starter.types,
-      auditInsert(deps.db, { action: 'practice.signup', actorUserId: userId, practiceId, targetId: practiceId }, now),
-      auditInsert(deps.db, { action: 'dpa.accept', actorUserId: userId, practiceId, targetId: practiceId }, now),
+      auditInsert(deps.db, { action: 'practice.signup', actor, practiceId, targetId: practiceId }, now),
+      auditInsert(deps.db, { action: 'dpa.accept', actor, practiceId, targetId: practiceId }, now),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, 'practices.slug')) {

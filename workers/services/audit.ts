@@ -75,17 +75,22 @@ export type AuditAction =
   | 'client.objected';
 
 /**
- * One audit entry. `actor` names who acted (Art. 5(2) GDPR); entries written before every caller passed one name the
- * account by `actorUserId` alone, and their kind stays empty.
+ * One audit entry. `actor` names who acted (Art. 5(2) GDPR); every entry needs one. Entries stored before every writer
+ * passed one have an empty kind, and the audit log page reads those by their action code.
  */
-export type AuditInput = { action: AuditAction; practiceId?: string | null; targetId?: string | null } & (
-  | { actor: Actor; actorUserId?: never }
-  | { actor?: never; actorUserId?: string | null }
-);
+export type AuditInput = {
+  action: AuditAction;
+  actor: Actor;
+  practiceId?: string | null;
+  targetId?: string | null;
+  /** Keeps the actor's kind but not the account id: for entries that must not say whose (a deleted practice). */
+  withoutAccount?: true;
+};
 
 /** The row of one entry, for callers that insert it under a condition of their own (INSERT … SELECT … WHERE). */
 export function auditRow(entry: AuditInput, at: number) {
-  const who = entry.actor ? auditedActor(entry.actor) : { actorKind: null, actorUserId: entry.actorUserId ?? null };
+  const who = auditedActor(entry.actor);
+  if (entry.withoutAccount) who.actorUserId = null;
   return { id: newId(), at, action: entry.action, ...who, practiceId: entry.practiceId ?? null, targetId: entry.targetId ?? null };
 }
 

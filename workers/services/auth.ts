@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { auditEvents, users } from '../../db/schema';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { accountHolder } from '../lib/actor';
 import { type AuditAction, auditInsert } from './audit';
 import type { Deps } from './deps';
 import { DUMMY_HASH } from './passwords';
@@ -53,7 +54,8 @@ export async function logIn(deps: Deps, input: LoginInput) {
     if (secondFactor.reason === 'missing') {
       throw new AppError('SECOND_FACTOR_REQUIRED', 'auth.codeRequired', { totp: 'auth.codeRequiredField' });
     }
-    await auditInsert(deps.db, { action: 'auth.login_failed', actorUserId: user.id, practiceId: user.practiceId }, now);
+    // The password was right but the code wrong: still not known to be the account holder.
+    await auditFailedSignIn(deps, input.email);
     throw new AppError('UNAUTHENTICATED', 'auth.codeWrong', { totp: 'auth.codeWrongField' });
   }
   // Only whoever knows the password learns this, and the emailed link is the way out.
@@ -67,7 +69,7 @@ export async function logIn(deps: Deps, input: LoginInput) {
       ? [deps.db.update(users).set(secondFactor.userChanges).where(eq(users.id, user.id))]
       : []),
     session.insert,
-    auditInsert(deps.db, { action: 'auth.login', actorUserId: user.id, practiceId: user.practiceId }, now),
+    auditInsert(deps.db, { action: 'auth.login', actor: accountHolder(user), practiceId: user.practiceId }, now),
   ]);
   return { token: session.token, userId: user.id, role: user.role };
 }

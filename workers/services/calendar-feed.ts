@@ -5,6 +5,7 @@ import { FEED_TAIL, feedEvent, feedHead } from '../domain/ics-feed';
 import { isLocale, type Locale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { TherapistActor } from '../lib/actor';
 import { type AuditAction, auditInsert } from './audit';
 import type { Deps } from './deps';
 import { findPractice } from './practices';
@@ -47,7 +48,8 @@ export async function feedState(deps: Deps, practiceId: string): Promise<FeedSta
  * Creates the feed, or replaces it (rotate): every earlier address of the practice stops working in the same batch.
  * Returns the token, which is never stored and cannot be shown again.
  */
-export async function issueFeed(deps: Deps, practiceId: string, actorUserId: string): Promise<{ token: string }> {
+export async function issueFeed(deps: Deps, actor: TherapistActor): Promise<{ token: string }> {
+  const { practiceId } = actor;
   const previous = await activeFeed(deps, practiceId);
   const token = randomToken(32);
   const id = newId();
@@ -56,29 +58,31 @@ export async function issueFeed(deps: Deps, practiceId: string, actorUserId: str
   await deps.db.batch([
     deps.db.update(calendarFeeds).set({ revokedAt: now }).where(and(eq(calendarFeeds.practiceId, practiceId), isNull(calendarFeeds.revokedAt))),
     deps.db.insert(calendarFeeds).values({ id, practiceId, tokenHash: await hashToken(token), includeNames: previous?.includeNames ?? false, createdAt: now }),
-    auditInsert(deps.db, { action, actorUserId, practiceId, targetId: id }, now),
+    auditInsert(deps.db, { action, actor, practiceId, targetId: id }, now),
   ]);
   return { token };
 }
 
-export async function revokeFeed(deps: Deps, practiceId: string, actorUserId: string): Promise<void> {
+export async function revokeFeed(deps: Deps, actor: TherapistActor): Promise<void> {
+  const { practiceId } = actor;
   const feed = await activeFeed(deps, practiceId);
   if (!feed) return;
   const now = deps.now();
   await deps.db.batch([
     deps.db.update(calendarFeeds).set({ revokedAt: now }).where(and(eq(calendarFeeds.practiceId, practiceId), isNull(calendarFeeds.revokedAt))),
-    auditInsert(deps.db, { action: 'calendar_feed.revoked', actorUserId, practiceId, targetId: feed.id }, now),
+    auditInsert(deps.db, { action: 'calendar_feed.revoked', actor, practiceId, targetId: feed.id }, now),
   ]);
 }
 
-export async function setFeedNames(deps: Deps, practiceId: string, actorUserId: string, includeNames: boolean): Promise<void> {
+export async function setFeedNames(deps: Deps, actor: TherapistActor, includeNames: boolean): Promise<void> {
+  const { practiceId } = actor;
   const feed = await activeFeed(deps, practiceId);
   if (!feed) throw new AppError('CONFLICT', 'calendar.createFirst');
   if (feed.includeNames === includeNames) return;
   const now = deps.now();
   await deps.db.batch([
     deps.db.update(calendarFeeds).set({ includeNames }).where(eq(calendarFeeds.id, feed.id)),
-    auditInsert(deps.db, { action: 'calendar_feed.names_changed', actorUserId, practiceId, targetId: feed.id }, now),
+    auditInsert(deps.db, { action: 'calendar_feed.names_changed', actor, practiceId, targetId: feed.id }, now),
   ]);
 }
 

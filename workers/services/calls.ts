@@ -8,6 +8,7 @@ import { formatDateTime, isLocale } from '../domain/locale';
 import { iceServers } from '../domain/turn';
 import { newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Practice } from './availability';
 import { callUrl } from './booking-notices';
@@ -135,7 +136,7 @@ export async function joinAsClient(deps: Deps, appointmentId: string, input: { c
  * once (the stored hash is replaced) and the throttle window starts afresh. The client gets the new code by email if
  * there is an address and processing is not restricted (Art. 18 GDPR).
  */
-export async function reissueAccessCode(deps: Deps, practice: Practice, actorUserId: string, appointmentId: string) {
+export async function reissueAccessCode(deps: Deps, actor: TherapistActor, practice: Practice, appointmentId: string) {
   const { appointment, client, type } = await appointmentOfPractice(deps, practice.id, appointmentId);
   if (type.mode !== 'video') throw new AppError('CONFLICT', 'calls.videoOnly');
   const now = deps.now();
@@ -148,7 +149,7 @@ export async function reissueAccessCode(deps: Deps, practice: Practice, actorUse
   const mine = and(eq(appointments.id, appointmentId), eq(appointments.practiceId, practice.id), eq(appointments.status, 'booked'));
   await deps.db.batch([
     deps.db.update(appointments).set({ accessCodeHash: await hashAccessCode(accessCode, deps.config.JOIN_TOKEN_SECRET), accessCodeFailures: 0, accessCodeWindowStart: 0, linkKeySeed, linkKeyFailures: 0, linkKeyWindowStart: 0 }).where(mine),
-    auditInsert(deps.db, { action: 'appointment.access_code_reissued', actorUserId, practiceId: practice.id, targetId: appointmentId }, now),
+    auditInsert(deps.db, { action: 'appointment.access_code_reissued', actor, practiceId: practice.id, targetId: appointmentId }, now),
   ]);
   const emailed = client.email !== null && client.email !== '' && !processingBlocked(client);
   if (emailed && client.email) {

@@ -4,6 +4,7 @@ import { accountExistsEmail, confirmEmailEmail } from '../../emails/sign-up';
 import type { Locale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { accountHolder } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
 import { startSession } from './sessions';
@@ -62,7 +63,7 @@ export async function confirmEmail(deps: Deps, token: string) {
   await deps.db.batch([
     deps.db.delete(emailConfirmations).where(eq(emailConfirmations.userId, user.id)),
     session.insert,
-    auditInsert(deps.db, { action: 'auth.email_confirmed', actorUserId: user.id, practiceId: user.practiceId }, now),
+    auditInsert(deps.db, { action: 'auth.email_confirmed', actor: accountHolder(user), practiceId: user.practiceId }, now),
   ]);
   return { token: session.token, role: user.role };
 }

@@ -6,6 +6,7 @@ import { appointments, appointmentTypes, auditEvents, clients, outboxMessages, p
 import { decideErasure, DOCUMENTED_STATUSES, type ErasureDecision, roomPurgeHorizon, type TableErasure, tableErasure } from '../domain/erasure-rules';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { DpoActor, TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import { clientOfPractice } from './clients';
 import type { Deps } from './deps';
@@ -210,7 +211,7 @@ function countOf(result: unknown): number {
  *
  * The report is meant for the requester's answer, so read the request's email before calling: it is anonymised here.
  */
-export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<ErasureReport> {
+export async function eraseSubject(deps: Deps, actor: TherapistActor | DpoActor, input: ErasureInput): Promise<ErasureReport> {
   const { practiceId, clientId, requestId } = input;
   await clientOfPractice(deps, practiceId, clientId);
   const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId), columns: { timeZone: true } });
@@ -226,7 +227,7 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
   const [first, ...rest] = [
     ...steps.map((step) => step.query),
     // Accountability: the erasure happened; after a full erasure the entry does not say whose.
-    auditInsert(deps.db, { action: restricted ? 'client.restricted' : 'client.deleted', practiceId, targetId: restricted ? clientId : null }, now),
+    auditInsert(deps.db, { action: restricted ? 'client.restricted' : 'client.deleted', actor, practiceId, targetId: restricted ? clientId : null }, now),
     ...(requestId
       ? [deps.db.insert(rightsRequestEvents).values({ id: newId(), requestId, at: now, actor: 'system', action: restricted ? 'erasure.restricted' : 'erasure.erased' })]
       : []),
@@ -246,6 +247,6 @@ export async function eraseSubject(deps: Deps, input: ErasureInput): Promise<Era
  * While the practice must still keep the record (BGB § 630f, Journalføringsbekendtgørelsen § 15) the record stays,
  * restricted (Art. 17(3)(b), 18); the report says which happened.
  */
-export async function deleteClient(deps: Deps, practiceId: string, clientId: string): Promise<ErasureReport> {
-  return eraseSubject(deps, { practiceId, clientId });
+export async function deleteClient(deps: Deps, actor: TherapistActor, clientId: string): Promise<ErasureReport> {
+  return eraseSubject(deps, actor, { practiceId: actor.practiceId, clientId });
 }

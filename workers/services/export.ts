@@ -29,6 +29,7 @@ import {
 } from '../domain/export-formats';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { ClientActor, TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import { clientOfPractice } from './clients';
 import type { Deps } from './deps';
@@ -207,10 +208,11 @@ function fileName(slug: string, at: number, format: ExportFormat, client?: strin
 }
 
 /** The whole practice as JSON or a FHIR Bundle. The export itself is audited (Art. 5(2)) before the first byte. */
-export async function exportPractice(deps: Deps, practiceId: string, actorUserId: string, format: 'json' | 'fhir'): Promise<ExportDownload> {
+export async function exportPractice(deps: Deps, actor: TherapistActor, format: 'json' | 'fhir'): Promise<ExportDownload> {
+  const { practiceId } = actor;
   const practice = await practiceOf(deps, practiceId);
   const now = deps.now();
-  await auditInsert(deps.db, { action: 'export.practice', actorUserId, practiceId, targetId: practiceId }, now);
+  await auditInsert(deps.db, { action: 'export.practice', actor, practiceId, targetId: practiceId }, now);
   const scoped = practiceSources(practiceId);
   const meta: ExportMeta = { scope: 'practice', exportedAt: now, practiceId, practiceName: practice.name };
   const chunks = format === 'json' ? jsonDocument(deps, scoped, meta) : fhirBundle(deps, scoped, practiceId);
@@ -218,11 +220,12 @@ export async function exportPractice(deps: Deps, practiceId: string, actorUserId
 }
 
 /** One client's data, for their access or portability request; 404 for a client of another practice. */
-export async function exportClient(deps: Deps, practiceId: string, clientId: string, actorUserId: string, format: ExportFormat): Promise<ExportDownload> {
+export async function exportClient(deps: Deps, actor: TherapistActor | ClientActor, clientId: string, format: ExportFormat): Promise<ExportDownload> {
+  const { practiceId } = actor;
   await clientOfPractice(deps, practiceId, clientId);
   const practice = await practiceOf(deps, practiceId);
   const now = deps.now();
-  await auditInsert(deps.db, { action: 'export.client', actorUserId, practiceId, targetId: clientId }, now);
+  await auditInsert(deps.db, { action: 'export.client', actor, practiceId, targetId: clientId }, now);
   const scoped = clientSources(practiceId, clientId);
   const meta: ExportMeta = { scope: 'client', exportedAt: now, practiceId, practiceName: practice.name, clientId };
   const withPractice = [...practiceSources(practiceId).filter(({ source }) => source.name === 'practices'), ...scoped];

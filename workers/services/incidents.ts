@@ -20,6 +20,7 @@ import {
 import { isLocale, LOCALES, type Locale } from '../domain/locale';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { DpoActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
 
@@ -59,14 +60,14 @@ async function resolveScope(deps: Deps, scope: IncidentInput['scope']): Promise<
   return { kind: 'practices', practiceIds: found.map((p) => p.id) };
 }
 
-export async function createIncident(deps: Deps, input: IncidentInput, actorUserId: string): Promise<string> {
+export async function createIncident(deps: Deps, actor: DpoActor, input: IncidentInput): Promise<string> {
   const now = deps.now();
   if (input.awareAt > now) throw new AppError('VALIDATION_FAILED', 'incidents.awareInFuture', { awareAt: 'incidents.awareInFutureField' });
   const scope = await resolveScope(deps, input.scope);
   const id = newId();
   await deps.db.batch([
     deps.db.insert(incidents).values({ ...input, id, scope, closedAt: null, createdAt: now }),
-    auditInsert(deps.db, { action: 'incident.created', actorUserId, targetId: id }, now),
+    auditInsert(deps.db, { action: 'incident.created', actor, targetId: id }, now),
   ]);
   return id;
 }
@@ -158,23 +159,23 @@ export async function loadIncident(deps: Deps, id: string): Promise<IncidentView
 }
 
 /** Art. 33(4): information that is not available at once may be provided in phases. Updates are append-only. */
-export async function addIncidentUpdate(deps: Deps, id: string, text: string, actorUserId: string): Promise<void> {
+export async function addIncidentUpdate(deps: Deps, actor: DpoActor, id: string, text: string): Promise<void> {
   await findOpenIncident(deps, id);
   const now = deps.now();
   const updateId = newId();
   await deps.db.batch([
     deps.db.insert(incidentUpdates).values({ id: updateId, incidentId: id, at: now, text }),
-    auditInsert(deps.db, { action: 'incident.updated', actorUserId, targetId: id }, now),
+    auditInsert(deps.db, { action: 'incident.updated', actor, targetId: id }, now),
   ]);
 }
 
-export async function closeIncident(deps: Deps, id: string, actorUserId: string): Promise<void> {
+export async function closeIncident(deps: Deps, actor: DpoActor, id: string): Promise<void> {
   const incident = await findIncident(deps, id);
   if (incident.closedAt !== null) return;
   const now = deps.now();
   await deps.db.batch([
     deps.db.update(incidents).set({ closedAt: now }).where(and(eq(incidents.id, id), isNull(incidents.closedAt))),
-    auditInsert(deps.db, { action: 'incident.closed', actorUserId, targetId: id }, now),
+    auditInsert(deps.db, { action: 'incident.closed', actor, targetId: id }, now),
   ]);
 }
 
@@ -214,14 +215,14 @@ function recipientsOf(practice: Practice, therapists: { practiceId: string | nul
   return [...new Set(emails)];
 }
 
-type Context = { deps: Deps; incident: Incident; updates: Awaited<ReturnType<typeof updatesOf>>; actorUserId: string };
+type Context = { deps: Deps; incident: Incident; updates: Awaited<ReturnType<typeof updatesOf>>; actor: DpoActor };
 
 async function notifyPractice(ctx: Context, practice: Practice, claims: NoticeKey[], recipients: string[]): Promise<keyof NotifyResult> {
   const { deps, incident } = ctx;
   if (!claims.length) return 'skipped';
   const now = deps.now();
   const rows = claims.map((k) => ({ id: newId(), incidentId: incident.id, practiceId: practice.id, kind: k.kind, updateId: k.updateId, sentAt: now, createdAt: now }));
-  const audit = { actorUserId: ctx.actorUserId, practiceId: practice.id, targetId: incident.id };
+  const audit = { actor: ctx.actor, practiceId: practice.id, targetId: incident.id };
   try {
     // One row per update not yet sent: the DPO's updates are unbounded, D1's bound parameters are not.
     const claimed = rowChunks(incidentNotices, rows).map((chunk) => deps.db.insert(incidentNotices).values(chunk));
@@ -254,7 +255,7 @@ async function notifyPractice(ctx: Context, practice: Practice, claims: NoticeKe
  * Sends each practice in the incident's scope what it has not received yet (Art. 33(2): the processor informs the
  * controller without undue delay). Practices are handled one after another; one failing does not stop the others.
  */
-export async function notifyAffectedPractices(deps: Deps, id: string, actorUserId: string): Promise<NotifyResult> {
+export async function notifyAffectedPractices(deps: Deps, actor: DpoActor, id: string): Promise<NotifyResult> {
   const incident = await findOpenIncident(deps, id);
   const [updates, notices, candidates, therapists] = await Promise.all([
     updatesOf(deps, id),
@@ -265,7 +266,7 @@ export async function notifyAffectedPractices(deps: Deps, id: string, actorUserI
   const sent = sentKeysByPractice(notices);
   const updateIds = updates.map((u) => u.id);
   const result: NotifyResult = { sent: 0, skipped: 0, failed: 0 };
-  const ctx: Context = { deps, incident, updates, actorUserId };
+  const ctx: Context = { deps, incident, updates, actor };
   for (const practice of affectedPractices(incident.scope, candidates)) {
     const claims = pendingNotices(sent.get(practice.id) ?? [], updateIds);
     result[await notifyPractice(ctx, practice, claims, recipientsOf(practice, therapists))] += 1;

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { noteKeys, sessionNotes } from '../../db/schema';
 import { newId } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import type { TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import { clientOfPractice, type Client } from './clients';
 import type { Deps } from './deps';
@@ -10,7 +11,6 @@ import type { Deps } from './deps';
 // Zero-knowledge session notes: the browser encrypts, this service stores opaque strings. Nothing here decodes,
 // inspects or logs a ciphertext, IV or wrapped key (Art. 9 and 32 GDPR: health data, encryption as a safeguard).
 
-export type Actor = { practiceId: string; userId: string };
 export type KdfParams = { alg: 'PBKDF2'; hash: 'SHA-256'; iterations: number; salt: string; wrap: 'AES-KW' };
 export type NoteKeyInput = { kdf: KdfParams; wrappedByPassphrase: string; wrappedByRecovery: string };
 export type PassphraseWrapInput = { keyId: string; kdf: KdfParams; wrappedByPassphrase: string };
@@ -32,13 +32,13 @@ export async function getKey(deps: Deps, practiceId: string): Promise<NoteKey | 
 }
 
 /** Stores the practice's wrapped note key, once. Replacing the passphrase wrap goes through `replacePassphraseWrap`. */
-export async function setKey(deps: Deps, actor: Actor, input: NoteKeyInput): Promise<NoteKey> {
+export async function setKey(deps: Deps, actor: TherapistActor, input: NoteKeyInput): Promise<NoteKey> {
   const now = deps.now();
   const key = { id: firstKeyId(actor.practiceId), kdf: input.kdf, wrappedByPassphrase: input.wrappedByPassphrase, wrappedByRecovery: input.wrappedByRecovery, createdAt: now };
   try {
     await deps.db.batch([
       deps.db.insert(noteKeys).values({ ...key, practiceId: actor.practiceId }),
-      auditInsert(deps.db, { action: 'notes.key_created', actorUserId: actor.userId, practiceId: actor.practiceId, targetId: key.id }, now),
+      auditInsert(deps.db, { action: 'notes.key_created', actor, practiceId: actor.practiceId, targetId: key.id }, now),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, 'note_keys.id')) throw new AppError('CONFLICT', 'notes.keyExists');
@@ -48,7 +48,7 @@ export async function setKey(deps: Deps, actor: Actor, input: NoteKeyInput): Pro
 }
 
 /** After unlocking with the recovery key, the browser wraps the same note key under a new passphrase. */
-export async function replacePassphraseWrap(deps: Deps, actor: Actor, input: PassphraseWrapInput): Promise<NoteKey> {
+export async function replacePassphraseWrap(deps: Deps, actor: TherapistActor, input: PassphraseWrapInput): Promise<NoteKey> {
   const key = await getKey(deps, actor.practiceId);
   if (!key || key.id !== input.keyId) throw new AppError('NOT_FOUND', 'notes.noSuchKey');
   const now = deps.now();
@@ -57,7 +57,7 @@ export async function replacePassphraseWrap(deps: Deps, actor: Actor, input: Pas
       .update(noteKeys)
       .set({ kdf: input.kdf, wrappedByPassphrase: input.wrappedByPassphrase })
       .where(and(eq(noteKeys.id, key.id), eq(noteKeys.practiceId, actor.practiceId))),
-    auditInsert(deps.db, { action: 'notes.passphrase_rewrapped', actorUserId: actor.userId, practiceId: actor.practiceId, targetId: key.id }, now),
+    auditInsert(deps.db, { action: 'notes.passphrase_rewrapped', actor, practiceId: actor.practiceId, targetId: key.id }, now),
   ]);
   return { ...key, kdf: input.kdf, wrappedByPassphrase: input.wrappedByPassphrase };
 }
@@ -79,7 +79,7 @@ export async function listNotes(deps: Deps, practiceId: string, clientId: string
     .orderBy(desc(sessionNotes.createdAt), desc(sessionNotes.id));
 }
 
-export async function addNote(deps: Deps, actor: Actor, clientId: string, note: EncryptedNote): Promise<StoredNote> {
+export async function addNote(deps: Deps, actor: TherapistActor, clientId: string, note: EncryptedNote): Promise<StoredNote> {
   const [, key] = await Promise.all([clientOfPractice(deps, actor.practiceId, clientId), getKey(deps, actor.practiceId)]);
   if (!key || key.id !== note.keyId) {
     throw new AppError('VALIDATION_FAILED', 'notes.wrongKey', { keyId: 'notes.unknownKeyField' });
@@ -88,12 +88,12 @@ export async function addNote(deps: Deps, actor: Actor, clientId: string, note: 
   const stored: StoredNote = { id: newId(), keyId: note.keyId, iv: note.iv, ciphertext: note.ciphertext, createdAt: now };
   await deps.db.batch([
     deps.db.insert(sessionNotes).values({ ...stored, practiceId: actor.practiceId, clientId }),
-    auditInsert(deps.db, { action: 'note.created', actorUserId: actor.userId, practiceId: actor.practiceId, targetId: stored.id }, now),
+    auditInsert(deps.db, { action: 'note.created', actor, practiceId: actor.practiceId, targetId: stored.id }, now),
   ]);
   return stored;
 }
 
-export async function deleteNote(deps: Deps, actor: Actor, clientId: string, noteId: string): Promise<void> {
+export async function deleteNote(deps: Deps, actor: TherapistActor, clientId: string, noteId: string): Promise<void> {
   await clientOfPractice(deps, actor.practiceId, clientId);
   const scope = and(eq(sessionNotes.id, noteId), eq(sessionNotes.practiceId, actor.practiceId), eq(sessionNotes.clientId, clientId));
   const existing = await deps.db.select({ id: sessionNotes.id }).from(sessionNotes).where(scope).limit(1);
@@ -101,6 +101,6 @@ export async function deleteNote(deps: Deps, actor: Actor, clientId: string, not
   const now = deps.now();
   await deps.db.batch([
     deps.db.delete(sessionNotes).where(scope),
-    auditInsert(deps.db, { action: 'note.deleted', actorUserId: actor.userId, practiceId: actor.practiceId, targetId: noteId }, now),
+    auditInsert(deps.db, { action: 'note.deleted', actor, practiceId: actor.practiceId, targetId: noteId }, now),
   ]);
 }

@@ -5,6 +5,7 @@ import type { Locale } from '../domain/locale';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { ensureDpoAccount, isDpoAddress } from './accounts';
+import { accountHolder, SYSTEM } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
 import { startSession } from './sessions';
@@ -34,7 +35,14 @@ export async function requestPasswordReset(deps: Deps, email: string, locale: Lo
       expiresAt: now + RESET_LINK_LIFETIME_MS,
       createdAt: now,
     }),
-    auditInsert(deps.db, { action: 'auth.password_reset_requested', actorUserId: user.id, practiceId: user.practiceId }, now),
+    auditInsert(deps.db, {
+      action: 'auth.password_reset_requested',
+      // Anyone may type an address: the request is not known to come from the account holder. The entry names the
+      // account it concerns as its target.
+      actor: SYSTEM,
+      practiceId: user.practiceId,
+      targetId: user.id,
+    }, now),
   ]);
   const link = `${deps.config.APP_ORIGIN}/reset-password?token=${encodeURIComponent(token)}`;
   await deps.mailer.send({ to: user.email, ...passwordResetEmail({ link, minutes: RESET_LINK_LIFETIME_MS / 60000 }, locale) });
@@ -117,7 +125,7 @@ export async function completePasswordReset(deps: Deps, token: string, newPasswo
   ]);
   if (results[4].length === 0) throw new AppError('BAD_REQUEST', 'auth.resetLinkUsed');
   const session = await startSession(deps, user.id);
-  await deps.db.batch([session.insert, auditInsert(deps.db, { action: 'auth.password_reset', actorUserId: user.id, practiceId: user.practiceId }, now)]);
+  await deps.db.batch([session.insert, auditInsert(deps.db, { action: 'auth.password_reset', actor: accountHolder(user), practiceId: user.practiceId }, now)]);
   return { token: session.token, role: user.role };
 }
 

@@ -129,7 +129,7 @@ export async function erase(deps: Deps, officer: Officer, requestId: string) {
   const request = await requestById(deps, requestId);
   const clientId = requireWork(request, ['erasure']);
   const practice = await practiceOf(deps, request.practiceId);
-  const report = await eraseSubject(deps, { practiceId: request.practiceId, clientId, requestId });
+  const report = await eraseSubject(deps, officer, { practiceId: request.practiceId, clientId, requestId });
   await dpoStep(deps, officer, request, { from: ACTIVE_STATUSES, action: 'erasure.report', note: summariseErasure(report) });
   await tellSubject(deps, request, practice.name, report.outcome === 'restricted' ? { kind: 'restricted', legalBasis: report.legalBasis ?? '' } : { kind: 'erased' });
   return report;

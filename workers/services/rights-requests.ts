@@ -125,7 +125,11 @@ export async function submitRightsRequest(deps: Deps, input: RightsRequestInput,
     insertWhere(deps.db, rightsRequests, row, not(repeated(deps.db, row))).returning({ id: rightsRequests.id }),
     insertWhere(deps.db, rightsRequestEvents, trailRow(id, now, 'subject', 'request.received'), stored),
     ...(client ? [] : [insertWhere(deps.db, rightsRequestEvents, trailRow(id, now, 'system', 'request.needs_in_person'), stored)]),
-    insertWhere(deps.db, auditEvents, auditRow({ action: 'rights.received', practiceId: practice.id, targetId: id }, now), stored),
+    insertWhere(deps.db, auditEvents, auditRow(
+      // The subject sent it from the public form; the request's own id names them, as the verification link does later.
+      { action: 'rights.received', actor: { kind: 'client', via: 'rights', practiceId: practice.id, requestId: id }, practiceId: practice.id, targetId: id },
+      now,
+    ), stored),
   ]);
   if (created.length === 0 || !token) return { deliver: async () => undefined };
   const email = rightsVerifyEmail(

@@ -66,10 +66,6 @@ export async function resolveSession(deps: Deps, token: string): Promise<ActiveS
   };
 }
 
-export async function endSession(deps: Deps, sessionId: string) {
-  await deps.db.delete(sessions).where(eq(sessions.id, sessionId));
-}
-
 export function endAllSessionsQuery(deps: Deps, userId: string) {
   return deps.db.delete(sessions).where(eq(sessions.userId, userId));
 }

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { rowChunks } from '../../db/bound-parameters';
 import { appointments, appointmentTypes, availabilityExceptions, practices, termsVersions, workingHours } from '../../db/schema';
 import { utcToLocal } from '../domain/zoned-time';
+import type { TherapistActor } from '../lib/actor';
 import { newId, sha256Hex } from '../lib/crypto';
 import type { Message, PlainKey } from '../../web/i18n/errors';
 import { AppError, type FieldMessages, validationError } from '../lib/errors';
@@ -52,7 +53,8 @@ export function weeklyHoursProblems(ranges: WorkingRangeInput[]): Record<string,
   return problems;
 }
 
-export async function replaceWorkingHours(deps: Deps, practiceId: string, input: WorkingRangeInput[], actorUserId: string) {
+export async function replaceWorkingHours(deps: Deps, actor: TherapistActor, input: WorkingRangeInput[]) {
+  const { practiceId } = actor;
   const ranges = input.map((range) => checked(workingRangeRules, range));
   const problems = weeklyHoursProblems(ranges);
   if (Object.keys(problems).length) refuse('settings.correctHours', problems);
@@ -61,11 +63,12 @@ export async function replaceWorkingHours(deps: Deps, practiceId: string, input:
     deps.db.delete(workingHours).where(eq(workingHours.practiceId, practiceId)),
     // Seven days of up to eight ranges is more rows than one INSERT may bind on D1.
     ...rowChunks(workingHours, rows).map((chunk) => deps.db.insert(workingHours).values(chunk)),
-    auditInsert(deps.db, { action: 'settings.hours_replaced', actorUserId, practiceId, targetId: practiceId }, deps.now()),
+    auditInsert(deps.db, { action: 'settings.hours_replaced', actor, practiceId, targetId: practiceId }, deps.now()),
   ]);
 }
 
-export async function addException(deps: Deps, practiceId: string, input: ExceptionInput, actorUserId: string) {
+export async function addException(deps: Deps, actor: TherapistActor, input: ExceptionInput) {
+  const { practiceId } = actor;
   const exception = checked(exceptionRules, input);
   const { startMinute, endMinute } = exception;
   if ((startMinute === null) !== (endMinute === null)) refuse('settings.bothTimes', { end: 'settings.bothTimesOrNeither' });
@@ -74,18 +77,19 @@ export async function addException(deps: Deps, practiceId: string, input: Except
   const id = newId();
   await deps.db.batch([
     deps.db.insert(availabilityExceptions).values({ id, practiceId, ...exception }),
-    auditInsert(deps.db, { action: 'settings.exception_added', actorUserId, practiceId, targetId: id }, deps.now()),
+    auditInsert(deps.db, { action: 'settings.exception_added', actor, practiceId, targetId: id }, deps.now()),
   ]);
   return { id };
 }
 
-export async function removeException(deps: Deps, practiceId: string, exceptionId: string, actorUserId: string) {
+export async function removeException(deps: Deps, actor: TherapistActor, exceptionId: string) {
+  const { practiceId } = actor;
   const scope = and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.practiceId, practiceId));
   const existing = await deps.db.query.availabilityExceptions.findFirst({ where: scope });
   if (!existing) throw new AppError('NOT_FOUND', 'settings.noSuchException');
   await deps.db.batch([
     deps.db.delete(availabilityExceptions).where(scope),
-    auditInsert(deps.db, { action: 'settings.exception_removed', actorUserId, practiceId, targetId: exceptionId }, deps.now()),
+    auditInsert(deps.db, { action: 'settings.exception_removed', actor, practiceId, targetId: exceptionId }, deps.now()),
   ]);
 }
 
@@ -97,18 +101,20 @@ export async function findType(deps: Deps, practiceId: string, typeId: string) {
   return type;
 }
 
-export async function createType(deps: Deps, practiceId: string, input: AppointmentTypeInput, actorUserId: string) {
+export async function createType(deps: Deps, actor: TherapistActor, input: AppointmentTypeInput) {
+  const { practiceId } = actor;
   const type = checked(appointmentTypeRules, input);
   const id = newId();
   const now = deps.now();
   await deps.db.batch([
     deps.db.insert(appointmentTypes).values({ id, practiceId, ...type, active: true, createdAt: now }),
-    auditInsert(deps.db, { action: 'settings.type_created', actorUserId, practiceId, targetId: id }, now),
+    auditInsert(deps.db, { action: 'settings.type_created', actor, practiceId, targetId: id }, now),
   ]);
   return { id };
 }
 
-export async function updateType(deps: Deps, practiceId: string, typeId: string, input: AppointmentTypeInput, actorUserId: string) {
+export async function updateType(deps: Deps, actor: TherapistActor, typeId: string, input: AppointmentTypeInput) {
+  const { practiceId } = actor;
   const type = checked(appointmentTypeRules, input);
   const existing = await findType(deps, practiceId, typeId);
   // Booked video appointments carry an access code and in-person ones do not, so a used type keeps its mode.
@@ -117,25 +123,26 @@ export async function updateType(deps: Deps, practiceId: string, typeId: string,
   }
   await deps.db.batch([
     deps.db.update(appointmentTypes).set(type).where(and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId))),
-    auditInsert(deps.db, { action: 'settings.type_updated', actorUserId, practiceId, targetId: typeId }, deps.now()),
+    auditInsert(deps.db, { action: 'settings.type_updated', actor, practiceId, targetId: typeId }, deps.now()),
   ]);
 }
 
 /** Types are never deleted: appointments and consent records keep pointing at them. Inactive types are not bookable. */
-async function setTypeActive(deps: Deps, practiceId: string, typeId: string, active: boolean, actorUserId: string) {
+async function setTypeActive(deps: Deps, actor: TherapistActor, typeId: string, active: boolean) {
+  const { practiceId } = actor;
   await findType(deps, practiceId, typeId);
   await deps.db.batch([
     deps.db.update(appointmentTypes).set({ active }).where(and(eq(appointmentTypes.id, typeId), eq(appointmentTypes.practiceId, practiceId))),
-    auditInsert(deps.db, { action: active ? 'settings.type_reactivated' : 'settings.type_deactivated', actorUserId, practiceId, targetId: typeId }, deps.now()),
+    auditInsert(deps.db, { action: active ? 'settings.type_reactivated' : 'settings.type_deactivated', actor, practiceId, targetId: typeId }, deps.now()),
   ]);
 }
 
-export function deactivateType(deps: Deps, practiceId: string, typeId: string, actorUserId: string) {
-  return setTypeActive(deps, practiceId, typeId, false, actorUserId);
+export function deactivateType(deps: Deps, actor: TherapistActor, typeId: string) {
+  return setTypeActive(deps, actor, typeId, false);
 }
 
-export function reactivateType(deps: Deps, practiceId: string, typeId: string, actorUserId: string) {
-  return setTypeActive(deps, practiceId, typeId, true, actorUserId);
+export function reactivateType(deps: Deps, actor: TherapistActor, typeId: string) {
+  return setTypeActive(deps, actor, typeId, true);
 }
 
 async function isTypeUsed(deps: Deps, practiceId: string, typeId: string): Promise<boolean> {
@@ -146,11 +153,12 @@ async function isTypeUsed(deps: Deps, practiceId: string, typeId: string): Promi
   return !!used;
 }
 
-export async function updateProfile(deps: Deps, practiceId: string, input: ProfileInput, actorUserId: string) {
+export async function updateProfile(deps: Deps, actor: TherapistActor, input: ProfileInput) {
+  const { practiceId } = actor;
   const profile = checked(profileRules, input);
   await deps.db.batch([
     deps.db.update(practices).set(profile).where(eq(practices.id, practiceId)),
-    auditInsert(deps.db, { action: 'settings.profile_updated', actorUserId, practiceId, targetId: practiceId }, deps.now()),
+    auditInsert(deps.db, { action: 'settings.profile_updated', actor, practiceId, targetId: practiceId }, deps.now()),
   ]);
 }
 
@@ -158,7 +166,8 @@ export async function updateProfile(deps: Deps, practiceId: string, input: Profi
  * Publishes a new version of the booking terms. Versions are append-only (a trigger refuses updates): a consent record
  * names the version and text hash its client accepted (Art. 7(1) GDPR), so earlier texts must stay as they were.
  */
-export async function publishTerms(deps: Deps, practiceId: string, input: TermsInput, actorUserId: string) {
+export async function publishTerms(deps: Deps, actor: TherapistActor, input: TermsInput) {
+  const { practiceId } = actor;
   const { text } = checked(termsRules, input);
   const current = await deps.db.query.termsVersions.findFirst({ where: eq(termsVersions.practiceId, practiceId), orderBy: desc(termsVersions.version) });
   if (current?.text === text) refuse('settings.termsUnchanged', { text: 'settings.termsUnchangedField' });
@@ -168,7 +177,7 @@ export async function publishTerms(deps: Deps, practiceId: string, input: TermsI
   try {
     await deps.db.batch([
       deps.db.insert(termsVersions).values({ id, practiceId, version, text, sha256: await sha256Hex(text), createdAt: now }),
-      auditInsert(deps.db, { action: 'terms.published', actorUserId, practiceId, targetId: id }, now),
+      auditInsert(deps.db, { action: 'terms.published', actor, practiceId, targetId: id }, now),
     ]);
   } catch (error) {
     // Two publications at once computed the same number; the unique index lets only one of them in.

@@ -4,6 +4,7 @@ import { renderSVG } from 'uqr';
 import { recoveryCodes, users } from '../../db/schema';
 import { hashToken, newId, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
+import { accountHolder, type DpoActor, type TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import type { Deps } from './deps';
 import { claimSignInAttempt, clearSignInAttemptsQuery } from './sign-in-throttle';
@@ -12,7 +13,7 @@ import { claimSignInAttempt, clearSignInAttemptsQuery } from './sign-in-throttle
 const PERIOD_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;
 
-type TotpUser = { id: string; email: string; totpSecret: string | null; totpLastStep: number | null };
+type TotpUser = { id: string; email: string; role: 'therapist' | 'dpo'; practiceId: string | null; totpSecret: string | null; totpLastStep: number | null };
 
 function totpFor(secretBase32: string, email: string) {
   return new TOTP({ issuer: 'Praxisraum', label: email, secret: Secret.fromBase32(secretBase32), period: PERIOD_SECONDS });
@@ -58,7 +59,7 @@ export async function checkSecondFactor(deps: Deps, user: TotpUser, code: string
     )
     .returning({ id: recoveryCodes.id });
   if (used.length === 0) return { ok: false, reason: 'wrong' };
-  await auditInsert(deps.db, { action: 'auth.recovery_code_used', actorUserId: user.id }, deps.now());
+  await auditInsert(deps.db, { action: 'auth.recovery_code_used', actor: accountHolder(user), practiceId: user.practiceId }, deps.now());
   return { ok: true, userChanges: {} };
 }
 
@@ -74,7 +75,8 @@ export async function beginTotpEnrolment(deps: Deps, userId: string) {
 }
 
 /** Confirms enrolment with a code from the app and hands out recovery codes, shown once and stored only as hashes. */
-export async function confirmTotpEnrolment(deps: Deps, userId: string, code: string) {
+export async function confirmTotpEnrolment(deps: Deps, actor: TherapistActor | DpoActor, code: string) {
+  const { userId } = actor;
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user?.totpSecret || user.totpEnabledAt !== null) {
     throw new AppError('CONFLICT', 'auth.totpStartFirst');
@@ -88,7 +90,7 @@ export async function confirmTotpEnrolment(deps: Deps, userId: string, code: str
     deps.db.update(users).set({ totpEnabledAt: now, totpLastStep: step }).where(eq(users.id, userId)),
     deps.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
     deps.db.insert(recoveryCodes).values(hashes.map((codeHash) => ({ id: newId(), userId, codeHash, createdAt: now }))),
-    auditInsert(deps.db, { action: 'auth.totp_enrolled', actorUserId: userId, practiceId: user.practiceId }, now),
+    auditInsert(deps.db, { action: 'auth.totp_enrolled', actor, practiceId: user.practiceId }, now),
   ]);
   return { recoveryCodes: codes };
 }
@@ -97,12 +99,13 @@ export async function confirmTotpEnrolment(deps: Deps, userId: string, code: str
  * Removing the second factor needs the password again, so a hijacked session alone cannot do it. The check counts
  * against the same throttle as sign-in, before the password is verified: a session is no way around the pause.
  */
-export async function disableTotp(deps: Deps, userId: string, password: string) {
+export async function disableTotp(deps: Deps, actor: TherapistActor | DpoActor, password: string) {
+  const { userId } = actor;
   const user = await deps.db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user) throw new AppError('NOT_FOUND', 'auth.accountNotFound');
   const throttle = await claimSignInAttempt(deps, user.email);
   if (!user.passwordHash || !(await deps.passwords.verify(user.passwordHash, password))) {
-    await auditInsert(deps.db, { action: 'auth.totp_disable_refused', actorUserId: userId, practiceId: user.practiceId }, deps.now());
+    await auditInsert(deps.db, { action: 'auth.totp_disable_refused', actor, practiceId: user.practiceId }, deps.now());
     throw new AppError('VALIDATION_FAILED', 'auth.passwordWrong', { password: 'auth.currentPasswordField' });
   }
   const now = deps.now();
@@ -110,6 +113,6 @@ export async function disableTotp(deps: Deps, userId: string, password: string) 
     deps.db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, userId)),
     deps.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
     clearSignInAttemptsQuery(deps, throttle),
-    auditInsert(deps.db, { action: 'auth.totp_disabled', actorUserId: userId, practiceId: user.practiceId }, now),
+    auditInsert(deps.db, { action: 'auth.totp_disabled', actor, practiceId: user.practiceId }, now),
   ]);
 }
