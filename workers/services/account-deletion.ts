@@ -9,6 +9,7 @@ import { purgeCallRooms } from './erasure';
 import type { Deps } from './deps';
 import { claimSignInAttempt } from './sign-in-throttle';
 import { checkSecondFactor } from './totp';
+import { findPractice } from './practices';
 
 /**
  * Deleting a practice account (Art. 17 GDPR, and the end of the processing agreement, Art. 28(3)(g)): every row of the
@@ -70,7 +71,7 @@ function clearOutbox(deps: Deps, practiceId: string) {
 async function verifyDeletion(deps: Deps, actor: TherapistActor, input: DeletionInput) {
   const { userId, practiceId } = actor;
   const user = await deps.db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.practiceId, practiceId)) });
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
+  const practice = await findPractice(deps, practiceId);
   if (!user?.passwordHash || !practice) throw new AppError('NOT_FOUND', 'practice.notFound');
   if (input.confirmSlug.trim().toLowerCase() !== practice.slug) {
     throw new AppError('VALIDATION_FAILED', 'auth.deleteTypeSlug', { confirmSlug: { key: 'auth.deleteTypeSlugField', params: { slug: practice.slug } } });

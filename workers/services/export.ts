@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { CATALOG, type CatalogTable } from '../../db/catalog';
-import { appointments, appointmentTypes, clients, consentRecords, practices, sessionNotes } from '../../db/schema';
+import { appointments, appointmentTypes, clients, consentRecords, sessionNotes } from '../../db/schema';
 import {
   appointmentResource,
   consentResource,
@@ -28,10 +28,10 @@ import {
   projectRow,
 } from '../domain/export-formats';
 import { newId } from '../lib/crypto';
-import { AppError } from '../lib/errors';
 import type { ClientActor, TherapistActor } from '../lib/actor';
 import { auditInsert } from './audit';
 import { clientOfPractice } from './clients';
+import { practiceById } from './practices';
 import type { Deps } from './deps';
 
 /**
@@ -197,11 +197,6 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', csv: 'csv', fhir: 'fhir.json' };
 
-async function practiceOf(deps: Deps, practiceId: string) {
-  const practice = await deps.db.query.practices.findFirst({ where: eq(practices.id, practiceId) });
-  if (!practice) throw new AppError('NOT_FOUND', 'practice.notFound');
-  return practice;
-}
 
 function fileName(slug: string, at: number, format: ExportFormat, client?: string): string {
   return `praxisraum-${slug}${client ? `-client-${client.slice(0, 8)}` : ''}-${new Date(at).toISOString().slice(0, 10)}.${EXTENSIONS[format]}`;
@@ -210,7 +205,7 @@ function fileName(slug: string, at: number, format: ExportFormat, client?: strin
 /** The whole practice as JSON or a FHIR Bundle. The export itself is audited (Art. 5(2)) before the first byte. */
 export async function exportPractice(deps: Deps, actor: TherapistActor, format: 'json' | 'fhir'): Promise<ExportDownload> {
   const { practiceId } = actor;
-  const practice = await practiceOf(deps, practiceId);
+  const practice = await practiceById(deps, practiceId);
   const now = deps.now();
   await auditInsert(deps.db, { action: 'export.practice', actor, practiceId, targetId: practiceId }, now);
   const scoped = practiceSources(practiceId);
@@ -223,7 +218,7 @@ export async function exportPractice(deps: Deps, actor: TherapistActor, format: 
 export async function exportClient(deps: Deps, actor: TherapistActor | ClientActor, clientId: string, format: ExportFormat): Promise<ExportDownload> {
   const { practiceId } = actor;
   await clientOfPractice(deps, practiceId, clientId);
-  const practice = await practiceOf(deps, practiceId);
+  const practice = await practiceById(deps, practiceId);
   const now = deps.now();
   await auditInsert(deps.db, { action: 'export.client', actor, practiceId, targetId: clientId }, now);
   const scoped = clientSources(practiceId, clientId);
